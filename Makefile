@@ -1,0 +1,48 @@
+# Front end for the CMake build. Every target installs missing Debian
+# packages first (scripts/install-deps.sh is a no-op when all are present).
+JOBS ?= 2
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
+
+.PHONY: all deps build test unit interop fuzz fuzz-build bench run clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DBA_TESTS=OFF
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Unit tests under ASan+UBSan, then the interop suite against DuckDB, then a
+# bounded fuzzing run of every target over its seed corpus.
+test: unit interop fuzz
+
+unit: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBA_SANITIZE=ON -DBA_TESTS=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+interop: deps
+	bash tests/interop/run.sh $(ASAN_BUILD)/budget-audit
+
+fuzz-build: deps
+	CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBA_FUZZ=ON -DBA_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+bench: deps
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBA_TESTS=OFF -DBA_BENCH=ON
+	cmake --build build-bench -j $(JOBS)
+	./build-bench/ba_bench
+
+run: build
+	./$(BUILD)/budget-audit --help
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench
