@@ -1,0 +1,43 @@
+// Proleptic Gregorian calendar arithmetic on days since 1970-01-01, and
+// ISO-8601 formatting of dates, times and timestamps. No time zones here
+// (see util/time_zone.h for those).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace budget_audit {
+
+struct CivilDate {
+  int64_t year;
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+};
+
+// Days since 1970-01-01 of a civil date, and back (valid for any int64 day
+// count whose year fits in int64).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+CivilDate CivilFromDays(int64_t days);
+
+// "YYYY-MM-DD" (years outside 0..9999 get a sign / more digits).
+std::string FormatDate(int64_t days);
+// Parses exactly "YYYY-MM-DD" with a valid day of month.
+std::optional<int64_t> ParseDate(std::string_view s);
+
+// Floor division and modulo for negative values (e.g. times before 1970).
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+
+// "HH:MM:SS[.fraction]" for `ticks` since midnight at `ticks_per_second`
+// (1000, 10^6 or 10^9); the fraction keeps the unit's digits with trailing
+// zeros trimmed, and is left out when zero.
+std::string FormatTimeOfDay(int64_t ticks, int64_t ticks_per_second);
+// "YYYY-MM-DDTHH:MM:SS[.fraction]" plus "Z" when `utc`.
+std::string FormatTimestamp(int64_t ticks, int64_t ticks_per_second, bool utc);
+
+}  // namespace budget_audit

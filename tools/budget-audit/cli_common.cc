@@ -1,0 +1,64 @@
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+
+namespace budget_audit::cli {
+
+int ReportError(const Status& status) {
+  std::fprintf(stderr, "budget-audit: %s\n", status.message().c_str());
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kBusy: return kExitLocked;
+    default: return kExitProblem;
+  }
+}
+
+Result<std::unique_ptr<Output>> Output::Open(const std::string& path) {
+  auto out = std::unique_ptr<Output>(new Output());
+  if (path.empty() || path == "-") {
+    out->f_ = stdout;
+    out->path_ = "standard output";
+  } else {
+    out->f_ = std::fopen(path.c_str(), "wb");
+    if (out->f_ == nullptr) {
+      return Status::IOError(fmt::format("cannot open {} for writing: {}", path, std::strerror(errno)));
+    }
+    out->owned_ = true;
+    out->path_ = path;
+  }
+  return out;
+}
+
+Output::~Output() {
+  if (owned_ && f_) std::fclose(f_);
+}
+
+void Output::Write(std::string_view s) {
+  buf_ += s;
+  MaybeFlush();
+}
+
+void Output::Flush() {
+  if (!buf_.empty() && error_ == 0) {
+    if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) error_ = errno ? errno : EIO;
+  }
+  buf_.clear();
+}
+
+Status Output::Finish() {
+  Flush();
+  if (error_ == 0 && std::fflush(f_) != 0) error_ = errno ? errno : EIO;
+  if (owned_) {
+    if (std::fclose(f_) != 0 && error_ == 0) error_ = errno ? errno : EIO;
+    f_ = nullptr;
+  }
+  if (error_ != 0) {
+    return Status::IOError(fmt::format("writing {}: {}", path_, std::strerror(error_)));
+  }
+  return Status::OK();
+}
+
+}  // namespace budget_audit::cli

@@ -1,0 +1,260 @@
+// `budget-audit cat PATH`: rows of a flat Parquet file, or of every Parquet
+// file under a directory (name order), as JSON lines; or re-encoded with -o
+// into Parquet (through our writer), CSV or JSON lines.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "parquet/file_reader.h"
+#include "parquet/file_writer.h"
+#include "parquet/value_format.h"
+
+namespace budget_audit::cli {
+namespace {
+
+using parquet::ColumnDescriptor;
+using parquet::ColumnVector;
+using parquet::FileReader;
+
+struct CatOptions {
+  std::string path;
+  std::string columns;
+  std::string output;
+};
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Every *.parquet below dir, skipping names that start with '_' or '.' (as
+// pandas, pyarrow, Spark and DuckDB globs do), sorted by relative path.
+Status CollectParquetFiles(Env* env, const std::string& dir, const std::string& rel,
+                           std::vector<std::string>& out) {
+  BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(JoinPath(dir, rel)));
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) {
+    if (name.empty() || name[0] == '_' || name[0] == '.') continue;
+    std::string r = rel.empty() ? name : JoinPath(rel, name);
+    std::string full = JoinPath(dir, r);
+    BA_ASSIGN_OR_RETURN(bool is_dir, env->IsDirectory(full));
+    if (is_dir) {
+      BA_RETURN_IF_ERROR(CollectParquetFiles(env, dir, r, out));
+    } else if (EndsWith(name, ".parquet")) {
+      out.push_back(full);
+    }
+  }
+  return Status::OK();
+}
+
+std::vector<std::string> SplitColumns(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size() && !s.empty()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    std::string name = s.substr(start, comma - start);
+    if (!name.empty()) out.push_back(name);
+    start = comma + 1;
+  }
+  return out;
+}
+
+enum class Format { kJsonLines, kCsv, kParquet };
+
+// INT96 values become INT64 nanoseconds, as the writer stores them.
+ColumnVector ConvertForWriting(const ColumnDescriptor& col, ColumnVector v) {
+  if (col.type != parquet::Type::INT96) return v;
+  ColumnVector out;
+  out.type = parquet::Type::INT64;
+  out.defined = std::move(v.defined);
+  size_t n = v.value_count();
+  out.i64.resize(n);
+  for (size_t i = 0; i < n; ++i) out.i64[i] = parquet::Int96ToNanos(v.FixedAt(i));
+  return out;
+}
+
+bool SameSpecs(const std::vector<parquet::ColumnSpec>& a, const std::vector<parquet::ColumnSpec>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].type != b[i].type || a[i].type_length != b[i].type_length ||
+        a[i].logical_type.kind != b[i].logical_type.kind ||
+        a[i].converted_type != b[i].converted_type) {
+      return false;
+    }
+  }
+  return true;
+}
+
+class Cat {
+ public:
+  Cat(Context& ctx, const CatOptions& opts) : ctx_(ctx), opts_(opts) {}
+
+  int Run() {
+    Status s = RunImpl();
+    if (!s.ok()) {
+      if (output_) (void)output_->Finish();
+      if (writer_) writer_.reset();
+      if (!out_path_.empty()) (void)ctx_.env->DeleteFile(out_path_);  // no partial output
+      return ReportError(s);
+    }
+    return kExitOk;
+  }
+
+ private:
+  Status RunImpl() {
+    format_ = Format::kJsonLines;
+    if (!opts_.output.empty() && opts_.output != "-") {
+      out_path_ = opts_.output;
+      if (EndsWith(out_path_, ".parquet")) {
+        format_ = Format::kParquet;
+      } else if (EndsWith(out_path_, ".csv")) {
+        format_ = Format::kCsv;
+      } else if (EndsWith(out_path_, ".jsonl") || EndsWith(out_path_, ".json") ||
+                 EndsWith(out_path_, ".ndjson")) {
+        format_ = Format::kJsonLines;
+      } else {
+        return Status::InvalidArgument(fmt::format(
+            "-o {}: unknown output format; use a name ending in .parquet, .csv or .jsonl", out_path_));
+      }
+    }
+    BA_ASSIGN_OR_RETURN(bool is_dir, ctx_.env->IsDirectory(opts_.path));
+    std::vector<std::string> files;
+    if (is_dir) {
+      BA_RETURN_IF_ERROR(CollectParquetFiles(ctx_.env, opts_.path, "", files));
+      if (files.empty()) {
+        return Status::NotFound(fmt::format("{}: no Parquet files in this directory", opts_.path));
+      }
+    } else {
+      files.push_back(opts_.path);
+    }
+    if (format_ != Format::kParquet) {
+      BA_ASSIGN_OR_RETURN(output_, Output::Open(out_path_));
+    }
+    for (const auto& f : files) BA_RETURN_IF_ERROR(CatFile(f));
+    if (format_ == Format::kParquet) {
+      if (!writer_) return Status::Internal("no writer");
+      auto size = writer_->Close();
+      writer_.reset();
+      return size.status();
+    }
+    return output_->Finish();
+  }
+
+  Status CatFile(const std::string& path) {
+    BA_ASSIGN_OR_RETURN(auto reader, FileReader::Open(ctx_.env, path));
+    auto projected = reader->schema().Project(SplitColumns(opts_.columns));
+    if (!projected.ok()) return projected.status().WithContext(path);
+    const std::vector<size_t>& cols = *projected;
+    std::vector<const ColumnDescriptor*> descs;
+    for (size_t c : cols) descs.push_back(&reader->schema().column(c));
+
+    if (format_ == Format::kParquet) BA_RETURN_IF_ERROR(PrepareWriter(path, descs));
+    std::vector<std::string> keys;
+    for (auto* d : descs) {
+      std::string k;
+      parquet::AppendJsonString(d->name, k);
+      keys.push_back(k + ":");
+    }
+    if (format_ == Format::kCsv && !csv_header_written_) {
+      std::string line;
+      for (size_t i = 0; i < descs.size(); ++i) {
+        if (i) line += ',';
+        ColumnVector v;
+        v.type = parquet::Type::BYTE_ARRAY;
+        v.offsets = {0};
+        v.AppendByteArray(descs[i]->name);
+        ColumnDescriptor text;
+        text.type = parquet::Type::BYTE_ARRAY;
+        text.kind = parquet::ValueKind::kString;
+        parquet::AppendValue(text, v, 0, parquet::TextStyle::kCsv, line);
+      }
+      output_->Write(line + "\n");
+      csv_header_written_ = true;
+    }
+
+    for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
+      auto data = reader->ReadRowGroup(rg, cols);
+      if (!data.ok()) return data.status();
+      if (format_ == Format::kParquet) {
+        std::vector<ColumnVector> conv;
+        for (size_t i = 0; i < cols.size(); ++i) {
+          conv.push_back(ConvertForWriting(*descs[i], std::move((*data)[i])));
+        }
+        BA_RETURN_IF_ERROR(writer_->WriteRowGroup(conv));
+        continue;
+      }
+      WriteRows(descs, keys, *data, static_cast<size_t>(reader->row_group_num_rows(rg)));
+    }
+    return Status::OK();
+  }
+
+  void WriteRows(const std::vector<const ColumnDescriptor*>& descs,
+                 const std::vector<std::string>& keys, const std::vector<ColumnVector>& data,
+                 size_t rows) {
+    const bool json = format_ == Format::kJsonLines;
+    const auto style = json ? parquet::TextStyle::kJson : parquet::TextStyle::kCsv;
+    std::vector<size_t> cursor(descs.size(), 0);
+    std::string& out = output_->buffer();
+    for (size_t r = 0; r < rows; ++r) {
+      if (json) out += '{';
+      for (size_t c = 0; c < descs.size(); ++c) {
+        if (c) out += ',';
+        if (json) out += keys[c];
+        const ColumnVector& v = data[c];
+        if (v.defined.empty() || v.defined[r]) {
+          parquet::AppendValue(*descs[c], v, cursor[c]++, style, out);
+        } else if (json) {
+          out += "null";
+        }
+      }
+      out += json ? "}\n" : "\n";
+      output_->MaybeFlush();
+    }
+  }
+
+  Status PrepareWriter(const std::string& path, const std::vector<const ColumnDescriptor*>& descs) {
+    std::vector<parquet::ColumnSpec> specs;
+    for (auto* d : descs) specs.push_back(parquet::SpecFromDescriptor(*d));
+    if (writer_) {
+      if (!SameSpecs(specs, specs_)) {
+        return Status::InvalidArgument(fmt::format(
+            "{}: its columns differ from the first file's; cannot write them into one Parquet file",
+            path));
+      }
+      return Status::OK();
+    }
+    specs_ = specs;
+    parquet::WriterOptions wo;
+    BA_ASSIGN_OR_RETURN(writer_, parquet::FileWriter::Open(ctx_.env, out_path_, specs, wo));
+    return Status::OK();
+  }
+
+  Context& ctx_;
+  const CatOptions& opts_;
+  Format format_ = Format::kJsonLines;
+  std::string out_path_;
+  std::unique_ptr<Output> output_;
+  std::unique_ptr<parquet::FileWriter> writer_;
+  std::vector<parquet::ColumnSpec> specs_;
+  bool csv_header_written_ = false;
+};
+
+}  // namespace
+
+void SetupCat(CLI::App& app, Context& ctx, Action& action) {
+  auto opts = std::make_shared<CatOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "cat", "Print the rows of a flat Parquet file (or of every Parquet file under a directory, "
+             "in name order) as JSON lines, or re-encode them with -o.");
+  cmd->add_option("PATH", opts->path, "Parquet file or directory")->required();
+  cmd->add_option("--columns", opts->columns, "Comma-separated column names to read (default: all)");
+  cmd->add_option("-o,--output", opts->output,
+                  "Write to this file instead of standard output; the format follows the "
+                  "extension: .parquet, .csv or .jsonl");
+  cmd->callback([&ctx, &action, opts]() {
+    action = [&ctx, opts]() { return Cat(ctx, *opts).Run(); };
+  });
+}
+
+}  // namespace budget_audit::cli
