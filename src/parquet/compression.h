@@ -31,17 +31,21 @@
 //
 // Errors: Corruption for malformed or wrong-sized data, with the codec name
 // first ("ZSTD: decompressed to 10 bytes, page header says 12");
-// ResourceExhausted when the size is over the cap; NotSupported for LZO and
-// unknown codec numbers; InvalidArgument for a bad compression level.
+// ResourceExhausted when the expected size is over kMaxDecompressedSize or
+// the compressed input over 2^31-1 bytes (a page's i32 size), and when
+// Compress is given more than kMaxDecompressedSize bytes (it could not be
+// read back); NotSupported for LZO and unknown codec numbers;
+// InvalidArgument for a bad compression level.
 //
-// Compression levels (0 selects the default):
-//   GZIP    1..9, default 6 (zlib's own default; Arrow uses 9, which is
-//           ~3x slower for a few % smaller pages). Writes one gzip member.
-//   ZSTD    ZSTD_minCLevel()..ZSTD_maxCLevel() except 0, default 1 (Arrow's
-//           kZSTDDefaultCompressionLevel).
-//   BROTLI  1..11, default 5 (Arrow uses 8; 5 compresses audit pages within
-//           a few % of 8 at several times the speed). Quality 0 cannot be
-//           selected. Window 2^22, as Arrow.
+// Compression levels (0 selects the default). Figures are from
+// bench/compression_benchmark.cc's 1 MiB page (ratio, compress speed):
+//   GZIP    1..9, default 6, zlib's own (3.35, 14 MB/s). Arrow uses 9
+//           (3.40, 2.4 MB/s). Writes one gzip member.
+//   ZSTD    ZSTD_minCLevel()..ZSTD_maxCLevel() except 0, default 1, as
+//           Arrow's kZSTDDefaultCompressionLevel (3.27, 400 MB/s).
+//   BROTLI  1..11, default 5 (3.50, 37 MB/s). Arrow uses 8 (3.55, 15 MB/s);
+//           1 gives 3.08 at 185 MB/s. Quality 0 cannot be selected. Window
+//           2^22 (BROTLI_DEFAULT_WINDOW), as Arrow.
 //   UNCOMPRESSED, SNAPPY, LZ4, LZ4_RAW ignore the level.
 // LZ4 (Hadoop) output is one block: [u32 BE n][u32 BE compressed n][block],
 // as Arrow writes it.
@@ -60,7 +64,9 @@
 
 namespace budget_audit::parquet {
 
-// Largest uncompressed size Decompress accepts (1 GiB).
+// Largest uncompressed size Decompress accepts (1 GiB). Note that
+// parquet-testing's large_string_map.brotli.parquet has two pages of just
+// over 1 GiB and is refused because of this.
 inline constexpr size_t kMaxDecompressedSize = size_t{1} << 30;
 
 // Default levels used when `level` is 0.
@@ -82,7 +88,7 @@ Result<Bytes> Compress(Codec codec, ByteSpan input, int level = 0);
 
 // Like Compress, but appends the compressed bytes to `*out` (existing
 // contents are kept), avoiding a copy when building a page. On error `*out`
-// is restored to its previous size.
+// is restored to its previous size. `input` must not point into `*out`.
 Status CompressInto(Codec codec, ByteSpan input, Bytes* out, int level = 0);
 
 // Whether Compress/Decompress handle `codec` (false for LZO and unknown

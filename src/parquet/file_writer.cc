@@ -1,5 +1,6 @@
 #include "parquet/file_writer.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
