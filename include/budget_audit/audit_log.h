@@ -1,0 +1,74 @@
+// AuditLog: the durable, tamper-evident log of control ticks.
+//
+// A log is a directory (docs/format.md §2):
+//   _lock                 held by the single writer (flock)
+//   _manifest.json        log id, format version, sealed files (atomically replaced)
+//   _journal/*.journal    framed, checksummed records: the hot tail
+//   *.parquet             sealed history (added by sealing)
+//
+// Append() returns the record's sequence number once the record is durable
+// (with SyncMode::kAlways, the default). Nothing is acknowledged that could
+// be lost by a power cut at that instant.
+//
+// Thread safety: one AuditLog object per process and directory; its methods
+// must not be called concurrently.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "budget_audit/env.h"
+#include "budget_audit/slot_record.h"
+#include "budget_audit/status.h"
+
+namespace budget_audit {
+
+enum class SyncMode {
+  kAlways,  // fdatasync before every acknowledgement
+  kBatch,   // the caller calls Sync() and acknowledges a group after it
+  kNone,    // never sync (tests, bulk loads that are re-run on failure)
+};
+
+struct AuditLogOptions {
+  Env* env = nullptr;  // nullptr: Env::Default()
+  SyncMode sync = SyncMode::kAlways;
+  // A new journal file is started when the current one exceeds this size.
+  uint64_t journal_file_bytes = 64ull << 20;
+  // Written into _lock for the message another writer gets.
+  std::string holder_info;
+};
+
+class AuditLog {
+ public:
+  // Opens (creating if needed) the log in `dir`, takes the writer lock
+  // (Busy naming the holder if another process has it) and recovers: a torn
+  // journal tail is cut; damage before it is Corruption and nothing opens.
+  static Result<std::unique_ptr<AuditLog>> Open(const std::string& dir,
+                                                const AuditLogOptions& options = {});
+  ~AuditLog();
+
+  // Appends one record; returns its seq (dense, from 1). Durable before it
+  // returns unless the sync mode says otherwise. On failure nothing is
+  // acknowledged and the next call recovers the journal first.
+  Result<uint64_t> Append(const SlotRecord& record);
+
+  // Makes every appended record durable (for SyncMode::kBatch).
+  Status Sync();
+
+  uint64_t last_seq() const;
+  // Hex SHA-256 chain head after last_seq().
+  std::string head_hex() const;
+  // Hex log id.
+  std::string log_id_hex() const;
+  // True if recovery cut a torn tail when opening.
+  bool recovered_torn_tail() const;
+
+  struct Impl;
+
+ private:
+  explicit AuditLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace budget_audit

@@ -1,0 +1,35 @@
+// _manifest.json: the log's identity and the list of sealed Parquet files
+// (docs/format.md §2.4). Replaced atomically (temp, fsync, rename, fsync dir).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "budget_audit/env.h"
+#include "log/record.h"
+
+namespace budget_audit::log {
+
+constexpr int kLogFormatVersion = 1;
+constexpr const char* kManifestName = "_manifest.json";
+constexpr const char* kJournalDirName = "_journal";
+constexpr const char* kLockName = "_lock";
+
+struct SealedFile {
+  std::string name;       // relative to the log directory
+  uint64_t rows = 0;
+  uint64_t min_seq = 0, max_seq = 0;
+  std::string sha256;     // hex, of the whole file
+};
+
+struct Manifest {
+  LogId log_id{};
+  uint64_t sealed_seq = 0;  // every record with seq <= sealed_seq is in files
+  ChainHash sealed_head{};  // chain hash after sealed_seq
+  std::vector<SealedFile> files;
+};
+
+Result<Manifest> ReadManifest(Env* env, const std::string& dir);
+Status WriteManifest(Env* env, const std::string& dir, const Manifest& m);
+
+}  // namespace budget_audit::log
