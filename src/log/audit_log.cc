@@ -9,12 +9,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 #include <fmt/format.h>
 
 #include "log/journal.h"
 #include "log/manifest.h"
+#include "log/slot_parquet.h"
+#include "util/sha256.h"
 
 namespace budget_audit {
 
@@ -34,6 +37,13 @@ struct AuditLog::Impl {
   uint64_t journal_size = 0;
   bool needs_recovery = false;
   bool torn_tail_cut = false;
+  // Records not yet sealed (seq > manifest.sealed_seq), with chain hashes.
+  std::vector<log::SeqRecord> unsealed;
+  std::vector<ChainHash> unsealed_hashes;
+  std::string max_date;  // latest `date` appended or recovered
+  // Journal files in seq order (first seq, path); the last is `journal`.
+  std::vector<std::pair<uint64_t, std::string>> journal_files;
+  Status seal_status;  // the last sealing attempt's result
 
   Status Init() {
     BA_RETURN_IF_ERROR(env->CreateDirs(dir));
@@ -60,6 +70,9 @@ struct AuditLog::Impl {
     journal.reset();
     last_seq = manifest.sealed_seq;
     head = manifest.sealed_head;
+    unsealed.clear();
+    unsealed_hashes.clear();
+    journal_files.clear();
     BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(journal_dir));
     std::vector<std::pair<uint64_t, std::string>> files;
     for (const auto& n : names) {
@@ -98,7 +111,11 @@ struct AuditLog::Impl {
         }
         head = expect;
         last_seq = e.seq;
+        if (e.record.date > max_date) max_date = e.record.date;
+        unsealed.push_back({e.seq, e.record});
+        unsealed_hashes.push_back(e.hash);
       }
+      journal_files.emplace_back(files[i].first, path);
       if (is_last) {
         if (scan.torn_tail) {
           BA_ASSIGN_OR_RETURN(auto f, env->NewAppendableFile(path));
@@ -116,7 +133,120 @@ struct AuditLog::Impl {
       return Status::Corruption("journal ends before the sealed history");
     }
     needs_recovery = false;
+    BA_ASSIGN_OR_RETURN(bool intent, env->FileExists(JoinPath(dir, kSealIntentName)));
+    if (intent) {
+      // A seal was interrupted between publishing files and the manifest:
+      // publish again from the manifest's files and the journal.
+      BA_RETURN_IF_ERROR(SealUpTo(manifest.sealed_seq, /*repair=*/true));
+    }
     return Status::OK();
+  }
+
+  static constexpr const char* kSealIntentName = "_seal_intent";
+
+  static std::string MonthFileName(const std::string& date) {
+    return (date.size() >= 7 ? date.substr(0, 7) : std::string("unknown")) + ".parquet";
+  }
+
+  // Publishes every unsealed record with seq <= upto into its month file
+  // (rewritten whole: old rows + new rows, in seq order), then the manifest,
+  // then drops journal files that hold only sealed records. With `repair`,
+  // rewrites every month that has unsealed records even if upto covers none.
+  Status SealUpTo(uint64_t upto, bool repair) {
+    std::map<std::string, std::vector<log::SeqRecord>> by_month;
+    size_t take = 0;
+    while (take < unsealed.size() && unsealed[take].seq <= upto) ++take;
+    for (size_t i = 0; i < (repair ? unsealed.size() : take); ++i) {
+      by_month[MonthFileName(unsealed[i].record.date)];
+    }
+    for (size_t i = 0; i < take; ++i) {
+      by_month[MonthFileName(unsealed[i].record.date)].push_back(unsealed[i]);
+    }
+    if (by_month.empty()) return Status::OK();
+    // The intent file makes an interrupted seal visible to the next open.
+    BA_RETURN_IF_ERROR(env->WriteFileAtomic(JoinPath(dir, kSealIntentName), AsSpan("seal\n")));
+    log::Manifest next = manifest;
+    for (auto& [name, rows] : by_month) {
+      std::vector<log::SeqRecord> all;
+      log::SealedFile* entry = nullptr;
+      for (auto& f : next.files) {
+        if (f.name == name) entry = &f;
+      }
+      if (entry) {
+        BA_ASSIGN_OR_RETURN(auto old, log::ReadAuditFile(env, JoinPath(dir, name)));
+        for (auto& r : old) {
+          if (r.seq <= manifest.sealed_seq) all.push_back(std::move(r));
+        }
+      }
+      all.insert(all.end(), rows.begin(), rows.end());
+      std::sort(all.begin(), all.end(),
+                [](const log::SeqRecord& a, const log::SeqRecord& b) { return a.seq < b.seq; });
+      if (all.empty()) continue;
+      BA_ASSIGN_OR_RETURN(std::string sha, PublishMonth(name, all, upto));
+      if (!entry) {
+        next.files.push_back({});
+        entry = &next.files.back();
+        entry->name = name;
+      }
+      entry->rows = all.size();
+      entry->min_seq = all.front().seq;
+      entry->max_seq = all.back().seq;
+      entry->sha256 = sha;
+    }
+    std::sort(next.files.begin(), next.files.end(),
+              [](const log::SealedFile& a, const log::SealedFile& b) { return a.name < b.name; });
+    BA_RETURN_IF_ERROR(env->SyncDir(dir));
+    if (take > 0) {
+      next.sealed_seq = unsealed[take - 1].seq;
+      next.sealed_head = unsealed_hashes[take - 1];
+    }
+    BA_RETURN_IF_ERROR(log::WriteManifest(env, dir, next));
+    manifest = next;
+    BA_RETURN_IF_ERROR(env->DeleteFile(JoinPath(dir, kSealIntentName)));
+    unsealed.erase(unsealed.begin(), unsealed.begin() + static_cast<ptrdiff_t>(take));
+    unsealed_hashes.erase(unsealed_hashes.begin(), unsealed_hashes.begin() + static_cast<ptrdiff_t>(take));
+    return DropSealedJournalFiles();
+  }
+
+  Result<std::string> PublishMonth(const std::string& name, const std::vector<log::SeqRecord>& rows,
+                                   uint64_t sealed_seq) {
+    const std::string tmp = JoinPath(dir, "_tmp." + name);
+    parquet::WriterOptions wo;
+    wo.sync_on_close = true;
+    wo.delta_columns = {"timestamp", "seq"};
+    wo.key_value_metadata = {
+        {"budget_audit.format_version", std::to_string(log::kLogFormatVersion)},
+        {"budget_audit.log_id", ToHex(ByteSpan(manifest.log_id.data(), manifest.log_id.size()))},
+        {"budget_audit.sealed_seq", std::to_string(sealed_seq)},
+    };
+    BA_ASSIGN_OR_RETURN(auto w, parquet::FileWriter::Open(env, tmp, log::AuditColumnSpecs(), wo));
+    BA_RETURN_IF_ERROR(w->WriteRowGroup(log::AuditColumns(rows)));
+    BA_RETURN_IF_ERROR(w->Close().status());
+    BA_ASSIGN_OR_RETURN(auto bytes, env->ReadFileToBytes(tmp));
+    Sha256Digest d = Sha256(bytes);
+    BA_RETURN_IF_ERROR(env->RenameFile(tmp, JoinPath(dir, name)));
+    return ToHex(ByteSpan(d.data(), d.size()));
+  }
+
+  // Journal files whose records are all sealed are deleted; the current file
+  // is closed first when it holds nothing unsealed, so it can go too.
+  Status DropSealedJournalFiles() {
+    if (unsealed.empty() && journal) {
+      BA_RETURN_IF_ERROR(journal->Close());
+      journal.reset();
+    }
+    std::vector<std::pair<uint64_t, std::string>> keep;
+    for (size_t i = 0; i < journal_files.size(); ++i) {
+      bool is_current = i + 1 == journal_files.size() && journal;
+      uint64_t last = i + 1 < journal_files.size() ? journal_files[i + 1].first - 1 : last_seq;
+      if (!is_current && last <= manifest.sealed_seq) {
+        BA_RETURN_IF_ERROR(env->DeleteFile(journal_files[i].second));
+      } else {
+        keep.push_back(journal_files[i]);
+      }
+    }
+    journal_files = std::move(keep);
+    return env->SyncDir(journal_dir);
   }
 
   Status StartJournalFile() {
@@ -131,6 +261,7 @@ struct AuditLog::Impl {
     BA_RETURN_IF_ERROR(env->SyncDir(journal_dir));
     journal = std::move(f);
     journal_size = w.size();
+    journal_files.emplace_back(last_seq + 1, path);
     return Status::OK();
   }
 
@@ -143,6 +274,16 @@ struct AuditLog::Impl {
       needs_recovery = true;
       journal.reset();
       return s;
+    }
+    // A new day began: seal everything before this record. The record is
+    // durable already, so a sealing failure does not fail the append; it is
+    // kept in seal_status and retried at the next day change or Seal().
+    if (r.date > max_date) {
+      bool new_day = !max_date.empty();
+      max_date = r.date;
+      if (new_day && unsealed.size() > 1) {
+        seal_status = SealUpTo(last_seq - 1, false);
+      }
     }
     return last_seq;
   }
@@ -158,6 +299,8 @@ struct AuditLog::Impl {
     journal_size += w.size();
     last_seq = seq;
     head = next;
+    unsealed.push_back({seq, r});
+    unsealed_hashes.push_back(next);
     return Status::OK();
   }
 };
@@ -188,6 +331,14 @@ Status AuditLog::Sync() {
   }
   return s;
 }
+
+Status AuditLog::Seal() {
+  if (impl_->needs_recovery) BA_RETURN_IF_ERROR(impl_->Recover());
+  impl_->seal_status = impl_->SealUpTo(impl_->last_seq, false);
+  return impl_->seal_status;
+}
+
+Status AuditLog::last_seal_status() const { return impl_->seal_status; }
 
 uint64_t AuditLog::last_seq() const { return impl_->last_seq; }
 std::string AuditLog::head_hex() const { return ToHex(ByteSpan(impl_->head.data(), 32)); }

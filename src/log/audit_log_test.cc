@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "log/journal.h"
+#include "log/slot_parquet.h"
 
 namespace budget_audit {
 namespace {
@@ -86,6 +89,55 @@ TEST_F(AuditLogTest, TornTailIsCutAndAppendsGoOn) {
   EXPECT_TRUE((*log)->recovered_torn_tail());
   EXPECT_EQ((*log)->last_seq(), 2u);
   EXPECT_EQ(*(*log)->Append(Rec(3)), 3u);
+}
+
+}  // namespace
+}  // namespace budget_audit
+
+namespace budget_audit {
+namespace {
+
+SlotRecord DayRec(int day, int i) {
+  SlotRecord r;
+  r.timestamp_us = 1780099200000000 + int64_t{day} * 86400000000 + int64_t{i} * 900000000;
+  r.date = fmt::format("2026-05-{:02}", 30 + day > 31 ? 30 + day - 31 : 30 + day);
+  if (30 + day > 31) r.date = fmt::format("2026-06-{:02}", 30 + day - 31);
+  r.slot_index = i;
+  r.energy_cost_kwh = 0.5 * i;
+  r.source = "plan";
+  return r;
+}
+
+TEST(AuditLogSeal, DayChangeSealsMonthFilesAndDropsJournal) {
+  auto env = NewMemEnv();
+  AuditLogOptions o;
+  o.env = env.get();
+  {
+    auto log = AuditLog::Open("/log", o);
+    ASSERT_TRUE(log.ok());
+    for (int day = 0; day < 4; ++day) {
+      for (int i = 0; i < 10; ++i) ASSERT_TRUE((*log)->Append(DayRec(day, i)).ok());
+      ASSERT_TRUE((*log)->last_seal_status().ok()) << (*log)->last_seal_status().ToString();
+    }
+  }
+  // Days 0,1 (May 30, 31) sealed into 2026-05, day 2 (June 1) into 2026-06;
+  // day 3 still in the journal.
+  auto may = log::ReadAuditFile(env.get(), "/log/2026-05.parquet");
+  ASSERT_TRUE(may.ok()) << may.status().ToString();
+  EXPECT_EQ(may->size(), 20u);
+  EXPECT_EQ((*may)[19].seq, 20u);
+  EXPECT_EQ((*may)[3].record, DayRec(0, 3));
+  auto june = log::ReadAuditFile(env.get(), "/log/2026-06.parquet");
+  ASSERT_TRUE(june.ok()) << june.status().ToString();
+  EXPECT_EQ(june->size(), 10u);
+  auto log = AuditLog::Open("/log", o);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ((*log)->last_seq(), 40u);
+  ASSERT_TRUE((*log)->Seal().ok());
+  june = log::ReadAuditFile(env.get(), "/log/2026-06.parquet");
+  ASSERT_TRUE(june.ok());
+  EXPECT_EQ(june->size(), 20u);
+  EXPECT_EQ(*(*log)->Append(DayRec(4, 0)), 41u);
 }
 
 }  // namespace
