@@ -51,10 +51,22 @@ class AuditLog {
   // Appends one record; returns its seq (dense, from 1). Durable before it
   // returns unless the sync mode says otherwise. On failure nothing is
   // acknowledged and the next call recovers the journal first.
+  //
+  // A record with the timestamp and content of one already logged (a
+  // retried tick) is not appended again: its existing seq is returned and
+  // last_append_was_duplicate() is true. The same timestamp with different
+  // content is AlreadyExists naming the existing seq.
   Result<uint64_t> Append(const SlotRecord& record);
+  bool last_append_was_duplicate() const;
 
   // Makes every appended record durable (for SyncMode::kBatch).
   Status Sync();
+
+  // Seals every record appended so far into the month files (normally done
+  // automatically when the first record of a new day is appended).
+  Status Seal();
+  // The result of the last sealing attempt (automatic or Seal()).
+  Status last_seal_status() const;
 
   uint64_t last_seq() const;
   // Hex SHA-256 chain head after last_seq().

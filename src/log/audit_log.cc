@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <unordered_map>
 #include <random>
 
 #include <fmt/format.h>
@@ -44,6 +46,27 @@ struct AuditLog::Impl {
   // Journal files in seq order (first seq, path); the last is `journal`.
   std::vector<std::pair<uint64_t, std::string>> journal_files;
   Status seal_status;  // the last sealing attempt's result
+  // timestamp -> seq of unsealed records (sealed ones are looked up in the
+  // month files whose timestamp range covers the timestamp).
+  std::unordered_map<int64_t, uint64_t> unsealed_by_ts;
+  bool last_was_duplicate = false;
+
+  // The record already logged at this timestamp, if any.
+  Result<std::optional<log::SeqRecord>> FindByTimestamp(int64_t ts) {
+    if (auto it = unsealed_by_ts.find(ts); it != unsealed_by_ts.end()) {
+      return std::optional<log::SeqRecord>(unsealed[it->second - unsealed.front().seq]);
+    }
+    for (const auto& f : manifest.files) {
+      if (ts < f.min_timestamp_us || ts > f.max_timestamp_us) continue;
+      BA_ASSIGN_OR_RETURN(auto rows, log::ReadAuditFile(env, JoinPath(dir, f.name)));
+      for (auto& r : rows) {
+        if (r.record.timestamp_us == ts && r.seq <= manifest.sealed_seq) {
+          return std::optional<log::SeqRecord>(std::move(r));
+        }
+      }
+    }
+    return std::optional<log::SeqRecord>();
+  }
 
   Status Init() {
     BA_RETURN_IF_ERROR(env->CreateDirs(dir));
@@ -72,6 +95,7 @@ struct AuditLog::Impl {
     head = manifest.sealed_head;
     unsealed.clear();
     unsealed_hashes.clear();
+    unsealed_by_ts.clear();
     journal_files.clear();
     BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(journal_dir));
     std::vector<std::pair<uint64_t, std::string>> files;
@@ -112,6 +136,7 @@ struct AuditLog::Impl {
         head = expect;
         last_seq = e.seq;
         if (e.record.date > max_date) max_date = e.record.date;
+        unsealed_by_ts.emplace(e.record.timestamp_us, e.seq);
         unsealed.push_back({e.seq, e.record});
         unsealed_hashes.push_back(e.hash);
       }
@@ -189,6 +214,12 @@ struct AuditLog::Impl {
         entry->name = name;
       }
       entry->rows = all.size();
+      entry->min_timestamp_us = all.front().record.timestamp_us;
+      entry->max_timestamp_us = all.front().record.timestamp_us;
+      for (const auto& r : all) {
+        entry->min_timestamp_us = std::min(entry->min_timestamp_us, r.record.timestamp_us);
+        entry->max_timestamp_us = std::max(entry->max_timestamp_us, r.record.timestamp_us);
+      }
       entry->min_seq = all.front().seq;
       entry->max_seq = all.back().seq;
       entry->sha256 = sha;
@@ -203,6 +234,7 @@ struct AuditLog::Impl {
     BA_RETURN_IF_ERROR(log::WriteManifest(env, dir, next));
     manifest = next;
     BA_RETURN_IF_ERROR(env->DeleteFile(JoinPath(dir, kSealIntentName)));
+    for (size_t i = 0; i < take; ++i) unsealed_by_ts.erase(unsealed[i].record.timestamp_us);
     unsealed.erase(unsealed.begin(), unsealed.begin() + static_cast<ptrdiff_t>(take));
     unsealed_hashes.erase(unsealed_hashes.begin(), unsealed_hashes.begin() + static_cast<ptrdiff_t>(take));
     return DropSealedJournalFiles();
@@ -267,6 +299,17 @@ struct AuditLog::Impl {
 
   Result<uint64_t> Append(const SlotRecord& r) {
     if (needs_recovery) BA_RETURN_IF_ERROR(Recover());
+    last_was_duplicate = false;
+    BA_ASSIGN_OR_RETURN(auto existing, FindByTimestamp(r.timestamp_us));
+    if (existing) {
+      if (log::SameContent(existing->record, r)) {
+        last_was_duplicate = true;  // a retry: acknowledge the original
+        return existing->seq;
+      }
+      return Status::AlreadyExists(fmt::format(
+          "timestamp: a different record with this timestamp is already logged as seq {}",
+          existing->seq));
+    }
     Status s = AppendImpl(r);
     if (!s.ok()) {
       // Whatever reached the file is cut by the recovery before the next
@@ -299,6 +342,7 @@ struct AuditLog::Impl {
     journal_size += w.size();
     last_seq = seq;
     head = next;
+    unsealed_by_ts.emplace(r.timestamp_us, seq);
     unsealed.push_back({seq, r});
     unsealed_hashes.push_back(next);
     return Status::OK();
@@ -337,6 +381,8 @@ Status AuditLog::Seal() {
   impl_->seal_status = impl_->SealUpTo(impl_->last_seq, false);
   return impl_->seal_status;
 }
+
+bool AuditLog::last_append_was_duplicate() const { return impl_->last_was_duplicate; }
 
 Status AuditLog::last_seal_status() const { return impl_->seal_status; }
 

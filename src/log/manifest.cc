@@ -33,6 +33,8 @@ Result<Manifest> ReadManifest(Env* env, const std::string& dir) {
       s.rows = f.at("rows").get<uint64_t>();
       s.min_seq = f.at("min_seq").get<uint64_t>();
       s.max_seq = f.at("max_seq").get<uint64_t>();
+      s.min_timestamp_us = f.at("min_timestamp_us").get<int64_t>();
+      s.max_timestamp_us = f.at("max_timestamp_us").get<int64_t>();
       s.sha256 = f.at("sha256").get<std::string>();
       m.files.push_back(std::move(s));
     }
@@ -52,7 +54,9 @@ Status WriteManifest(Env* env, const std::string& dir, const Manifest& m) {
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (const auto& f : m.files) {
     files.push_back({{"name", f.name}, {"rows", f.rows}, {"min_seq", f.min_seq},
-                     {"max_seq", f.max_seq}, {"sha256", f.sha256}});
+                     {"max_seq", f.max_seq},
+                     {"min_timestamp_us", f.min_timestamp_us}, {"max_timestamp_us", f.max_timestamp_us},
+                     {"sha256", f.sha256}});
   }
   j["files"] = files;
   std::string text = j.dump(2) + "\n";

@@ -19,6 +19,7 @@ struct SealedFile {
   std::string name;       // relative to the log directory
   uint64_t rows = 0;
   uint64_t min_seq = 0, max_seq = 0;
+  int64_t min_timestamp_us = 0, max_timestamp_us = 0;
   std::string sha256;     // hex, of the whole file
 };
 
