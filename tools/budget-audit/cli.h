@@ -48,9 +48,16 @@ class Output {
   int error_ = 0;
 };
 
-// What every subcommand gets.
+// What every subcommand gets: the Env and the global options.
 struct Context {
   Env* env = Env::Default();
+  std::string data_dir_flag;  // --data-dir
+  std::string log_dir_flag;   // --log
+
+  // The data directory: --data-dir, else $BUDGET_AUDIT_DATA_DIR, else ./data.
+  std::string DataDir() const;
+  // The log directory: --log, else <data dir>/budget_audit/slot_log.
+  std::string LogDir() const;
 };
 
 // A subcommand's action, run after parsing; returns the exit code.
@@ -58,5 +65,6 @@ using Action = std::function<int()>;
 
 void SetupCat(CLI::App& app, Context& ctx, Action& action);
 void SetupInspect(CLI::App& app, Context& ctx, Action& action);
+void SetupLog(CLI::App& app, Context& ctx, Action& action);
 
 }  // namespace budget_audit::cli

@@ -1,4 +1,5 @@
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -6,6 +7,17 @@
 #include "cli.h"
 
 namespace budget_audit::cli {
+
+std::string Context::DataDir() const {
+  if (!data_dir_flag.empty()) return data_dir_flag;
+  if (const char* e = std::getenv("BUDGET_AUDIT_DATA_DIR"); e && *e) return e;
+  return "./data";
+}
+
+std::string Context::LogDir() const {
+  if (!log_dir_flag.empty()) return log_dir_flag;
+  return JoinPath(JoinPath(DataDir(), "budget_audit"), "slot_log");
+}
 
 int ReportError(const Status& status) {
   std::fprintf(stderr, "budget-audit: %s\n", status.message().c_str());

@@ -23,8 +23,13 @@ int main(int argc, char** argv) {
 
   Context ctx;
   Action action;
+  app.add_option("--data-dir", ctx.data_dir_flag,
+                 "Data directory (default: $BUDGET_AUDIT_DATA_DIR, else ./data); the log lives in "
+                 "<data-dir>/budget_audit/slot_log");
+  app.add_option("--log", ctx.log_dir_flag, "The log directory itself (overrides --data-dir)");
   SetupCat(app, ctx, action);
   SetupInspect(app, ctx, action);
+  SetupLog(app, ctx, action);
 
   try {
     app.parse(argc, argv);
