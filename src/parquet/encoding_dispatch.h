@@ -50,27 +50,5 @@ void EncodeDefinitionLevels(const std::vector<uint8_t>& defined, size_t begin, s
 Status EncodeValues(const ColumnDescriptor& col, Encoding encoding, const ColumnVector& values,
                     size_t begin, size_t end, ByteWriter& out);
 
-// Builds a dictionary over a column's values, in first-seen order.
-class DictionaryBuilder {
- public:
-  explicit DictionaryBuilder(const ColumnDescriptor& col);
-  ~DictionaryBuilder();
-  DictionaryBuilder(const DictionaryBuilder&) = delete;
-  DictionaryBuilder& operator=(const DictionaryBuilder&) = delete;
-
-  // Maps values [begin, end) of `values` to indices (appended to `indices`).
-  void Put(const ColumnVector& values, size_t begin, size_t end, std::vector<uint32_t>& indices);
-  size_t size() const;             // distinct values
-  size_t plain_byte_size() const;  // size of the PLAIN dictionary page body
-  // The dictionary page body (PLAIN values).
-  void EncodeDictionary(ByteWriter& out) const;
-  // Index page body: bit width byte + hybrid stream, for indices [begin, end).
-  void EncodeIndices(const std::vector<uint32_t>& indices, size_t begin, size_t end,
-                     ByteWriter& out) const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
 
 }  // namespace budget_audit::parquet

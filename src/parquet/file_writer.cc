@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "parquet/compression.h"
+#include "parquet/encoding/dictionary.h"
 #include "parquet/encoding_dispatch.h"
 #include "parquet/statistics.h"
 #include "util/crc32.h"
@@ -95,7 +96,7 @@ class ChunkWriter {
     } else if (col_.type == Type::BOOLEAN) {
       value_encoding_ = opts_.data_page_v2 ? Encoding::RLE : Encoding::PLAIN;
     } else if (opts_.dictionary) {
-      dict_ = std::make_unique<DictionaryBuilder>(col_);
+      dict_ = std::make_unique<DictionaryEncoder>(col_.type, col_.type_length);
     }
     size_t page_row_begin = 0, page_value_begin = 0;
     size_t value_pos = 0;
@@ -110,7 +111,7 @@ class ChunkWriter {
       }
       const bool dict_active = dict_ && dict_pages_.empty();
       if (dict_active) {
-        dict_->Put(v, value_pos, value_pos + values_in_batch, indices);
+        BA_RETURN_IF_ERROR(dict_->Put(v, value_pos, value_pos + values_in_batch, &indices));
         page_bytes = (indices.size() - (page_value_begin - dict_value_base_)) *
                      static_cast<size_t>(BitWidth(dict_->size())) / 8 + 1;
       } else {
@@ -118,7 +119,7 @@ class ChunkWriter {
       }
       value_pos += values_in_batch;
       row = batch_end;
-      bool dict_full = dict_active && dict_->plain_byte_size() > opts_.dictionary_page_size_limit;
+      bool dict_full = dict_active && dict_->dictionary_byte_size() > opts_.dictionary_page_size_limit;
       if (page_bytes >= opts_.data_page_size || row == rows || dict_full) {
         BA_RETURN_IF_ERROR(FlushPage(v, page_row_begin, row, page_value_begin, value_pos, indices));
         page_row_begin = row;
@@ -233,7 +234,7 @@ class ChunkWriter {
   Status FinishDictionary() {
     if (!dict_ || !dict_pages_.empty()) return Status::OK();
     ByteWriter w;
-    dict_->EncodeDictionary(w);
+    dict_->EncodeDictionaryPage(w);
     EncodedPage p;
     p.header.type = PageType::DICTIONARY_PAGE;
     DictionaryPageHeader dh;
@@ -282,8 +283,8 @@ class ChunkWriter {
     Encoding enc = value_encoding_;
     if (dict_ && dict_pages_.empty()) {
       enc = Encoding::RLE_DICTIONARY;
-      dict_->EncodeIndices(indices, value_begin - dict_value_base_, value_end - dict_value_base_,
-                           values);
+      dict_->EncodeIndices(indices.data() + (value_begin - dict_value_base_),
+                           value_end - value_begin, values);
     } else {
       BA_RETURN_IF_ERROR(EncodeValues(col_, enc, v, value_begin, value_end, values));
     }
@@ -319,7 +320,7 @@ class ChunkWriter {
   const ColumnDescriptor& col_;
   const WriterOptions& opts_;
   Encoding value_encoding_ = Encoding::PLAIN;
-  std::unique_ptr<DictionaryBuilder> dict_;
+  std::unique_ptr<DictionaryEncoder> dict_;
   size_t dict_value_base_ = 0;  // value index of indices[0]
   std::vector<EncodedPage> dict_pages_, data_pages_;
   std::optional<Statistics> stats_;
