@@ -65,8 +65,8 @@ Result<JournalScan> ScanJournalBytes(ByteSpan bytes, const std::string& name, bo
   if (bytes.size() < kJournalHeaderSize) {
     // Cut while being created: harmless if it is the last file and what is
     // there is a prefix of a header (or nothing).
-    bool prefix_ok = std::memcmp(bytes.data(), kMagic, std::min<size_t>(4, bytes.size())) == 0 ||
-                     AllZero(bytes);
+    bool prefix_ok = bytes.empty() || AllZero(bytes) ||
+                     std::memcmp(bytes.data(), kMagic, std::min<size_t>(4, bytes.size())) == 0;
     if (is_last && prefix_ok) {
       scan.torn_tail = !bytes.empty();
       return scan;

@@ -355,7 +355,7 @@ ColumnSpec TimestampColumn(std::string name, TimeUnit unit, bool utc, Repetition
   return s;
 }
 
-ColumnSpec SpecFromDescriptor(const ColumnDescriptor& col) {
+ColumnSpec SpecFromDescriptor(const ColumnDescriptor& col, bool int96_as_micros) {
   ColumnSpec s;
   s.name = col.name;
   s.type = col.type;
@@ -369,15 +369,16 @@ ColumnSpec SpecFromDescriptor(const ColumnDescriptor& col) {
     s.precision = col.precision;
   }
   if (col.type == Type::INT96) {
-    s = TimestampColumn(col.name, TimeUnit::NANOS, false, col.repetition);
+    s = TimestampColumn(col.name, int96_as_micros ? TimeUnit::MICROS : TimeUnit::NANOS, false,
+                        col.repetition);
     return s;
   }
-  // A ConvertedType-only timestamp (read as local time) is written with a
-  // LogicalType saying so, which every reader then agrees on.
+  // A ConvertedType-only timestamp (UTC-adjusted by the spec) is written
+  // with the LogicalType saying so, which every reader then agrees on.
   if (col.logical_type.kind == LogicalType::Kind::NONE && col.kind == ValueKind::kTimestamp) {
     s.logical_type.kind = LogicalType::Kind::TIMESTAMP;
     s.logical_type.unit = col.unit;
-    s.logical_type.is_adjusted_to_utc = false;
+    s.logical_type.is_adjusted_to_utc = col.utc;
   }
   return s;
 }

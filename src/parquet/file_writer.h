@@ -51,8 +51,10 @@ ColumnSpec TimestampColumn(std::string name, TimeUnit unit, bool utc,
                            Repetition r = Repetition::OPTIONAL);
 
 // The spec of an existing (read) column, for re-encoding. INT96 becomes
-// INT64 TIMESTAMP(NANOS, not UTC-adjusted); the caller converts values.
-ColumnSpec SpecFromDescriptor(const ColumnDescriptor& col);
+// INT64 TIMESTAMP(NANOS, not UTC-adjusted), or TIMESTAMP(MICROS) when
+// `int96_as_micros` (for values outside the nanosecond range, years
+// 1677..2262); the caller converts the values.
+ColumnSpec SpecFromDescriptor(const ColumnDescriptor& col, bool int96_as_micros = false);
 
 struct WriterOptions {
   Codec codec = Codec::SNAPPY;

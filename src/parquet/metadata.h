@@ -185,7 +185,9 @@ struct PageHeader {
 // known range of Type, Repetition, Codec, PageType and Encoding are
 // Corruption naming the field; an unknown LogicalType union member becomes
 // Kind::UNRECOGNIZED (read as the physical type); an unknown ConvertedType
-// value is Corruption.
+// value is Corruption. Lists of structs are charged against a memory budget
+// of 16 MiB + 32 bytes per input byte (real footers use under 13); past it
+// the result is ResourceExhausted.
 Result<FileMetaData> DecodeFileMetaData(ByteReader& reader);
 Result<PageHeader> DecodePageHeader(ByteReader& reader);
 

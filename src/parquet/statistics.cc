@@ -76,7 +76,7 @@ Statistics ComputeStatistics(const ColumnDescriptor& col, const ColumnVector& v)
   std::optional<std::string> mn, mx;
 
   auto ints = [&](auto& vec, bool is_signed) {
-    using T = std::remove_reference_t<decltype(vec[0])>;
+    using T = std::remove_cvref_t<decltype(vec[0])>;
     using U = std::make_unsigned_t<T>;
     T lo = vec[0], hi = vec[0];
     for (size_t i = 1; i < n; ++i) {
@@ -88,7 +88,7 @@ Statistics ComputeStatistics(const ColumnDescriptor& col, const ColumnVector& v)
     mx = PlainBytes(hi);
   };
   auto floats = [&](auto& vec) {
-    using T = std::remove_reference_t<decltype(vec[0])>;
+    using T = std::remove_cvref_t<decltype(vec[0])>;
     bool any = false;
     T lo = 0, hi = 0;
     for (size_t i = 0; i < n; ++i) {

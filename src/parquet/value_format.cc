@@ -223,15 +223,26 @@ std::string FormatFloat(float v) {
   return fmt::format("{}", v);
 }
 
-int64_t Int96ToNanos(const uint8_t* p) {
-  uint64_t nanos_of_day;
-  uint32_t julian_day;
+Int96Time Int96ToTime(const uint8_t* p) {
+  int64_t nanos_of_day;
+  int32_t julian_day;
   std::memcpy(&nanos_of_day, p, 8);
   std::memcpy(&julian_day, p + 8, 4);
   constexpr int64_t kJulianEpoch = 2440588;
-  // Wrapping arithmetic: hostile values must not be UB.
-  uint64_t days = static_cast<uint64_t>(static_cast<int64_t>(julian_day) - kJulianEpoch);
-  return static_cast<int64_t>(days * 86400000000000ull + nanos_of_day);
+  // Unsigned arithmetic: Spark's int64 wrap-around, without UB.
+  uint64_t days = static_cast<uint64_t>(int64_t{julian_day} - kJulianEpoch);
+  uint64_t us = days * 86400000000ull + static_cast<uint64_t>(FloorDiv(nanos_of_day, 1000));
+  return {static_cast<int64_t>(us), static_cast<int32_t>(FloorMod(nanos_of_day, 1000))};
+}
+
+std::optional<int64_t> Int96ToNanos(const uint8_t* p) {
+  Int96Time t = Int96ToTime(p);
+  int64_t ns;
+  if (__builtin_mul_overflow(t.micros, int64_t{1000}, &ns) ||
+      __builtin_add_overflow(ns, int64_t{t.sub_micro_nanos}, &ns)) {
+    return std::nullopt;
+  }
+  return ns;
 }
 
 void AppendValue(const ColumnDescriptor& col, const ColumnVector& v, size_t vi, TextStyle style,
@@ -304,8 +315,15 @@ void AppendValue(const ColumnDescriptor& col, const ColumnVector& v, size_t vi, 
       AppendText(FormatTimeOfDay(int_value(), TicksPerSecond(col.unit)), style, out);
       return;
     case ValueKind::kTimestamp: {
-      int64_t ticks = col.type == Type::INT96 ? Int96ToNanos(v.FixedAt(vi)) : v.i64[vi];
-      AppendText(FormatTimestamp(ticks, TicksPerSecond(col.unit), col.utc), style, out);
+      if (col.type == Type::INT96) {
+        Int96Time t = Int96ToTime(v.FixedAt(vi));
+        AppendText(FormatTimestampParts(FloorDiv(t.micros, 1000000),
+                                        FloorMod(t.micros, 1000000) * 1000 + t.sub_micro_nanos,
+                                        1000000000, col.utc),
+                   style, out);
+        return;
+      }
+      AppendText(FormatTimestamp(v.i64[vi], TicksPerSecond(col.unit), col.utc), style, out);
       return;
     }
     case ValueKind::kUuid: {

@@ -10,6 +10,7 @@
 // other binary as standard base64.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,8 +37,16 @@ float HalfToFloat(uint16_t h);
 // for the non-finite values, unquoted).
 std::string FormatDouble(double v);
 std::string FormatFloat(float v);
-// INT96 (8-byte LE nanos of day, 4-byte LE Julian day) as nanoseconds since
-// the epoch (wrapping in 128 bits is not needed: Julian days fit).
-int64_t Int96ToNanos(const uint8_t* p);
+// INT96 (8-byte LE signed nanos of day, 4-byte LE signed Julian day) as
+// Spark reads it: microseconds since the epoch computed in int64 with
+// wrap-around, plus the sub-microsecond nanoseconds (0..999).
+struct Int96Time {
+  int64_t micros;
+  int32_t sub_micro_nanos;
+};
+Int96Time Int96ToTime(const uint8_t* p);
+// Nanoseconds since the epoch, if the instant fits an int64 (years
+// 1677..2262).
+std::optional<int64_t> Int96ToNanos(const uint8_t* p);
 
 }  // namespace budget_audit::parquet

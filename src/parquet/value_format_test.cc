@@ -50,7 +50,10 @@ TEST(ValueFormat, Int96) {
   uint32_t day = 2440588 + 1;  // 1970-01-02
   std::memcpy(b, &nanos, 8);
   std::memcpy(b + 8, &day, 4);
-  EXPECT_EQ(Int96ToNanos(b), (86400ll + 3600ll) * 1000000000ll);
+  EXPECT_EQ(*Int96ToNanos(b), (86400ll + 3600ll) * 1000000000ll);
+  uint32_t far = 2440588 + 3000000;  // year ~10183: beyond int64 nanoseconds
+  std::memcpy(b + 8, &far, 4);
+  EXPECT_FALSE(Int96ToNanos(b).has_value());
 }
 
 TEST(ValueFormat, JsonStringsEscapeAndRepairUtf8) {

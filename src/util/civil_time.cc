@@ -73,8 +73,10 @@ std::string FormatTimeOfDay(int64_t ticks, int64_t tps) {
 }
 
 std::string FormatTimestamp(int64_t ticks, int64_t tps, bool utc) {
-  int64_t secs = FloorDiv(ticks, tps);
-  int64_t frac = FloorMod(ticks, tps);
+  return FormatTimestampParts(FloorDiv(ticks, tps), FloorMod(ticks, tps), tps, utc);
+}
+
+std::string FormatTimestampParts(int64_t secs, int64_t frac, int64_t tps, bool utc) {
   int64_t days = FloorDiv(secs, 86400);
   int64_t sod = FloorMod(secs, 86400);
   std::string out = FormatDate(days);

@@ -14,13 +14,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct CliRun {
   int code = -1;
   std::string out, err;
 };
 
 // Runs the CLI with `args` (shell words), feeding `input` on stdin.
-Run RunCli(const std::string& args, const std::string& input = "") {
+CliRun RunCli(const std::string& args, const std::string& input = "") {
   std::string dir = ::testing::TempDir();
   std::string in = dir + "/cli_in_" + std::to_string(::getpid());
   std::string out = dir + "/cli_out_" + std::to_string(::getpid());
@@ -28,7 +28,7 @@ Run RunCli(const std::string& args, const std::string& input = "") {
   std::ofstream(in) << input;
   std::string cmd = std::string(BA_CLI_PATH) + " " + args + " <" + in + " >" + out + " 2>" + err;
   int status = std::system(cmd.c_str());
-  Run r;
+  CliRun r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   std::ifstream o(out), e(err);
   r.out.assign(std::istreambuf_iterator<char>(o), {});
@@ -40,7 +40,7 @@ const std::string kData = BA_TEST_DATA_DIR;
 
 TEST(Cli, HelpOnEveryCommand) {
   for (std::string c : {"", "cat ", "inspect ", "log "}) {
-    Run r = RunCli(c + "--help");
+    CliRun r = RunCli(c + "--help");
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << c;
   }
@@ -53,7 +53,7 @@ TEST(Cli, UsageErrorsExitTwo) {
 }
 
 TEST(Cli, CatMatchesExpectedRows) {
-  Run r = RunCli("cat " + kData + "/slot-log/duckdb-snappy.parquet");
+  CliRun r = RunCli("cat " + kData + "/slot-log/duckdb-snappy.parquet");
   ASSERT_EQ(r.code, 0) << r.err;
   std::ifstream exp(kData + "/slot-log/expected.jsonl");
   std::string line;
@@ -70,45 +70,45 @@ TEST(Cli, CatMatchesExpectedRows) {
 
 TEST(Cli, CatProjectionAndFormats) {
   std::string f = kData + "/slot-log/arrow-rs-v2.parquet";
-  Run r = RunCli("cat " + f + " --columns slot_index,source");
+  CliRun r = RunCli("cat " + f + " --columns slot_index,source");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, r.out.find('\n')), R"({"slot_index":17,"source":"manual"})");
-  Run bad = RunCli("cat " + f + " --columns nope");
+  CliRun bad = RunCli("cat " + f + " --columns nope");
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.err.find("nope"), std::string::npos);
   std::string tmp = ::testing::TempDir() + "/cat_" + std::to_string(::getpid());
-  Run csv = RunCli("cat " + f + " -o " + tmp + ".csv");
+  CliRun csv = RunCli("cat " + f + " -o " + tmp + ".csv");
   ASSERT_EQ(csv.code, 0) << csv.err;
   std::ifstream in(tmp + ".csv");
   std::string header;
   std::getline(in, header);
   EXPECT_EQ(header.rfind("timestamp,date,slot_index,", 0), 0u);
-  Run pq = RunCli("cat " + f + " -o " + tmp + ".parquet");
+  CliRun pq = RunCli("cat " + f + " -o " + tmp + ".parquet");
   ASSERT_EQ(pq.code, 0) << pq.err;
-  Run back = RunCli("cat " + tmp + ".parquet");
-  Run orig = RunCli("cat " + f);
+  CliRun back = RunCli("cat " + tmp + ".parquet");
+  CliRun orig = RunCli("cat " + f);
   EXPECT_EQ(back.out, orig.out);
   fs::remove(tmp + ".csv");
   fs::remove(tmp + ".parquet");
 }
 
 TEST(Cli, BadFilesExitOneWithAMessage) {
-  Run missing = RunCli("cat /nonexistent/x.parquet");
+  CliRun missing = RunCli("cat /nonexistent/x.parquet");
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.err.find("/nonexistent/x.parquet"), std::string::npos);
-  Run notpq = RunCli("cat " + kData + "/slot-log/expected.jsonl");
+  CliRun notpq = RunCli("cat " + kData + "/slot-log/expected.jsonl");
   EXPECT_EQ(notpq.code, 1);
   EXPECT_NE(notpq.err.find("PAR1"), std::string::npos);
-  Run enc = RunCli("cat " + kData + "/parquet-testing/data/uniform_encryption.parquet.encrypted");
+  CliRun enc = RunCli("cat " + kData + "/parquet-testing/data/uniform_encryption.parquet.encrypted");
   EXPECT_EQ(enc.code, 1);
   EXPECT_NE(enc.err.find("encrypted"), std::string::npos);
-  Run nested = RunCli("cat " + kData + "/parquet-testing/data/nested_lists.snappy.parquet");
+  CliRun nested = RunCli("cat " + kData + "/parquet-testing/data/nested_lists.snappy.parquet");
   EXPECT_EQ(nested.code, 1);
   EXPECT_NE(nested.err.find("nested"), std::string::npos);
 }
 
 TEST(Cli, InspectShowsFooter) {
-  Run r = RunCli("inspect " + kData + "/slot-log/duckdb-zstd-v2.parquet");
+  CliRun r = RunCli("inspect " + kData + "/slot-log/duckdb-zstd-v2.parquet");
   ASSERT_EQ(r.code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["num_rows"], 1000);
@@ -125,13 +125,13 @@ TEST(Cli, LogAppendsAndAcknowledges) {
       R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":17,"energy_cost_kwh":1.5})" "\n"
       R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":18})" "\n"
       R"({"timestamp":"2026-05-31T06:15:00+02:00","slot_index":1})" "\n";
-  Run r = RunCli("--log " + dir + " log", ticks);
+  CliRun r = RunCli("--log " + dir + " log", ticks);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "1\n1\n2\n");
   EXPECT_NE(r.err.find("line 2: energy_cost_kwh:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("line 4: timestamp:"), std::string::npos) << r.err;
   // Day change sealed May 30 into a Parquet file readable by cat.
-  Run c = RunCli("cat " + dir + "/2026-05.parquet --columns slot_index,seq,date");
+  CliRun c = RunCli("cat " + dir + "/2026-05.parquet --columns slot_index,seq,date");
   EXPECT_EQ(c.code, 0) << c.err;
   EXPECT_EQ(c.out, "{\"slot_index\":17,\"seq\":1,\"date\":\"2026-05-30\"}\n");
   fs::remove_all(dir);

@@ -2,6 +2,7 @@
 // file under a directory (name order), as JSON lines; or re-encoded with -o
 // into Parquet (through our writer), CSV or JSON lines.
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -62,15 +63,46 @@ std::vector<std::string> SplitColumns(const std::string& s) {
 
 enum class Format { kJsonLines, kCsv, kParquet };
 
-// INT96 values become INT64 nanoseconds, as the writer stores them.
-ColumnVector ConvertForWriting(const ColumnDescriptor& col, ColumnVector v) {
+// INT96 values become INT64 nanoseconds (or microseconds, see
+// SpecFromDescriptor), as the writer stores them.
+ColumnVector ConvertForWriting(const ColumnDescriptor& col, ColumnVector v, bool micros) {
   if (col.type != parquet::Type::INT96) return v;
   ColumnVector out;
   out.type = parquet::Type::INT64;
   out.defined = std::move(v.defined);
   size_t n = v.value_count();
   out.i64.resize(n);
-  for (size_t i = 0; i < n; ++i) out.i64[i] = parquet::Int96ToNanos(v.FixedAt(i));
+  for (size_t i = 0; i < n; ++i) {
+    out.i64[i] = micros ? parquet::Int96ToTime(v.FixedAt(i)).micros
+                        : *parquet::Int96ToNanos(v.FixedAt(i));
+  }
+  return out;
+}
+
+// Names of INT96 columns (of the projection) holding a value outside the
+// nanosecond range in any of `files`.
+Result<std::set<std::string>> Int96ColumnsNeedingMicros(Env* env,
+                                                        const std::vector<std::string>& files,
+                                                        const std::vector<std::string>& names) {
+  std::set<std::string> out;
+  for (const auto& f : files) {
+    BA_ASSIGN_OR_RETURN(auto reader, FileReader::Open(env, f));
+    auto cols = reader->schema().Project(names);
+    if (!cols.ok()) return cols.status().WithContext(f);
+    for (size_t c : *cols) {
+      const ColumnDescriptor& d = reader->schema().column(c);
+      if (d.type != parquet::Type::INT96 || out.count(d.name)) continue;
+      for (int g = 0; g < reader->num_row_groups() && !out.count(d.name); ++g) {
+        BA_ASSIGN_OR_RETURN(auto v, reader->ReadColumnChunk(g, c));
+        for (size_t i = 0; i < v.value_count(); ++i) {
+          if (!parquet::Int96ToNanos(v.FixedAt(i))) {
+            out.insert(d.name);
+            break;
+          }
+        }
+      }
+    }
+  }
   return out;
 }
 
@@ -131,6 +163,10 @@ class Cat {
     if (format_ != Format::kParquet) {
       BA_ASSIGN_OR_RETURN(output_, Output::Open(out_path_));
     }
+    if (format_ == Format::kParquet) {
+      BA_ASSIGN_OR_RETURN(int96_micros_,
+                          Int96ColumnsNeedingMicros(ctx_.env, files, SplitColumns(opts_.columns)));
+    }
     for (const auto& f : files) BA_RETURN_IF_ERROR(CatFile(f));
     if (format_ == Format::kParquet) {
       if (!writer_) return Status::Internal("no writer");
@@ -179,7 +215,8 @@ class Cat {
       if (format_ == Format::kParquet) {
         std::vector<ColumnVector> conv;
         for (size_t i = 0; i < cols.size(); ++i) {
-          conv.push_back(ConvertForWriting(*descs[i], std::move((*data)[i])));
+          conv.push_back(ConvertForWriting(*descs[i], std::move((*data)[i]),
+                                           int96_micros_.count(descs[i]->name) > 0));
         }
         BA_RETURN_IF_ERROR(writer_->WriteRowGroup(conv));
         continue;
@@ -215,7 +252,9 @@ class Cat {
 
   Status PrepareWriter(const std::string& path, const std::vector<const ColumnDescriptor*>& descs) {
     std::vector<parquet::ColumnSpec> specs;
-    for (auto* d : descs) specs.push_back(parquet::SpecFromDescriptor(*d));
+    for (auto* d : descs) {
+      specs.push_back(parquet::SpecFromDescriptor(*d, int96_micros_.count(d->name) > 0));
+    }
     if (writer_) {
       if (!SameSpecs(specs, specs_)) {
         return Status::InvalidArgument(fmt::format(
@@ -238,6 +277,7 @@ class Cat {
   std::unique_ptr<parquet::FileWriter> writer_;
   std::vector<parquet::ColumnSpec> specs_;
   bool csv_header_written_ = false;
+  std::set<std::string> int96_micros_;
 };
 
 }  // namespace

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Interop suite: budget-audit's `cat` against DuckDB as the oracle (see
+# suite.mjs for the checks and expectations.txt for what is skipped and why).
+#
+#   bash tests/interop/run.sh CLI_PATH [--only REGEX] [--keep DIR] [--verbose]
+#
+# CLI_PATH is the budget-audit binary (make test passes build-asan/budget-audit).
+# To check the suite itself without the CLI, pass the DuckDB stand-in:
+#   bash tests/interop/run.sh tests/interop/duckdb_cat.mjs
+# Installs the pinned node modules (npm ci) when they are missing. Ends with
+# `interop: N passed, M failed`; exits 1 when anything failed, 2 on bad usage.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+if [[ $# -lt 1 || "$1" == -* ]]; then
+  echo "usage: bash tests/interop/run.sh CLI_PATH [--only REGEX] [--keep DIR] [--verbose]" >&2
+  exit 2
+fi
+cli="$1"
+shift
+
+fail_setup() {
+  echo "interop: $*" >&2
+  echo "interop: 0 passed, 1 failed"
+  exit 1
+}
+
+if [[ ! -e "$cli" ]]; then
+  fail_setup "CLI not found: $cli (build it first, e.g. 'make unit' builds build-asan/budget-audit)"
+fi
+if [[ -d "$cli" || ! -x "$cli" ]]; then
+  fail_setup "CLI is not an executable file: $cli"
+fi
+cli="$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")"
+
+command -v node >/dev/null || fail_setup "node is not installed (scripts/install-deps.sh installs nodejs and npm)"
+command -v npm >/dev/null || fail_setup "npm is not installed (scripts/install-deps.sh installs nodejs and npm)"
+
+# The pinned @duckdb/node-api, installed from package-lock.json when missing
+# or when node_modules holds another version.
+want="$(node -p "require('$here/package.json').dependencies['@duckdb/node-api']")"
+have="$(node -p "try { require('$here/node_modules/@duckdb/node-api/package.json').version } catch (e) { '' }")"
+if [[ "$have" != "$want" ]]; then
+  echo "interop: installing @duckdb/node-api $want (npm ci)" >&2
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >&2 ||
+    fail_setup "npm ci failed in tests/interop"
+fi
+
+exec node "$here/suite.mjs" --cli "$cli" "$@"
