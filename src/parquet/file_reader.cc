@@ -1,6 +1,8 @@
 #include "parquet/file_reader.h"
 
+#include <cstdio>
 #include <cstring>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -72,6 +74,30 @@ Result<std::vector<uint8_t>> FileReader::ReadRange(uint64_t offset, uint64_t len
   return buf;
 }
 
+// Where a chunk's first page is: the dictionary page when there is one
+// (its offset may be absent or 0 even then: parquet-notes trap 5), else the
+// first data page. Offsets below 4 are not offsets at all.
+int64_t FileReader::ChunkStart(const ColumnMetaData& cm) {
+  int64_t start = cm.data_page_offset;
+  if (cm.dictionary_page_offset && *cm.dictionary_page_offset >= 4 &&
+      (*cm.dictionary_page_offset < start || start < 4)) {
+    start = *cm.dictionary_page_offset;
+  }
+  return start;
+}
+
+// True for writers known to understate total_compressed_size (PARQUET-816):
+// "parquet-mr" before version 1.2.9, or without a version.
+static bool UnderstatesChunkSize(const std::optional<std::string>& created_by) {
+  if (!created_by || created_by->rfind("parquet-mr", 0) != 0) return false;
+  const std::string& s = *created_by;
+  size_t v = s.find("version ");
+  if (v == std::string::npos) return true;
+  int major = 0, minor = 0, patch = 0;
+  if (std::sscanf(s.c_str() + v + 8, "%d.%d.%d", &major, &minor, &patch) < 2) return true;
+  return std::make_tuple(major, minor, patch) < std::make_tuple(1, 2, 9);
+}
+
 Status FileReader::Init(const ReadOptions& options) {
   options_ = options;
   BA_ASSIGN_OR_RETURN(file_size_, file_->Size());
@@ -118,6 +144,7 @@ Status FileReader::Init(const ReadOptions& options) {
   auto schema = Schema::FromElements(md_.schema);
   if (!schema.ok()) return schema.status().WithContext(path_);
   schema_ = std::move(*schema);
+  pad_chunks_ = UnderstatesChunkSize(md_.created_by);
   return ValidateRowGroups();
 }
 
@@ -154,11 +181,7 @@ Status FileReader::ValidateRowGroups() {
       if (cm.num_values < 0 || cm.total_compressed_size < 0 || cm.data_page_offset < 0) {
         return Error(where + ": negative size or offset in column metadata");
       }
-      int64_t start = cm.data_page_offset;
-      if (cm.dictionary_page_offset && *cm.dictionary_page_offset > 0 &&
-          *cm.dictionary_page_offset < start) {
-        start = *cm.dictionary_page_offset;
-      }
+      const int64_t start = ChunkStart(cm);
       if (static_cast<uint64_t>(start) < 4 || static_cast<uint64_t>(start) > data_end ||
           static_cast<uint64_t>(cm.total_compressed_size) > data_end - static_cast<uint64_t>(start)) {
         return Error(fmt::format("{}: chunk bytes [{}, {}) lie outside the data region [4, {})",
@@ -183,18 +206,20 @@ Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) c
   }
   const RowGroup& rg = md_.row_groups[row_group];
   const ColumnMetaData& cm = *rg.columns[column].meta_data;
-  int64_t start = cm.data_page_offset;
-  if (cm.dictionary_page_offset && *cm.dictionary_page_offset > 0 &&
-      *cm.dictionary_page_offset < start) {
-    start = *cm.dictionary_page_offset;
-  }
+  const int64_t start = ChunkStart(cm);
   if (static_cast<uint64_t>(cm.total_compressed_size) > options_.max_chunk_bytes) {
     return Status::ResourceExhausted(fmt::format(
         "{}: row group {}, column '{}': chunk of {} bytes exceeds the {}-byte limit", path_,
         row_group, col.path, cm.total_compressed_size, options_.max_chunk_bytes));
   }
-  BA_ASSIGN_OR_RETURN(auto bytes, ReadRange(static_cast<uint64_t>(start),
-                                            static_cast<uint64_t>(cm.total_compressed_size)));
+  uint64_t length = static_cast<uint64_t>(cm.total_compressed_size);
+  if (pad_chunks_) {
+    // PARQUET-816: parquet-mr before 1.2.9 left the dictionary page header
+    // out of total_compressed_size; read up to 100 bytes more, as Arrow does.
+    const uint64_t data_end = file_size_ - 8 - footer_length_;
+    length += std::min<uint64_t>(100, data_end - static_cast<uint64_t>(start) - length);
+  }
+  BA_ASSIGN_OR_RETURN(auto bytes, ReadRange(static_cast<uint64_t>(start), length));
   ChunkDecodeOptions o;
   o.verify_crc = options_.verify_page_crc;
   o.max_page_bytes = options_.max_chunk_bytes;

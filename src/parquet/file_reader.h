@@ -71,6 +71,7 @@ class FileReader {
   Status ValidateRowGroups();
   Result<std::vector<uint8_t>> ReadRange(uint64_t offset, uint64_t length) const;
   Status Error(std::string_view what) const;
+  static int64_t ChunkStart(const ColumnMetaData& cm);
 
   std::unique_ptr<RandomAccessFile> file_;
   std::vector<uint8_t> buffer_;  // OpenBuffer's image
@@ -81,6 +82,7 @@ class FileReader {
   FileMetaData md_;
   Schema schema_;
   int64_t num_rows_ = 0;
+  bool pad_chunks_ = false;  // PARQUET-816 workaround (see ReadColumnChunk)
 };
 
 }  // namespace budget_audit::parquet

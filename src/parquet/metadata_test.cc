@@ -572,8 +572,9 @@ TEST(MetadataFixtureTest, PageHeadersOfWriterFixtures) {
           }
           ASSERT_GE(start, 0);
           ASSERT_LE(static_cast<uint64_t>(start + m.total_compressed_size), f.offset);
-          ByteReader r(ByteSpan(f.file.data() + start, static_cast<size_t>(m.total_compressed_size)),
-                       static_cast<uint64_t>(start));
+          const ByteSpan chunk(f.file.data() + start,
+                               static_cast<size_t>(m.total_compressed_size));
+          ByteReader r(chunk, static_cast<uint64_t>(start));
           while (!r.empty()) {
             const size_t at = r.position();
             auto ph = DecodePageHeader(r);
@@ -989,7 +990,8 @@ TEST(MetadataHostileTest, MemoryAmplificationIsCapped) {
   // memory): 31 MB of structs from a 180 KB footer.
   const uint32_t n = 60000;
   ByteWriter w;
-  w.PutBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x02, 0x19, 0x1c, 0x19, 0xfc}));
+  w.PutBytes(
+      B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x02, 0x19, 0x1c, 0x19, 0xfc}));
   w.PutVarint(n);
   Bytes in = w.Release();
   for (uint32_t i = 0; i < n; ++i) in.insert(in.end(), {0x26, 0x00, 0x00});
@@ -1088,11 +1090,13 @@ TEST(MetadataLogicalTypeTest, UnknownMembersAreUnrecognized) {
   ASSERT_TRUE(md.ok());
   EXPECT_EQ(md->schema[0].logical_type.kind, Kind::STRING);
   // The last member wins, and nothing of an earlier one leaks.
-  md = WithLogicalType({0x5c, 0x15, 0x04, 0x15, 0x08, 0x00, 0x4c, 0x00, 0x00});  // DECIMAL, then member 9
+  // DECIMAL, then member 9.
+  md = WithLogicalType({0x5c, 0x15, 0x04, 0x15, 0x08, 0x00, 0x4c, 0x00, 0x00});
   ASSERT_TRUE(md.ok());
   EXPECT_EQ(md->schema[0].logical_type.kind, Kind::UNRECOGNIZED);
   EXPECT_EQ(md->schema[0].logical_type.decimal_scale, 0);
-  md = WithLogicalType({0x5c, 0x15, 0x04, 0x15, 0x08, 0x00, 0x0c, 0x02, 0x00, 0x00});  // ..., STRING
+  // DECIMAL, then STRING (long-form field header).
+  md = WithLogicalType({0x5c, 0x15, 0x04, 0x15, 0x08, 0x00, 0x0c, 0x02, 0x00, 0x00});
   ASSERT_TRUE(md.ok());
   EXPECT_EQ(md->schema[0].logical_type.kind, Kind::STRING);
   EXPECT_EQ(md->schema[0].logical_type.decimal_scale, 0);

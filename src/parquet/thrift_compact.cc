@@ -75,9 +75,9 @@ Status ThriftReader::EnterContainer() {
 
 Status ThriftReader::Charge(uint64_t bytes) {
   if (bytes > budget_ - charged_) {
-    return Status::ResourceExhausted(fmt::format(
-        "decoding the Thrift data at offset {} would take more than {} bytes of memory", offset(),
-        budget_));
+    return Status::ResourceExhausted(
+        fmt::format("decoding the Thrift data at offset {} would take more than {} bytes of memory",
+                    offset(), budget_));
   }
   charged_ += bytes;
   return Status::OK();
@@ -151,8 +151,8 @@ Result<ByteSpan> ThriftReader::ReadBinary() {
     return ErrorAt(at, NegativeSize("binary length", n));
   }
   if (n > r_.remaining()) {
-    return ErrorAt(at, fmt::format("binary length {} exceeds the {} bytes remaining", n,
-                                   r_.remaining()));
+    return ErrorAt(
+        at, fmt::format("binary length {} exceeds the {} bytes remaining", n, r_.remaining()));
   }
   return r_.Take(static_cast<size_t>(n));
 }
@@ -194,8 +194,9 @@ Result<ListHeader> ThriftReader::ReadListHeader() {
   // size < 2^31 and MinWireSize <= 16: the product cannot overflow.
   const uint64_t need = size * MinWireSize(h.element_type);
   if (need > r_.remaining()) {
-    return ErrorAt(at, fmt::format("list of {} {} elements needs at least {} bytes but only {} remain",
-                                   size, CTypeName(h.element_type), need, r_.remaining()));
+    return ErrorAt(
+        at, fmt::format("list of {} {} elements needs at least {} bytes but only {} remain", size,
+                        CTypeName(h.element_type), need, r_.remaining()));
   }
   h.size = static_cast<uint32_t>(size);
   return h;
@@ -229,25 +230,16 @@ Status ThriftReader::SkipElement(CType type) {
 
 Status ThriftReader::Skip(CType type) {
   switch (type) {
-    case CType::kStop:
-      return Error("cannot skip a value of type stop");
+    case CType::kStop: return Error("cannot skip a value of type stop");
     case CType::kBoolTrue:
-    case CType::kBoolFalse:
-      return Status::OK();  // a bool field carries its value in the header
-    case CType::kByte:
-      return r_.Skip(1);
-    case CType::kI16:
-      return ReadI16().status();
-    case CType::kI32:
-      return ReadI32().status();
-    case CType::kI64:
-      return ReadI64().status();
-    case CType::kDouble:
-      return r_.Skip(8);
-    case CType::kUuid:
-      return r_.Skip(16);
-    case CType::kBinary:
-      return ReadBinary().status();
+    case CType::kBoolFalse: return Status::OK();  // a bool field carries its value in the header
+    case CType::kByte: return r_.Skip(1);
+    case CType::kI16: return ReadI16().status();
+    case CType::kI32: return ReadI32().status();
+    case CType::kI64: return ReadI64().status();
+    case CType::kDouble: return r_.Skip(8);
+    case CType::kUuid: return r_.Skip(16);
+    case CType::kBinary: return ReadBinary().status();
     case CType::kList:
     case CType::kSet: {
       BA_ASSIGN_OR_RETURN(ListHeader h, ReadListHeader());
@@ -324,9 +316,7 @@ void ThriftWriter::WriteMapHeader(CType key_type, CType value_type, uint32_t siz
     return;
   }
   w_.PutVarint(size);
-  auto code = [](CType c) {
-    return static_cast<uint8_t>(IsBoolType(c) ? CType::kBoolTrue : c);
-  };
+  auto code = [](CType c) { return static_cast<uint8_t>(IsBoolType(c) ? CType::kBoolTrue : c); };
   w_.PutU8(static_cast<uint8_t>((code(key_type) << 4) | code(value_type)));
 }
 

@@ -43,9 +43,9 @@ namespace budget_audit::parquet {
 // container headers.
 enum class CType : uint8_t {
   kStop = 0,
-  kBoolTrue = 1,  // in a field header: a bool field whose value is true
-  kBoolFalse = 2, // in a field header: a bool field whose value is false
-  kByte = 3,      // i8
+  kBoolTrue = 1,   // in a field header: a bool field whose value is true
+  kBoolFalse = 2,  // in a field header: a bool field whose value is false
+  kByte = 3,       // i8
   kI16 = 4,
   kI32 = 5,
   kI64 = 6,
@@ -66,7 +66,7 @@ inline bool IsBoolType(CType t) { return t == CType::kBoolTrue || t == CType::kB
 struct FieldHeader {
   CType type = CType::kStop;  // kStop: end of the struct (id is 0)
   int16_t id = 0;
-  uint64_t offset = 0;        // offset of the header byte, for messages
+  uint64_t offset = 0;  // offset of the header byte, for messages
   bool is_stop() const { return type == CType::kStop; }
   // For bool fields, the value carried by the type nibble.
   bool bool_value() const { return type == CType::kBoolTrue; }
@@ -195,18 +195,36 @@ class ThriftWriter {
   void WriteMapHeader(CType key_type, CType value_type, uint32_t size);
 
   // Field conveniences: header then value.
-  void WriteI8Field(int16_t id, int8_t v) { WriteFieldHeader(CType::kByte, id); WriteI8(v); }
-  void WriteI16Field(int16_t id, int16_t v) { WriteFieldHeader(CType::kI16, id); WriteI16(v); }
-  void WriteI32Field(int16_t id, int32_t v) { WriteFieldHeader(CType::kI32, id); WriteI32(v); }
-  void WriteI64Field(int16_t id, int64_t v) { WriteFieldHeader(CType::kI64, id); WriteI64(v); }
+  void WriteI8Field(int16_t id, int8_t v) {
+    WriteFieldHeader(CType::kByte, id);
+    WriteI8(v);
+  }
+  void WriteI16Field(int16_t id, int16_t v) {
+    WriteFieldHeader(CType::kI16, id);
+    WriteI16(v);
+  }
+  void WriteI32Field(int16_t id, int32_t v) {
+    WriteFieldHeader(CType::kI32, id);
+    WriteI32(v);
+  }
+  void WriteI64Field(int16_t id, int64_t v) {
+    WriteFieldHeader(CType::kI64, id);
+    WriteI64(v);
+  }
   void WriteBinaryField(int16_t id, std::string_view v) {
     WriteFieldHeader(CType::kBinary, id);
     WriteString(v);
   }
   // Header of a struct-typed field, then BeginStruct.
-  void BeginStructField(int16_t id) { WriteFieldHeader(CType::kStruct, id); BeginStruct(); }
+  void BeginStructField(int16_t id) {
+    WriteFieldHeader(CType::kStruct, id);
+    BeginStruct();
+  }
   // A field holding an empty struct.
-  void WriteEmptyStructField(int16_t id) { BeginStructField(id); EndStruct(); }
+  void WriteEmptyStructField(int16_t id) {
+    BeginStructField(id);
+    EndStruct();
+  }
 
  private:
   ByteWriter& w_;

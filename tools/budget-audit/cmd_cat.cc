@@ -22,6 +22,7 @@ struct CatOptions {
   std::string path;
   std::string columns;
   std::string output;
+  bool verify_checksums = false;
 };
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
@@ -178,7 +179,9 @@ class Cat {
   }
 
   Status CatFile(const std::string& path) {
-    BA_ASSIGN_OR_RETURN(auto reader, FileReader::Open(ctx_.env, path));
+    parquet::ReadOptions ro;
+    ro.verify_page_crc = opts_.verify_checksums;
+    BA_ASSIGN_OR_RETURN(auto reader, FileReader::Open(ctx_.env, path, ro));
     auto projected = reader->schema().Project(SplitColumns(opts_.columns));
     if (!projected.ok()) return projected.status().WithContext(path);
     const std::vector<size_t>& cols = *projected;
@@ -292,6 +295,8 @@ void SetupCat(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_option("-o,--output", opts->output,
                   "Write to this file instead of standard output; the format follows the "
                   "extension: .parquet, .csv or .jsonl");
+  cmd->add_flag("--verify-checksums", opts->verify_checksums,
+                "Check every page's CRC-32 where the writer stored one (a mismatch is an error)");
   cmd->callback([&ctx, &action, opts]() {
     action = [&ctx, opts]() { return Cat(ctx, *opts).Run(); };
   });

@@ -153,7 +153,8 @@ TEST(Rle, ZeroLengthRunsDoNotLoop) {
   EXPECT_EQ(Decode(b, 0, 1), std::vector<uint32_t>{0});
   // Empty bit-packed runs at width 4.
   Bytes c(100, 0x01);
-  c.insert(c.end(), {0x10, 0x07});
+  c.push_back(0x10);  // then a run of 8 sevens
+  c.push_back(0x07);
   EXPECT_EQ(Decode(c, 4, 8), std::vector<uint32_t>(8, 7));
 }
 
