@@ -19,20 +19,12 @@
 namespace budget_audit::parquet {
 namespace {
 
-// Our own label rather than CodecName(): messages must name the codec even
-// for numbers outside the enum (read straight from a file).
+// CodecName(), or the number for values outside the enum (read straight
+// from a file): messages must always name the codec.
 std::string CodecLabel(Codec codec) {
-  switch (codec) {
-    case Codec::UNCOMPRESSED: return "UNCOMPRESSED";
-    case Codec::SNAPPY: return "SNAPPY";
-    case Codec::GZIP: return "GZIP";
-    case Codec::LZO: return "LZO";
-    case Codec::BROTLI: return "BROTLI";
-    case Codec::LZ4: return "LZ4";
-    case Codec::ZSTD: return "ZSTD";
-    case Codec::LZ4_RAW: return "LZ4_RAW";
-  }
-  return fmt::format("codec {}", static_cast<int32_t>(codec));
+  std::string_view name = CodecName(codec);
+  if (name == "UNKNOWN") return fmt::format("codec {}", static_cast<int32_t>(codec));
+  return std::string(name);
 }
 
 Status SizeMismatch(Codec codec, size_t got, size_t want) {
