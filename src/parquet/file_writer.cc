@@ -383,6 +383,51 @@ ColumnSpec SpecFromDescriptor(const ColumnDescriptor& col, bool int96_as_micros)
   return s;
 }
 
+namespace {
+
+std::vector<SchemaElement> SchemaFor(const std::vector<ColumnSpec>& columns) {
+  std::vector<SchemaElement> out;
+  SchemaElement root;
+  root.name = "schema";
+  root.num_children = static_cast<int32_t>(columns.size());
+  out.push_back(root);
+  for (const ColumnSpec& c : columns) {
+    SchemaElement e;
+    e.type = c.type;
+    e.type_length = c.type_length;
+    e.repetition = c.repetition;
+    e.name = c.name;
+    e.converted_type = c.converted_type;
+    e.scale = c.scale;
+    e.precision = c.precision;
+    e.field_id = c.field_id;
+    e.logical_type = c.logical_type;
+    out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ColumnDescriptor>> DescribeColumns(const std::vector<ColumnSpec>& columns) {
+  if (columns.empty()) return Status::InvalidArgument("a Parquet file needs at least one column");
+  for (const ColumnSpec& c : columns) {
+    if (c.repetition == Repetition::REPEATED) {
+      return Status::InvalidArgument(fmt::format("column '{}': REPEATED columns are not supported", c.name));
+    }
+    if (c.type == Type::INT96) {
+      return Status::InvalidArgument(fmt::format(
+          "column '{}': INT96 is written as INT64 TIMESTAMP(NANOS); convert the values", c.name));
+    }
+    if (c.type == Type::FIXED_LEN_BYTE_ARRAY && c.type_length <= 0) {
+      return Status::InvalidArgument(fmt::format("column '{}': FIXED_LEN_BYTE_ARRAY needs a length", c.name));
+    }
+  }
+  auto schema = Schema::FromElements(SchemaFor(columns));
+  if (!schema.ok()) return Status::InvalidArgument(schema.status().message());
+  return schema->columns();
+}
+
 FileWriter::~FileWriter() = default;
 
 Result<std::unique_ptr<FileWriter>> FileWriter::Open(Env* env, const std::string& path,
@@ -395,44 +440,14 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(Env* env, const std::string
 Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<WritableFile> file,
                                                      std::vector<ColumnSpec> columns,
                                                      WriterOptions options) {
-  if (columns.empty()) return Status::InvalidArgument("a Parquet file needs at least one column");
   auto w = std::unique_ptr<FileWriter>(new FileWriter());
   w->file_ = std::move(file);
   w->options_ = std::move(options);
   if (w->options_.max_row_group_rows <= 0) {
     return Status::InvalidArgument("max_row_group_rows must be positive");
   }
-  SchemaElement root;
-  root.name = "schema";
-  root.num_children = static_cast<int32_t>(columns.size());
-  w->md_.schema.push_back(root);
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const ColumnSpec& c = columns[i];
-    if (c.repetition == Repetition::REPEATED) {
-      return Status::InvalidArgument(fmt::format("column '{}': REPEATED columns are not supported", c.name));
-    }
-    if (c.type == Type::INT96) {
-      return Status::InvalidArgument(fmt::format(
-          "column '{}': INT96 is written as INT64 TIMESTAMP(NANOS); convert the values", c.name));
-    }
-    if (c.type == Type::FIXED_LEN_BYTE_ARRAY && c.type_length <= 0) {
-      return Status::InvalidArgument(fmt::format("column '{}': FIXED_LEN_BYTE_ARRAY needs a length", c.name));
-    }
-    SchemaElement e;
-    e.type = c.type;
-    e.type_length = c.type_length;
-    e.repetition = c.repetition;
-    e.name = c.name;
-    e.converted_type = c.converted_type;
-    e.scale = c.scale;
-    e.precision = c.precision;
-    e.field_id = c.field_id;
-    e.logical_type = c.logical_type;
-    w->md_.schema.push_back(e);
-  }
-  auto schema = Schema::FromElements(w->md_.schema);
-  if (!schema.ok()) return schema.status();
-  w->descriptors_ = schema->columns();
+  BA_ASSIGN_OR_RETURN(w->descriptors_, DescribeColumns(columns));
+  w->md_.schema = SchemaFor(columns);
   w->specs_ = std::move(columns);
   w->md_.version = 2;
   w->md_.created_by = w->options_.created_by.empty() ? DefaultCreatedBy() : w->options_.created_by;

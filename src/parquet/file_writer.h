@@ -56,6 +56,10 @@ ColumnSpec TimestampColumn(std::string name, TimeUnit unit, bool utc,
 // 1677..2262); the caller converts the values.
 ColumnSpec SpecFromDescriptor(const ColumnDescriptor& col, bool int96_as_micros = false);
 
+// The descriptors (levels, resolved kinds) of the columns a writer with
+// these specs writes; InvalidArgument for specs it would refuse.
+Result<std::vector<ColumnDescriptor>> DescribeColumns(const std::vector<ColumnSpec>& columns);
+
 struct WriterOptions {
   Codec codec = Codec::SNAPPY;
   int compression_level = 0;  // 0: the codec's default

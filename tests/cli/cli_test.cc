@@ -39,7 +39,7 @@ CliRun RunCli(const std::string& args, const std::string& input = "") {
 const std::string kData = BA_TEST_DATA_DIR;
 
 TEST(Cli, HelpOnEveryCommand) {
-  for (std::string c : {"", "cat ", "inspect ", "log "}) {
+  for (std::string c : {"", "cat ", "inspect ", "log ", "verify ", "checkpoint ", "keygen "}) {
     CliRun r = RunCli(c + "--help");
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << c;
@@ -47,7 +47,7 @@ TEST(Cli, HelpOnEveryCommand) {
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
-  EXPECT_EQ(RunCli("cat").code, 2);
+  EXPECT_EQ(RunCli("inspect").code, 2);
   EXPECT_EQ(RunCli("no-such-command").code, 2);
   EXPECT_EQ(RunCli("cat x.parquet -o out.txt").code, 2);
 }
@@ -134,6 +134,48 @@ TEST(Cli, LogAppendsAndAcknowledges) {
   CliRun c = RunCli("cat " + dir + "/2026-05.parquet --columns slot_index,seq,date");
   EXPECT_EQ(c.code, 0) << c.err;
   EXPECT_EQ(c.out, "{\"slot_index\":17,\"seq\":1,\"date\":\"2026-05-30\"}\n");
+
+  // The whole log (sealed + journal) through cat without a path.
+  CliRun all = RunCli("--log " + dir + " cat --columns seq,slot_index");
+  EXPECT_EQ(all.code, 0) << all.err;
+  EXPECT_EQ(all.out, "{\"seq\":1,\"slot_index\":17}\n{\"seq\":2,\"slot_index\":1}\n");
+
+  // verify, a signed checkpoint, and tampering found.
+  CliRun v = RunCli("--log " + dir + " verify");
+  EXPECT_EQ(v.code, 0) << v.err;
+  EXPECT_NE(v.out.find("verified: 2 records"), std::string::npos) << v.out;
+  std::string key = dir + "/../cli_key_" + std::to_string(::getpid());
+  ASSERT_EQ(RunCli("keygen -o " + key).code, 0);
+  CliRun cp = RunCli("--log " + dir + " checkpoint --sign " + key + ".key -o " + key + ".cp");
+  ASSERT_EQ(cp.code, 0) << cp.err;
+  CliRun vc = RunCli("--log " + dir + " verify --checkpoint " + key + ".cp --pubkey " + key + ".pub");
+  EXPECT_EQ(vc.code, 0) << vc.err;
+  EXPECT_NE(vc.out.find("signature valid"), std::string::npos) << vc.out;
+  EXPECT_EQ(RunCli("--log " + dir + " verify --checkpoint " + key + ".cp").code, 2);
+  {
+    std::fstream f(dir + "/2026-05.parquet", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f.put('\x7f');
+  }
+  CliRun bad = RunCli("--log " + dir + " verify");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("2026-05.parquet"), std::string::npos) << bad.err;
+  for (const char* ext : {".key", ".pub", ".cp"}) fs::remove(key + ext);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, SecondWriterExitsThreeNamingThePid) {
+  std::string dir = ::testing::TempDir() + "/cli_lock_" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  // A writer that keeps stdin open for a few seconds.
+  std::string holder = "sleep 4 | " + std::string(BA_CLI_PATH) + " --log " + dir + " log & sleep 1";
+  ASSERT_EQ(std::system(holder.c_str()), 0);
+  CliRun r = RunCli("--log " + dir + " log", "{}\n");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("pid "), std::string::npos) << r.err;
+  CliRun w = RunCli("--log " + dir + " log --wait 10", "{\"timestamp\":\"2026-01-01T00:00:00Z\"}\n");
+  EXPECT_EQ(w.code, 0) << w.err;
+  EXPECT_EQ(w.out, "1\n");
   fs::remove_all(dir);
 }
 

@@ -66,5 +66,6 @@ using Action = std::function<int()>;
 void SetupCat(CLI::App& app, Context& ctx, Action& action);
 void SetupInspect(CLI::App& app, Context& ctx, Action& action);
 void SetupLog(CLI::App& app, Context& ctx, Action& action);
+void SetupVerify(CLI::App& app, Context& ctx, Action& action);
 
 }  // namespace budget_audit::cli

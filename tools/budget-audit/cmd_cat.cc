@@ -10,6 +10,7 @@
 #include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
 #include "parquet/value_format.h"
+#include "log/snapshot.h"
 
 namespace budget_audit::cli {
 namespace {
@@ -151,6 +152,13 @@ class Cat {
             "-o {}: unknown output format; use a name ending in .parquet, .csv or .jsonl", out_path_));
       }
     }
+    if (opts_.path.empty()) {
+      if (format_ != Format::kParquet) {
+        BA_ASSIGN_OR_RETURN(output_, Output::Open(out_path_));
+      }
+      BA_RETURN_IF_ERROR(CatLog());
+      return Finish();
+    }
     BA_ASSIGN_OR_RETURN(bool is_dir, ctx_.env->IsDirectory(opts_.path));
     std::vector<std::string> files;
     if (is_dir) {
@@ -169,6 +177,10 @@ class Cat {
                           Int96ColumnsNeedingMicros(ctx_.env, files, SplitColumns(opts_.columns)));
     }
     for (const auto& f : files) BA_RETURN_IF_ERROR(CatFile(f));
+    return Finish();
+  }
+
+  Status Finish() {
     if (format_ == Format::kParquet) {
       if (!writer_) return Status::Internal("no writer");
       auto size = writer_->Close();
@@ -178,22 +190,49 @@ class Cat {
     return output_->Finish();
   }
 
-  Status CatFile(const std::string& path) {
-    parquet::ReadOptions ro;
-    ro.verify_page_crc = opts_.verify_checksums;
-    BA_ASSIGN_OR_RETURN(auto reader, FileReader::Open(ctx_.env, path, ro));
-    auto projected = reader->schema().Project(SplitColumns(opts_.columns));
-    if (!projected.ok()) return projected.status().WithContext(path);
-    const std::vector<size_t>& cols = *projected;
+  // The log's records (sealed and journal) in seq order, with `seq`.
+  Status CatLog() {
+    const std::string dir = ctx_.LogDir();
+    BA_ASSIGN_OR_RETURN(auto all, parquet::DescribeColumns(log::AuditColumnSpecs()));
+    std::vector<std::string> names = SplitColumns(opts_.columns);
+    std::vector<size_t> cols;
+    if (names.empty()) {
+      for (size_t i = 0; i < all.size(); ++i) cols.push_back(i);
+    }
+    for (const auto& n : names) {
+      auto it = std::find_if(all.begin(), all.end(), [&](const auto& d) { return d.name == n; });
+      if (it == all.end()) {
+        return Status::NotFound(fmt::format("{}: no column '{}' in the audit log", dir, n));
+      }
+      cols.push_back(static_cast<size_t>(it - all.begin()));
+    }
     std::vector<const ColumnDescriptor*> descs;
-    for (size_t c : cols) descs.push_back(&reader->schema().column(c));
+    for (size_t c : cols) descs.push_back(&all[c]);
+    BA_RETURN_IF_ERROR(Begin(dir, descs));
+    std::vector<log::SeqRecord> batch;
+    auto flush = [&]() -> Status {
+      auto data = log::AuditColumns(batch);
+      std::vector<ColumnVector> projected;
+      for (size_t c : cols) projected.push_back(std::move(data[c]));
+      BA_RETURN_IF_ERROR(Emit(descs, std::move(projected), batch.size()));
+      batch.clear();
+      return Status::OK();
+    };
+    BA_RETURN_IF_ERROR(log::ForEachRecord(ctx_.env, dir, [&](const log::SeqRecord& r) -> Status {
+      batch.push_back(r);
+      return batch.size() >= 65536 ? flush() : Status::OK();
+    }));
+    return batch.empty() ? Status::OK() : flush();
+  }
 
-    if (format_ == Format::kParquet) BA_RETURN_IF_ERROR(PrepareWriter(path, descs));
-    std::vector<std::string> keys;
+  // Prepares the output for columns `descs` (the writer, CSV header, keys).
+  Status Begin(const std::string& source, const std::vector<const ColumnDescriptor*>& descs) {
+    if (format_ == Format::kParquet) BA_RETURN_IF_ERROR(PrepareWriter(source, descs));
+    keys_.clear();
     for (auto* d : descs) {
       std::string k;
       parquet::AppendJsonString(d->name, k);
-      keys.push_back(k + ":");
+      keys_.push_back(k + ":");
     }
     if (format_ == Format::kCsv && !csv_header_written_) {
       std::string line;
@@ -211,20 +250,40 @@ class Cat {
       output_->Write(line + "\n");
       csv_header_written_ = true;
     }
+    return Status::OK();
+  }
 
+  // Writes `rows` rows of the columns `descs`.
+  Status Emit(const std::vector<const ColumnDescriptor*>& descs, std::vector<ColumnVector> data,
+              size_t rows) {
+    if (format_ == Format::kParquet) {
+      std::vector<ColumnVector> conv;
+      for (size_t i = 0; i < descs.size(); ++i) {
+        conv.push_back(ConvertForWriting(*descs[i], std::move(data[i]),
+                                         int96_micros_.count(descs[i]->name) > 0));
+      }
+      return writer_->WriteRowGroup(conv);
+    }
+    WriteRows(descs, keys_, data, rows);
+    return Status::OK();
+  }
+
+  Status CatFile(const std::string& path) {
+    parquet::ReadOptions ro;
+    ro.verify_page_crc = opts_.verify_checksums;
+    BA_ASSIGN_OR_RETURN(auto reader, FileReader::Open(ctx_.env, path, ro));
+    auto projected = reader->schema().Project(SplitColumns(opts_.columns));
+    if (!projected.ok()) return projected.status().WithContext(path);
+    const std::vector<size_t>& cols = *projected;
+    std::vector<const ColumnDescriptor*> descs;
+    for (size_t c : cols) descs.push_back(&reader->schema().column(c));
+
+    BA_RETURN_IF_ERROR(Begin(path, descs));
     for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
       auto data = reader->ReadRowGroup(rg, cols);
       if (!data.ok()) return data.status();
-      if (format_ == Format::kParquet) {
-        std::vector<ColumnVector> conv;
-        for (size_t i = 0; i < cols.size(); ++i) {
-          conv.push_back(ConvertForWriting(*descs[i], std::move((*data)[i]),
-                                           int96_micros_.count(descs[i]->name) > 0));
-        }
-        BA_RETURN_IF_ERROR(writer_->WriteRowGroup(conv));
-        continue;
-      }
-      WriteRows(descs, keys, *data, static_cast<size_t>(reader->row_group_num_rows(rg)));
+      BA_RETURN_IF_ERROR(
+          Emit(descs, std::move(*data), static_cast<size_t>(reader->row_group_num_rows(rg))));
     }
     return Status::OK();
   }
@@ -281,6 +340,7 @@ class Cat {
   std::vector<parquet::ColumnSpec> specs_;
   bool csv_header_written_ = false;
   std::set<std::string> int96_micros_;
+  std::vector<std::string> keys_;  // JSON keys of the current columns
 };
 
 }  // namespace
@@ -289,8 +349,10 @@ void SetupCat(CLI::App& app, Context& ctx, Action& action) {
   auto opts = std::make_shared<CatOptions>();
   CLI::App* cmd = app.add_subcommand(
       "cat", "Print the rows of a flat Parquet file (or of every Parquet file under a directory, "
-             "in name order) as JSON lines, or re-encode them with -o.");
-  cmd->add_option("PATH", opts->path, "Parquet file or directory")->required();
+             "in name order, or of the log) as JSON lines, or re-encode them with -o.");
+  cmd->add_option("PATH", opts->path,
+                  "Parquet file or directory; without it, the records of the log (--log / "
+                  "--data-dir), sealed and journal, in seq order");
   cmd->add_option("--columns", opts->columns, "Comma-separated column names to read (default: all)");
   cmd->add_option("-o,--output", opts->output,
                   "Write to this file instead of standard output; the format follows the "

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   SetupCat(app, ctx, action);
   SetupInspect(app, ctx, action);
   SetupLog(app, ctx, action);
+  SetupVerify(app, ctx, action);
 
   try {
     app.parse(argc, argv);
