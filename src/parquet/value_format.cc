@@ -159,7 +159,9 @@ std::string DecimalFromBigEndian(const uint8_t* data, size_t len, int32_t scale)
     size_t bit = (len - 1 - k) * 8;
     limbs[bit / 32] |= static_cast<uint32_t>(mag[k]) << (bit % 32);
   }
-  std::string digits;
+  // Base-10^9 chunks, least significant first. Strings are only appended
+  // to (GCC 12's -Wrestrict misfires on std::string::insert at -O3).
+  std::vector<uint32_t> chunks;
   auto is_zero = [&]() {
     for (uint32_t l : limbs) if (l) return false;
     return true;
@@ -171,21 +173,30 @@ std::string DecimalFromBigEndian(const uint8_t* data, size_t len, int32_t scale)
       limbs[k] = static_cast<uint32_t>(cur / 1000000000u);
       rem = cur % 1000000000u;
     }
-    std::string chunk = fmt::format("{:09}", rem);
-    digits.insert(0, chunk);
+    chunks.push_back(static_cast<uint32_t>(rem));
   }
-  size_t nz = digits.find_first_not_of('0');
-  digits = nz == std::string::npos ? "0" : digits.substr(nz);
+  std::string digits = chunks.empty() ? "0" : fmt::format("{}", chunks.back());
+  for (size_t k = chunks.size() - (chunks.empty() ? 0 : 1); k-- > 0;) {
+    digits += fmt::format("{:09}", chunks[k]);
+  }
+  std::string out;
+  if (negative && digits != "0") out += '-';
   if (scale > 0) {
-    if (digits.size() <= static_cast<size_t>(scale)) {
-      digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
+    const size_t sc = static_cast<size_t>(scale);
+    if (digits.size() <= sc) {
+      out += "0.";
+      out.append(sc - digits.size(), '0');
+      out += digits;
+    } else {
+      out.append(digits, 0, digits.size() - sc);
+      out += '.';
+      out.append(digits, digits.size() - sc, sc);
     }
-    digits.insert(digits.size() - static_cast<size_t>(scale), ".");
-  } else if (scale < 0 && digits != "0") {
-    digits.append(static_cast<size_t>(-scale), '0');
+  } else {
+    out += digits;
+    if (scale < 0 && digits != "0") out.append(static_cast<size_t>(-scale), '0');
   }
-  if (negative && digits.find_first_not_of("0.") != std::string::npos) digits.insert(0, "-");
-  return digits;
+  return out;
 }
 
 std::string DecimalFromInt(int64_t v, int32_t scale) {
