@@ -37,6 +37,8 @@ struct AuditLogOptions {
   uint64_t journal_file_bytes = 64ull << 20;
   // Written into _lock for the message another writer gets.
   std::string holder_info;
+  // Records LogSlot() keeps while the disk refuses them (oldest first).
+  size_t retry_queue_capacity = 100000;
 };
 
 class AuditLog {
@@ -58,6 +60,20 @@ class AuditLog {
   // content is AlreadyExists naming the existing seq.
   Result<uint64_t> Append(const SlotRecord& record);
   bool last_append_was_duplicate() const;
+
+  // For a control loop that must never stop: first retries the records
+  // queued by earlier failures (oldest first), then appends `record`. A
+  // record that cannot be made durable (disk full, I/O error) is kept in a
+  // bounded in-memory queue and retried by the next call or by
+  // FlushRetryQueue(), so nothing is lost once the fault clears (unless the
+  // process dies meanwhile). Returns OK when `record` and all queued records
+  // are durable; otherwise the error, with the records still queued.
+  // ResourceExhausted (nothing queued) when the queue is full; a conflicting
+  // record (AlreadyExists) is reported and dropped, not retried.
+  Status LogSlot(const SlotRecord& record);
+  Status LogSlot(const ControllerTick& tick);
+  Status FlushRetryQueue();
+  size_t retry_queue_size() const;
 
   // Makes every appended record durable (for SyncMode::kBatch).
   Status Sync();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace budget_audit {
@@ -26,5 +27,27 @@ struct SlotRecord {
 
   bool operator==(const SlotRecord&) const = default;
 };
+
+// What a controller's tick result offers, attribute by attribute (the
+// Python version read them with getattr and a default). Absent = use the
+// default. SlotRecordFromTick() applies the defaults field by field.
+struct ControllerTick {
+  std::optional<int64_t> timestamp_us;   // default: now
+  int32_t utc_offset_seconds = 0;        // offset of the tick's own clock (for `date`)
+  std::optional<int64_t> slot_index;     // default -1
+  std::optional<double> plan_offset_deg;       // -> planned_offset_deg, default 0.0
+  std::optional<double> target_angle;          // -> actual_offset_deg, default 0.0
+  std::optional<double> energy_cost_kwh;       // default 0.0
+  std::optional<double> budget_spent_kwh;      // default 0.0
+  std::optional<double> budget_remaining_kwh;  // default 0.0
+  std::optional<bool> live_gate_passed;        // -> gate_passed, default false
+  std::optional<std::string> source;           // default ""
+  std::optional<std::string> stage_id;         // default "unknown"
+};
+
+// The record log_slot() would have written for `tick`; `now_us` stands in
+// for a missing timestamp (its date is then the UTC date, as
+// datetime.now(timezone.utc).date() gives).
+SlotRecord SlotRecordFromTick(const ControllerTick& tick, int64_t now_us);
 
 }  // namespace budget_audit

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -50,6 +51,7 @@ struct AuditLog::Impl {
   // month files whose timestamp range covers the timestamp).
   std::unordered_map<int64_t, uint64_t> unsealed_by_ts;
   bool last_was_duplicate = false;
+  std::deque<SlotRecord> retry_queue;
 
   // The record already logged at this timestamp, if any.
   Result<std::optional<log::SeqRecord>> FindByTimestamp(int64_t ts) {
@@ -381,6 +383,45 @@ Status AuditLog::Seal() {
   impl_->seal_status = impl_->SealUpTo(impl_->last_seq, false);
   return impl_->seal_status;
 }
+
+Status AuditLog::FlushRetryQueue() {
+  auto& q = impl_->retry_queue;
+  while (!q.empty()) {
+    auto seq = impl_->Append(q.front());
+    if (!seq.ok() && seq.status().code() != StatusCode::kAlreadyExists) return seq.status();
+    q.pop_front();  // durable, or a conflict that no retry can fix
+    if (!seq.ok()) return seq.status();
+  }
+  return Status::OK();
+}
+
+Status AuditLog::LogSlot(const SlotRecord& record) {
+  Status flushed = FlushRetryQueue();
+  if (!flushed.ok() && flushed.code() != StatusCode::kAlreadyExists) {
+    if (impl_->retry_queue.size() >= impl_->options.retry_queue_capacity) {
+      return Status::ResourceExhausted(fmt::format(
+          "retry queue full ({} records waiting); record dropped: {}", impl_->retry_queue.size(),
+          flushed.message()));
+    }
+    impl_->retry_queue.push_back(record);
+    return flushed;
+  }
+  auto seq = impl_->Append(record);
+  if (seq.ok()) return flushed;
+  if (seq.status().code() == StatusCode::kAlreadyExists) return seq.status();
+  if (impl_->retry_queue.size() >= impl_->options.retry_queue_capacity) {
+    return Status::ResourceExhausted(fmt::format("retry queue full; record dropped: {}",
+                                                 seq.status().message()));
+  }
+  impl_->retry_queue.push_back(record);
+  return seq.status();
+}
+
+Status AuditLog::LogSlot(const ControllerTick& tick) {
+  return LogSlot(SlotRecordFromTick(tick, impl_->env->NowMicros()));
+}
+
+size_t AuditLog::retry_queue_size() const { return impl_->retry_queue.size(); }
 
 bool AuditLog::last_append_was_duplicate() const { return impl_->last_was_duplicate; }
 

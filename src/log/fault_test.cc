@@ -172,5 +172,35 @@ TEST(AuditLogFaults, CrashDuringRecoveryIsHarmless) {
   ExpectIntact(&env, acked, 10);
 }
 
+TEST(AuditLogFaults, LogSlotKeepsRecordsUntilTheDiskRecovers) {
+  auto mem = NewMemEnv();
+  FaultInjectionEnv env(mem.get());
+  AuditLogOptions o;
+  o.env = &env;
+  o.retry_queue_capacity = 5;
+  auto log = AuditLog::Open("/log", o);
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)->LogSlot(Tick(0)).ok());
+  env.FailAt(1, true);  // the disk is full from now on
+  for (int t = 1; t <= 5; ++t) EXPECT_FALSE((*log)->LogSlot(Tick(t)).ok());
+  EXPECT_EQ((*log)->retry_queue_size(), 5u);
+  EXPECT_EQ((*log)->LogSlot(Tick(6)).code(), StatusCode::kResourceExhausted);
+  env.ClearFaults();  // space freed
+  ControllerTick tick;
+  tick.timestamp_us = Tick(7).timestamp_us;
+  tick.slot_index = 7;
+  tick.energy_cost_kwh = 3.5;
+  EXPECT_TRUE((*log)->LogSlot(tick).ok());
+  EXPECT_EQ((*log)->retry_queue_size(), 0u);
+  EXPECT_EQ((*log)->last_seq(), 7u);  // ticks 0..5 and 7; 6 was refused and reported
+  log->reset();
+  std::vector<int64_t> slots;
+  ASSERT_TRUE(log::ForEachRecord(&env, "/log", [&](const log::SeqRecord& r) {
+                slots.push_back(r.record.slot_index);
+                return Status::OK();
+              }).ok());
+  EXPECT_EQ(slots, (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 7}));
+}
+
 }  // namespace
 }  // namespace budget_audit

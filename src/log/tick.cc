@@ -15,6 +15,35 @@ Status Bad(std::string_view field, std::string_view problem) {
 }
 
 }  // namespace
+}  // namespace budget_audit::log
+
+namespace budget_audit {
+
+SlotRecord SlotRecordFromTick(const ControllerTick& t, int64_t now_us) {
+  SlotRecord r;
+  if (t.timestamp_us) {
+    r.timestamp_us = *t.timestamp_us;
+    int64_t local_us = *t.timestamp_us + int64_t{t.utc_offset_seconds} * 1000000;
+    r.date = FormatDate(FloorDiv(local_us, 86400000000));
+  } else {
+    r.timestamp_us = now_us;
+    r.date = FormatDate(FloorDiv(now_us, 86400000000));
+  }
+  r.slot_index = t.slot_index.value_or(-1);
+  r.planned_offset_deg = t.plan_offset_deg.value_or(0.0);
+  r.actual_offset_deg = t.target_angle.value_or(0.0);
+  r.energy_cost_kwh = t.energy_cost_kwh.value_or(0.0);
+  r.budget_spent_kwh = t.budget_spent_kwh.value_or(0.0);
+  r.budget_remaining_kwh = t.budget_remaining_kwh.value_or(0.0);
+  r.gate_passed = t.live_gate_passed.value_or(false);
+  r.source = t.source.value_or("");
+  r.stage_id = t.stage_id.value_or("unknown");
+  return r;
+}
+
+}  // namespace budget_audit
+
+namespace budget_audit::log {
 
 Result<ParsedTimestamp> ParseIsoTimestamp(std::string_view s) {
   auto bad = [&](std::string_view why) {
@@ -78,6 +107,7 @@ Result<ParsedTimestamp> ParseIsoTimestamp(std::string_view s) {
   ParsedTimestamp out;
   out.utc_us = (local_s - int64_t{offset_min} * 60) * 1000000 + frac_us;
   out.local_date = FormatDate(*date);
+  out.utc_offset_seconds = offset_min * 60;
   return out;
 }
 
@@ -85,25 +115,22 @@ Result<SlotRecord> ParseTick(std::string_view text, int64_t now_us) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return Status::InvalidArgument("not valid JSON");
   if (!j.is_object()) return Status::InvalidArgument("a tick must be a JSON object");
-  SlotRecord r;
+  ControllerTick t;
   if (auto it = j.find("timestamp"); it != j.end()) {
     if (!it->is_string()) return Bad("timestamp", "must be an ISO-8601 string");
     BA_ASSIGN_OR_RETURN(auto ts, ParseIsoTimestamp(it->get<std::string>()));
-    r.timestamp_us = ts.utc_us;
-    r.date = ts.local_date;
-  } else {
-    r.timestamp_us = now_us;
-    r.date = FormatDate(FloorDiv(now_us, 86400000000));
+    t.timestamp_us = ts.utc_us;
+    t.utc_offset_seconds = ts.utc_offset_seconds;
   }
-  auto number = [&](const char* key, double& out) -> Status {
+  auto number = [&](const char* key, std::optional<double>& out) -> Status {
     auto it = j.find(key);
     if (it == j.end()) return Status::OK();
     if (!it->is_number()) return Bad(key, fmt::format("must be a number, got {}", it->dump()));
     out = it->get<double>();
-    if (!std::isfinite(out)) return Bad(key, "must be finite");
+    if (!std::isfinite(*out)) return Bad(key, "must be finite");
     return Status::OK();
   };
-  auto string = [&](const char* key, std::string& out) -> Status {
+  auto string = [&](const char* key, std::optional<std::string>& out) -> Status {
     auto it = j.find(key);
     if (it == j.end()) return Status::OK();
     if (!it->is_string()) return Bad(key, fmt::format("must be a string, got {}", it->dump()));
@@ -112,26 +139,28 @@ Result<SlotRecord> ParseTick(std::string_view text, int64_t now_us) {
   };
   if (auto it = j.find("slot_index"); it != j.end()) {
     if (it->is_number_integer()) {
-      r.slot_index = it->get<int64_t>();
+      t.slot_index = it->get<int64_t>();
     } else if (it->is_number_float() && std::trunc(it->get<double>()) == it->get<double>() &&
                std::abs(it->get<double>()) < 9e15) {
-      r.slot_index = static_cast<int64_t>(it->get<double>());
+      t.slot_index = static_cast<int64_t>(it->get<double>());
     } else {
       return Bad("slot_index", fmt::format("must be an integer, got {}", it->dump()));
     }
   }
-  BA_RETURN_IF_ERROR(number("plan_offset_deg", r.planned_offset_deg));
-  BA_RETURN_IF_ERROR(number("target_angle", r.actual_offset_deg));
-  BA_RETURN_IF_ERROR(number("energy_cost_kwh", r.energy_cost_kwh));
-  BA_RETURN_IF_ERROR(number("budget_spent_kwh", r.budget_spent_kwh));
-  BA_RETURN_IF_ERROR(number("budget_remaining_kwh", r.budget_remaining_kwh));
+  BA_RETURN_IF_ERROR(number("plan_offset_deg", t.plan_offset_deg));
+  BA_RETURN_IF_ERROR(number("target_angle", t.target_angle));
+  BA_RETURN_IF_ERROR(number("energy_cost_kwh", t.energy_cost_kwh));
+  BA_RETURN_IF_ERROR(number("budget_spent_kwh", t.budget_spent_kwh));
+  BA_RETURN_IF_ERROR(number("budget_remaining_kwh", t.budget_remaining_kwh));
   if (auto it = j.find("live_gate_passed"); it != j.end()) {
-    if (!it->is_boolean()) return Bad("live_gate_passed", fmt::format("must be true or false, got {}", it->dump()));
-    r.gate_passed = it->get<bool>();
+    if (!it->is_boolean()) {
+      return Bad("live_gate_passed", fmt::format("must be true or false, got {}", it->dump()));
+    }
+    t.live_gate_passed = it->get<bool>();
   }
-  BA_RETURN_IF_ERROR(string("source", r.source));
-  BA_RETURN_IF_ERROR(string("stage_id", r.stage_id));
-  return r;
+  BA_RETURN_IF_ERROR(string("source", t.source));
+  BA_RETURN_IF_ERROR(string("stage_id", t.stage_id));
+  return SlotRecordFromTick(t, now_us);
 }
 
 }  // namespace budget_audit::log

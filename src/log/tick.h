@@ -32,6 +32,7 @@ namespace budget_audit::log {
 struct ParsedTimestamp {
   int64_t utc_us = 0;
   std::string local_date;
+  int32_t utc_offset_seconds = 0;
 };
 Result<ParsedTimestamp> ParseIsoTimestamp(std::string_view s);
 
