@@ -265,7 +265,10 @@ struct AuditLog::Impl {
   // Journal files whose records are all sealed are deleted; the current file
   // is closed first when it holds nothing unsealed, so it can go too.
   Status DropSealedJournalFiles() {
-    if (unsealed.empty() && journal) {
+    // A current file that holds sealed records is closed, so the next
+    // append starts a new one and this one can go at the next seal: the
+    // journal stays about a day long and recovery scans little.
+    if (journal && !journal_files.empty() && journal_files.back().first <= manifest.sealed_seq) {
       BA_RETURN_IF_ERROR(journal->Close());
       journal.reset();
     }
