@@ -5,7 +5,7 @@
 
 #include <random>
 
-#include "log/slot_parquet.h"
+#include "log/sealed_reader.h"
 #include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
 

@@ -9,7 +9,7 @@ PKGS=(
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
-  nodejs npm
+  nodejs npm python3
 )
 
 missing=()

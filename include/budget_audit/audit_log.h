@@ -30,6 +30,13 @@ enum class SyncMode {
   kNone,    // never sync (tests, bulk loads that are re-run on failure)
 };
 
+enum class SealPolicy {
+  kDaily,    // seal when the first record of a new day arrives: readers of the
+             // Parquet files see the history up to the end of the previous day
+  kMonthly,  // seal only when a new month begins (bulk imports: each month file
+             // is written once); call Seal() at the end
+};
+
 struct AuditLogOptions {
   Env* env = nullptr;  // nullptr: Env::Default()
   SyncMode sync = SyncMode::kAlways;
@@ -39,6 +46,7 @@ struct AuditLogOptions {
   std::string holder_info;
   // Records LogSlot() keeps while the disk refuses them (oldest first).
   size_t retry_queue_capacity = 100000;
+  SealPolicy seal_policy = SealPolicy::kDaily;
 };
 
 class AuditLog {

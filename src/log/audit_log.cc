@@ -19,6 +19,7 @@
 
 #include "log/journal.h"
 #include "log/manifest.h"
+#include "log/sealed_reader.h"
 #include "log/slot_parquet.h"
 #include "util/sha256.h"
 
@@ -53,6 +54,62 @@ struct AuditLog::Impl {
   bool last_was_duplicate = false;
   std::deque<SlotRecord> retry_queue;
 
+  // Duplicate lookups in sealed files. A tick normally comes after every
+  // sealed one and never reaches the files; retries and imports of old
+  // data do, so a file's (timestamp, seq) pairs are read once (two columns)
+  // and kept sorted, and the rows around a found seq are cached.
+  struct TsSeq {
+    int64_t ts;
+    uint64_t seq;
+    bool operator<(const TsSeq& o) const { return ts < o.ts || (ts == o.ts && seq < o.seq); }
+  };
+  std::map<std::string, std::vector<TsSeq>> sealed_ts_index;  // by file name
+  std::string cached_file;
+  std::unordered_map<uint64_t, SlotRecord> cached_rows;       // seq -> record
+  static constexpr uint64_t kLookupChunk = 4096;
+
+  void ForgetSealedIndex() {
+    sealed_ts_index.clear();
+    cached_file.clear();
+    cached_rows.clear();
+  }
+
+  Result<const std::vector<TsSeq>*> SealedIndex(const log::SealedFile& f) {
+    auto it = sealed_ts_index.find(f.name);
+    if (it != sealed_ts_index.end()) return &it->second;
+    log::RowFilter filter;
+    filter.max_seq = manifest.sealed_seq;
+    BA_ASSIGN_OR_RETURN(auto c, log::SealedFileCursor::Open(env, JoinPath(dir, f.name), kColTimestamp, filter));
+    std::vector<TsSeq> index;
+    index.reserve(f.rows);
+    while (!c->done()) {
+      index.push_back({c->row().record.timestamp_us, c->row().seq});
+      BA_RETURN_IF_ERROR(c->Next());
+    }
+    std::sort(index.begin(), index.end());
+    return &sealed_ts_index.emplace(f.name, std::move(index)).first->second;
+  }
+
+  Result<SlotRecord> SealedRecord(const log::SealedFile& f, uint64_t seq) {
+    if (cached_file != f.name || !cached_rows.count(seq)) {
+      cached_rows.clear();
+      cached_file = f.name;
+      log::RowFilter filter;
+      filter.min_seq = seq;
+      filter.max_seq = std::min(manifest.sealed_seq, seq + kLookupChunk - 1);
+      BA_ASSIGN_OR_RETURN(auto c, log::SealedFileCursor::Open(env, JoinPath(dir, f.name), kAllColumns, filter));
+      while (!c->done()) {
+        cached_rows.emplace(c->row().seq, c->row().record);
+        BA_RETURN_IF_ERROR(c->Next());
+      }
+    }
+    auto it = cached_rows.find(seq);
+    if (it == cached_rows.end()) {
+      return Status::Corruption(fmt::format("{}: seq {} vanished while being read", f.name, seq));
+    }
+    return it->second;
+  }
+
   // The record already logged at this timestamp, if any.
   Result<std::optional<log::SeqRecord>> FindByTimestamp(int64_t ts) {
     if (auto it = unsealed_by_ts.find(ts); it != unsealed_by_ts.end()) {
@@ -60,12 +117,11 @@ struct AuditLog::Impl {
     }
     for (const auto& f : manifest.files) {
       if (ts < f.min_timestamp_us || ts > f.max_timestamp_us) continue;
-      BA_ASSIGN_OR_RETURN(auto rows, log::ReadAuditFile(env, JoinPath(dir, f.name)));
-      for (auto& r : rows) {
-        if (r.record.timestamp_us == ts && r.seq <= manifest.sealed_seq) {
-          return std::optional<log::SeqRecord>(std::move(r));
-        }
-      }
+      BA_ASSIGN_OR_RETURN(const std::vector<TsSeq>* index, SealedIndex(f));
+      auto it = std::lower_bound(index->begin(), index->end(), TsSeq{ts, 0});
+      if (it == index->end() || it->ts != ts) continue;
+      BA_ASSIGN_OR_RETURN(SlotRecord r, SealedRecord(f, it->seq));
+      return std::optional<log::SeqRecord>(log::SeqRecord{it->seq, std::move(r)});
     }
     return std::optional<log::SeqRecord>();
   }
@@ -93,6 +149,7 @@ struct AuditLog::Impl {
 
   Status Recover() {
     journal.reset();
+    ForgetSealedIndex();
     last_seq = manifest.sealed_seq;
     head = manifest.sealed_head;
     unsealed.clear();
@@ -170,6 +227,8 @@ struct AuditLog::Impl {
   }
 
   static constexpr const char* kSealIntentName = "_seal_intent";
+  static constexpr size_t kMinGroupRows = 128;
+  static constexpr size_t kMaxGroupRows = 1 << 20;
 
   static std::string MonthFileName(const std::string& date) {
     return (date.size() >= 7 ? date.substr(0, 7) : std::string("unknown")) + ".parquet";
@@ -180,6 +239,7 @@ struct AuditLog::Impl {
   // then drops journal files that hold only sealed records. With `repair`,
   // rewrites every month that has unsealed records even if upto covers none.
   Status SealUpTo(uint64_t upto, bool repair) {
+    ForgetSealedIndex();
     std::map<std::string, std::vector<log::SeqRecord>> by_month;
     size_t take = 0;
     while (take < unsealed.size() && unsealed[take].seq <= upto) ++take;
@@ -235,6 +295,7 @@ struct AuditLog::Impl {
     }
     BA_RETURN_IF_ERROR(log::WriteManifest(env, dir, next));
     manifest = next;
+    ForgetSealedIndex();
     BA_RETURN_IF_ERROR(env->DeleteFile(JoinPath(dir, kSealIntentName)));
     for (size_t i = 0; i < take; ++i) unsealed_by_ts.erase(unsealed[i].record.timestamp_us);
     unsealed.erase(unsealed.begin(), unsealed.begin() + static_cast<ptrdiff_t>(take));
@@ -254,7 +315,19 @@ struct AuditLog::Impl {
         {"budget_audit.sealed_seq", std::to_string(sealed_seq)},
     };
     BA_ASSIGN_OR_RETURN(auto w, parquet::FileWriter::Open(env, tmp, log::AuditColumnSpecs(), wo));
-    BA_RETURN_IF_ERROR(w->WriteRowGroup(log::AuditColumns(rows)));
+    // One row group per site-local day (in seq order), so a report for one
+    // day decodes one group; a group ends at a date change once it holds
+    // kMinGroupRows rows (sparse ticks share a group across days).
+    size_t start = 0;
+    for (size_t i = 1; i <= rows.size(); ++i) {
+      bool end = i == rows.size() ||
+                 (rows[i].record.date != rows[i - 1].record.date && i - start >= kMinGroupRows) ||
+                 i - start >= kMaxGroupRows;
+      if (!end) continue;
+      BA_RETURN_IF_ERROR(w->WriteRowGroup(
+          log::AuditColumns(std::span<const log::SeqRecord>(rows).subspan(start, i - start))));
+      start = i;
+    }
     BA_RETURN_IF_ERROR(w->Close().status());
     BA_ASSIGN_OR_RETURN(auto bytes, env->ReadFileToBytes(tmp));
     Sha256Digest d = Sha256(bytes);
@@ -328,6 +401,9 @@ struct AuditLog::Impl {
     // kept in seal_status and retried at the next day change or Seal().
     if (r.date > max_date) {
       bool new_day = !max_date.empty();
+      if (options.seal_policy == SealPolicy::kMonthly) {
+        new_day = new_day && MonthFileName(r.date) != MonthFileName(max_date);
+      }
       max_date = r.date;
       if (new_day && unsealed.size() > 1) {
         seal_status = SealUpTo(last_seq - 1, false);

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "log/journal.h"
-#include "log/slot_parquet.h"
+#include "log/sealed_reader.h"
 
 namespace budget_audit {
 namespace {

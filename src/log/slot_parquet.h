@@ -16,6 +16,7 @@
 // All OPTIONAL, as pandas writes them (parquet-notes trap 25); never null.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,14 @@
 
 namespace budget_audit::log {
 
+// Column names in schema order; index kSeqColumn is seq.
+inline constexpr const char* kAuditColumnNames[] = {
+    "timestamp",         "date",          "slot_index",       "planned_offset_deg",
+    "actual_offset_deg", "energy_cost_kwh", "budget_spent_kwh", "budget_remaining_kwh",
+    "gate_passed",       "source",        "stage_id",         "seq"};
+inline constexpr size_t kAuditColumnCount = 12;
+inline constexpr size_t kSeqColumn = 11;
+
 struct SeqRecord {
   uint64_t seq = 0;
   SlotRecord record;
@@ -32,8 +41,6 @@ struct SeqRecord {
 
 std::vector<parquet::ColumnSpec> AuditColumnSpecs();
 // The 12 columns of `rows`, ready for FileWriter::WriteRowGroup.
-std::vector<parquet::ColumnVector> AuditColumns(const std::vector<SeqRecord>& rows);
-// Reads every row of a sealed file (all 12 columns, no nulls).
-Result<std::vector<SeqRecord>> ReadAuditFile(Env* env, const std::string& path);
+std::vector<parquet::ColumnVector> AuditColumns(std::span<const SeqRecord> rows);
 
 }  // namespace budget_audit::log

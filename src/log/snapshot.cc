@@ -1,102 +1,159 @@
 #include "log/snapshot.h"
 
 #include <algorithm>
-#include <map>
 
 #include <fmt/format.h>
 
 #include "log/journal.h"
+#include "log/sealed_reader.h"
+#include "util/sha256.h"
 
-namespace budget_audit::log {
+namespace budget_audit {
 
-Status ForEachRecord(Env* env, const std::string& dir,
-                     const std::function<Status(const SeqRecord&)>& fn) {
-  BA_ASSIGN_OR_RETURN(bool exists, env->FileExists(JoinPath(dir, kManifestName)));
-  if (!exists) return Status::NotFound(fmt::format("{}: no audit log here (no {})", dir, kManifestName));
-  // The manifest and the journal must be of one moment: a seal that
-  // completes between reading them deletes journal files the old manifest
-  // still counts on. Journal files are only deleted after a new manifest,
-  // so reading the manifest again and finding it unchanged proves the
-  // journal read is consistent with it.
-  const std::string jdir = JoinPath(dir, kJournalDirName);
-  Manifest m;
-  std::vector<JournalScan> journal;
-  for (int attempt = 0;; ++attempt) {
-    BA_ASSIGN_OR_RETURN(m, ReadManifest(env, dir));
-    journal.clear();
-    bool vanished = false;
-    BA_ASSIGN_OR_RETURN(bool has_journal, env->IsDirectory(jdir));
-    if (has_journal) {
-      std::vector<std::pair<uint64_t, std::string>> names;
-      BA_ASSIGN_OR_RETURN(auto children, env->GetChildren(jdir));
-      for (const auto& n : children) {
-        if (auto s = ParseJournalFileName(n)) names.emplace_back(*s, JoinPath(jdir, n));
-      }
-      std::sort(names.begin(), names.end());
-      for (size_t i = 0; i < names.size(); ++i) {
-        auto scan = ScanJournalFile(env, names[i].second, i + 1 == names.size());
-        if (!scan.ok() && scan.status().IsNotFound()) {
-          vanished = true;
-          break;
+struct LogSnapshot::Impl {
+  Env* env = nullptr;
+  std::string dir;
+  log::Manifest manifest;
+  std::vector<log::JournalEntry> journal;  // after sealed_seq, in seq order
+  uint64_t last_seq = 0;
+  bool torn_tail = false;
+
+  Status Load() {
+    using namespace log;
+    BA_ASSIGN_OR_RETURN(bool exists, env->FileExists(JoinPath(dir, kManifestName)));
+    if (!exists) return Status::NotFound(fmt::format("{}: no audit log here (no {})", dir, kManifestName));
+    // The manifest and the journal must be of one moment: a seal that
+    // completes between reading them deletes journal files the old manifest
+    // still counts on. Journal files are only deleted after a new manifest,
+    // so reading the manifest again and finding it unchanged proves the
+    // journal read is consistent with it.
+    const std::string jdir = JoinPath(dir, kJournalDirName);
+    for (int attempt = 0;; ++attempt) {
+      BA_ASSIGN_OR_RETURN(manifest, ReadManifest(env, dir));
+      journal.clear();
+      torn_tail = false;
+      bool vanished = false;
+      BA_ASSIGN_OR_RETURN(bool has_journal, env->IsDirectory(jdir));
+      if (has_journal) {
+        std::vector<std::pair<uint64_t, std::string>> names;
+        BA_ASSIGN_OR_RETURN(auto children, env->GetChildren(jdir));
+        for (const auto& n : children) {
+          if (auto s = ParseJournalFileName(n)) names.emplace_back(*s, JoinPath(jdir, n));
         }
-        if (!scan.ok()) return scan.status();
-        journal.push_back(std::move(*scan));
+        std::sort(names.begin(), names.end());
+        for (size_t i = 0; i < names.size() && !vanished; ++i) {
+          auto scan = ScanJournalFile(env, names[i].second, i + 1 == names.size());
+          if (!scan.ok() && scan.status().IsNotFound()) {
+            vanished = true;
+            break;
+          }
+          if (!scan.ok()) return scan.status();
+          torn_tail |= scan->torn_tail;
+          for (auto& e : scan->entries) {
+            if (e.seq > manifest.sealed_seq) journal.push_back(std::move(e));
+          }
+        }
       }
+      BA_ASSIGN_OR_RETURN(Manifest again, ReadManifest(env, dir));
+      if (!vanished && again.sealed_seq == manifest.sealed_seq) break;
+      if (attempt >= 20) return Status::Busy(fmt::format("{}: the log kept changing while being read", dir));
     }
-    BA_ASSIGN_OR_RETURN(Manifest again, ReadManifest(env, dir));
-    if (!vanished && again.sealed_seq == m.sealed_seq) break;
-    if (attempt >= 20) return Status::Busy(fmt::format("{}: the log kept changing while being read", dir));
-  }
-
-  // Sealed rows: load month files in order of their first seq, emit the
-  // smallest pending seq each time (files rarely interleave).
-  std::vector<const SealedFile*> files;
-  for (const auto& f : m.files) files.push_back(&f);
-  std::sort(files.begin(), files.end(),
-            [](const SealedFile* a, const SealedFile* b) { return a->min_seq < b->min_seq; });
-  struct Loaded {
-    std::vector<SeqRecord> rows;
-    size_t pos = 0;
-  };
-  std::multimap<uint64_t, Loaded> active;
-  size_t next = 0;
-  uint64_t last = 0;
-  for (;;) {
-    while (next < files.size() && (active.empty() || files[next]->min_seq <= active.begin()->first)) {
-      BA_ASSIGN_OR_RETURN(auto rows, ReadAuditFile(env, JoinPath(dir, files[next]->name)));
-      std::erase_if(rows, [&](const SeqRecord& r) { return r.seq > m.sealed_seq; });
-      if (!rows.empty()) {
-        uint64_t first = rows.front().seq;
-        active.emplace(first, Loaded{std::move(rows), 0});
-      }
-      ++next;
-    }
-    if (active.empty()) break;
-    auto node = active.extract(active.begin());
-    Loaded& l = node.mapped();
-    const SeqRecord& r = l.rows[l.pos];
-    if (r.seq <= last) {
-      return Status::Corruption(fmt::format("{}: seq {} appears twice in the sealed files", dir, r.seq));
-    }
-    last = r.seq;
-    BA_RETURN_IF_ERROR(fn(r));
-    if (++l.pos < l.rows.size()) {
-      node.key() = l.rows[l.pos].seq;
-      active.insert(std::move(node));
-    }
-  }
-  for (const auto& scan : journal) {
-    for (const auto& e : scan.entries) {
-      if (e.seq <= last) continue;
-      if (e.seq != last + 1) {
+    last_seq = manifest.sealed_seq;
+    for (const auto& e : journal) {
+      if (e.seq != last_seq + 1) {
         return Status::Corruption(fmt::format("{}: journal seq {} where {} was expected", dir, e.seq,
-                                              last + 1));
+                                              last_seq + 1));
       }
-      last = e.seq;
-      BA_RETURN_IF_ERROR(fn(SeqRecord{e.seq, e.record}));
+      last_seq = e.seq;
     }
+    return Status::OK();
+  }
+};
+
+LogSnapshot::LogSnapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LogSnapshot::~LogSnapshot() = default;
+
+Result<std::unique_ptr<LogSnapshot>> LogSnapshot::Open(const std::string& dir, Env* env) {
+  auto impl = std::make_unique<Impl>();
+  impl->env = env ? env : Env::Default();
+  impl->dir = dir;
+  BA_RETURN_IF_ERROR(impl->Load());
+  return std::unique_ptr<LogSnapshot>(new LogSnapshot(std::move(impl)));
+}
+
+uint64_t LogSnapshot::last_seq() const { return impl_->last_seq; }
+uint64_t LogSnapshot::sealed_seq() const { return impl_->manifest.sealed_seq; }
+size_t LogSnapshot::sealed_files() const { return impl_->manifest.files.size(); }
+bool LogSnapshot::torn_tail() const { return impl_->torn_tail; }
+std::string LogSnapshot::log_id_hex() const {
+  return ToHex(ByteSpan(impl_->manifest.log_id.data(), impl_->manifest.log_id.size()));
+}
+
+Status LogSnapshot::Scan(const ScanOptions& options,
+                         const std::function<Status(uint64_t, const SlotRecord&)>& fn) const {
+  using namespace log;
+  RowFilter filter;
+  filter.max_seq = impl_->manifest.sealed_seq;
+  filter.since_us = options.since_us;
+  filter.until_us = options.until_us;
+  filter.date = options.date;
+  std::vector<SealedFile> files;
+  for (const auto& f : impl_->manifest.files) {
+    if (filter.FileMayMatch(f)) files.push_back(f);
+  }
+  uint64_t last = 0;
+  BA_RETURN_IF_ERROR(MergeSealedFiles(
+      files,
+      [&](const SealedFile& f) {
+        return SealedFileCursor::Open(impl_->env, JoinPath(impl_->dir, f.name), options.columns, filter);
+      },
+      [&](const SeqRecord& r, const SealedFile&, uint64_t) -> Status {
+        last = r.seq;
+        return fn(r.seq, r.record);
+      }));
+  if (last > impl_->manifest.sealed_seq) {
+    return Status::Corruption(fmt::format("{}: sealed files hold seq {} past the manifest's {}",
+                                          impl_->dir, last, impl_->manifest.sealed_seq));
+  }
+  SlotRecord projected;
+  for (const auto& e : impl_->journal) {
+    if (!filter.Matches(0, e.record)) continue;
+    if (options.columns == kAllColumns) {
+      BA_RETURN_IF_ERROR(fn(e.seq, e.record));
+      continue;
+    }
+    // Same fields as sealed rows give: requested columns only.
+    projected = SlotRecord{};
+    const SlotRecord& r = e.record;
+    const ColumnSet c = options.columns;
+    if (c & kColTimestamp) projected.timestamp_us = r.timestamp_us;
+    if (c & kColDate) projected.date = r.date;
+    if (c & kColSlotIndex) projected.slot_index = r.slot_index;
+    if (c & kColPlannedOffset) projected.planned_offset_deg = r.planned_offset_deg;
+    if (c & kColActualOffset) projected.actual_offset_deg = r.actual_offset_deg;
+    if (c & kColEnergyCost) projected.energy_cost_kwh = r.energy_cost_kwh;
+    if (c & kColBudgetSpent) projected.budget_spent_kwh = r.budget_spent_kwh;
+    if (c & kColBudgetRemaining) projected.budget_remaining_kwh = r.budget_remaining_kwh;
+    if (c & kColGatePassed) projected.gate_passed = r.gate_passed;
+    if (c & kColSource) projected.source = r.source;
+    if (c & kColStageId) projected.stage_id = r.stage_id;
+    BA_RETURN_IF_ERROR(fn(e.seq, projected));
   }
   return Status::OK();
 }
 
-}  // namespace budget_audit::log
+namespace log {
+
+Status ForEachRecord(Env* env, const std::string& dir,
+                     const std::function<Status(const SeqRecord&)>& fn) {
+  BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir, env));
+  SeqRecord r;
+  return snap->Scan(ScanOptions{}, [&](uint64_t seq, const SlotRecord& rec) {
+    r.seq = seq;
+    r.record = rec;
+    return fn(r);
+  });
+}
+
+}  // namespace log
+}  // namespace budget_audit

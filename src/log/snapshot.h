@@ -1,4 +1,4 @@
-// A consistent read-only view of a log without taking the writer's lock:
+// The implementation of LogSnapshot (include/budget_audit/log_reader.h):
 // the manifest read once, the sealed rows it vouches for (seq <= its
 // sealed_seq, merged across month files in seq order), then the journal's
 // valid prefix after sealed_seq. A writer appending or sealing meanwhile
@@ -12,13 +12,14 @@
 #include <vector>
 
 #include "budget_audit/env.h"
+#include "budget_audit/log_reader.h"
 #include "log/manifest.h"
 #include "log/slot_parquet.h"
 
 namespace budget_audit::log {
 
-// Calls `fn` for every record in seq order. Stops at the first error
-// (from reading or from `fn`).
+// Calls `fn` for every record in seq order (a snapshot opened and scanned
+// with all columns). Stops at the first error (from reading or from `fn`).
 Status ForEachRecord(Env* env, const std::string& dir,
                      const std::function<Status(const SeqRecord&)>& fn);
 

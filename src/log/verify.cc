@@ -8,19 +8,13 @@
 
 #include "log/journal.h"
 #include "log/manifest.h"
-#include "log/slot_parquet.h"
+#include "log/sealed_reader.h"
 #include "parquet/file_reader.h"
 #include "util/civil_time.h"
 #include "util/sha256.h"
 
 namespace budget_audit::log {
 namespace {
-
-struct LoadedFile {
-  std::vector<SeqRecord> rows;
-  size_t pos = 0;
-  std::string name;
-};
 
 class Verifier {
  public:
@@ -75,7 +69,7 @@ class Verifier {
     }
     head_ = ChainNext(head_, r, seq);
     seq_ = seq;
-    if (seq >= journal_min_seq_ && seq <= manifest_.sealed_seq) sealed_hashes_[seq] = head_;
+    if (seq + 1 >= journal_min_seq_ && seq <= manifest_.sealed_seq) sealed_hashes_[seq] = head_;
     if (o_.hash_at && *o_.hash_at == seq) report_.hash_at_requested = head_;
     if (seq > 1 && r.timestamp_us < last_ts_) {
       if (backwards_++ == 0) {
@@ -89,54 +83,38 @@ class Verifier {
   }
 
   // Sealed files are merged by seq (months are mostly consecutive; a late
-  // record puts a month's rows after a later month's). A file is loaded
-  // when its first seq is next and dropped when it is used up.
+  // record puts a month's rows after a later month's). A file is opened
+  // when its first seq is next, read a row group at a time, and checked
+  // against its manifest entry when used up.
   Status CheckSealedFiles(bool intent) {
     if (o_.hash_at && *o_.hash_at == 0) report_.hash_at_requested = head_;
-    std::vector<const SealedFile*> files;
-    for (const auto& f : manifest_.files) files.push_back(&f);
-    std::sort(files.begin(), files.end(),
-              [](const SealedFile* a, const SealedFile* b) { return a->min_seq < b->min_seq; });
-    report_.files = files.size();
-    std::map<uint64_t, LoadedFile> active;  // next seq of each loaded file -> file
-    size_t next_file = 0;
-    for (;;) {
-      while (next_file < files.size() &&
-             (active.empty() || files[next_file]->min_seq <= active.begin()->first)) {
-        BA_ASSIGN_OR_RETURN(auto open, Load(*files[next_file], intent));
-        uint64_t first = open.rows.empty() ? UINT64_MAX : open.rows.front().seq;
-        if (active.count(first)) {
-          return Status::Corruption(fmt::format("{}: seq {} also appears in {}", open.name, first,
-                                                active[first].name));
-        }
-        if (!open.rows.empty()) active.emplace(first, std::move(open));
-        ++next_file;
-      }
-      if (active.empty()) break;
-      auto node = active.extract(active.begin());
-      LoadedFile& f = node.mapped();
-      const SeqRecord& row = f.rows[f.pos];
-      BA_RETURN_IF_ERROR(Next(row.seq, row.record, fmt::format("{} (row {})", f.name, f.pos)));
-      if (++f.pos < f.rows.size()) {
-        uint64_t k = f.rows[f.pos].seq;
-        if (k <= row.seq) {
-          return Status::Corruption(fmt::format("{}: rows are not in seq order at row {}", f.name, f.pos));
-        }
-        if (active.count(k)) {
-          return Status::Corruption(fmt::format("{}: seq {} also appears in {}", f.name, k,
-                                                active[k].name));
-        }
-        node.key() = k;
-        active.insert(std::move(node));
+    report_.files = manifest_.files.size();
+    struct Seen {
+      uint64_t rows = 0, first = 0, last = 0;
+    };
+    std::map<std::string, Seen> seen;
+    BA_RETURN_IF_ERROR(MergeSealedFiles(
+        manifest_.files, [&](const SealedFile& f) { return Open(f, intent); },
+        [&](const SeqRecord& row, const SealedFile& f, uint64_t index) -> Status {
+          Seen& s = seen[f.name];
+          if (s.rows++ == 0) s.first = row.seq;
+          s.last = row.seq;
+          return Next(row.seq, row.record, fmt::format("{} (row {})", f.name, index));
+        }));
+    for (const auto& f : manifest_.files) {
+      const Seen& s = seen[f.name];
+      if (s.rows != f.rows || s.rows == 0 || s.first != f.min_seq || s.last != f.max_seq) {
+        return Status::Corruption(fmt::format(
+            "{}: holds {} rows (seq {}..{}) but the manifest says {} rows (seq {}..{})", f.name, s.rows,
+            s.first, s.last, f.rows, f.min_seq, f.max_seq));
       }
     }
     return Status::OK();
   }
 
-  // Reads a sealed file and checks it against its manifest entry.
-  Result<LoadedFile> Load(const SealedFile& f, bool intent) {
-    LoadedFile out;
-    out.name = f.name;
+  // Opens a sealed file after checking its hash and log id against the
+  // manifest.
+  Result<std::unique_ptr<SealedFileCursor>> Open(const SealedFile& f, bool intent) {
     const std::string path = JoinPath(dir_, f.name);
     BA_ASSIGN_OR_RETURN(bool exists, env_->FileExists(path));
     if (!exists) return Status::Corruption(fmt::format("{}: listed in the manifest but missing", f.name));
@@ -149,27 +127,21 @@ class Verifier {
           "{}: SHA-256 {} differs from the manifest's {} (the file was changed after it was sealed)",
           f.name, hex, f.sha256));
     }
-    auto reader = parquet::FileReader::OpenBuffer(std::move(bytes), f.name);
-    if (!reader.ok()) return reader.status();
-    for (const auto& kv : (*reader)->metadata().key_value_metadata) {
+    BA_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::OpenBuffer(std::move(bytes), f.name));
+    for (const auto& kv : reader->metadata().key_value_metadata) {
       if (kv.key == "budget_audit.log_id" && kv.value && *kv.value != report_.log_id_hex) {
         return Status::Corruption(fmt::format("{}: belongs to another log (log id {})", f.name, *kv.value));
       }
     }
-    BA_ASSIGN_OR_RETURN(out.rows, ReadAuditFile(env_, path));
-    if (!hash_ok) {
-      // Interrupted seal: the rows the manifest vouches for are those up to
-      // sealed_seq; later ones are still in the journal.
-      std::erase_if(out.rows, [&](const SeqRecord& r) { return r.seq > manifest_.sealed_seq; });
+    if (hash_ok && static_cast<uint64_t>(reader->num_rows()) != f.rows) {
+      return Status::Corruption(fmt::format("{}: holds {} rows but the manifest says {} rows", f.name,
+                                            reader->num_rows(), f.rows));
     }
-    if (out.rows.size() != f.rows || out.rows.empty() || out.rows.front().seq != f.min_seq ||
-        out.rows.back().seq != f.max_seq) {
-      return Status::Corruption(fmt::format(
-          "{}: holds {} rows (seq {}..{}) but the manifest says {} rows (seq {}..{})", f.name,
-          out.rows.size(), out.rows.empty() ? 0 : out.rows.front().seq,
-          out.rows.empty() ? 0 : out.rows.back().seq, f.rows, f.min_seq, f.max_seq));
-    }
-    return out;
+    // Interrupted seal: the rows the manifest vouches for are those up to
+    // sealed_seq; later ones are still in the journal.
+    RowFilter filter;
+    if (!hash_ok) filter.max_seq = manifest_.sealed_seq;
+    return SealedFileCursor::Open(std::move(reader), kAllColumns, filter);
   }
 
   Result<std::vector<std::pair<uint64_t, std::string>>> ListJournal() {
@@ -204,6 +176,10 @@ class Verifier {
       if (scan.header->first_seq != files[i].first) {
         return Status::Corruption(fmt::format("{}: header says first seq {}", name, scan.header->first_seq));
       }
+      if (auto prev = HashBefore(scan.header->first_seq); prev && *prev != scan.header->prev_hash) {
+        return Status::Corruption(fmt::format(
+            "{}: header's prev_hash is not the chain hash of seq {}", name, scan.header->first_seq - 1));
+      }
       if (scan.header->first_seq > seq_ + 1) {
         return Status::Corruption(fmt::format("{}: starts at seq {} but the log so far ends at {} "
                                               "(records missing)", name, scan.header->first_seq, seq_));
@@ -212,7 +188,9 @@ class Verifier {
         if (e.seq <= seq_) {
           auto it = sealed_hashes_.find(e.seq);
           if (e.seq <= manifest_.sealed_seq && it != sealed_hashes_.end()) {
-            if (it->second != e.hash) {
+            // Both the stored hash and the record must be the sealed copy's.
+            auto prev = HashBefore(e.seq);
+            if (it->second != e.hash || !prev || ChainNext(*prev, e.record, e.seq) != e.hash) {
               return Status::Corruption(fmt::format(
                   "{}: seq {} at offset {} differs from its sealed copy", name, e.seq, e.offset));
             }
@@ -229,6 +207,16 @@ class Verifier {
       }
     }
     return Status::OK();
+  }
+
+  // The chain hash after seq - 1, when known at this point of the check.
+  std::optional<ChainHash> HashBefore(uint64_t seq) const {
+    if (seq == 0) return std::nullopt;
+    if (seq == 1) return Genesis(manifest_.log_id);
+    if (seq - 1 == seq_) return head_;
+    auto it = sealed_hashes_.find(seq - 1);
+    if (it != sealed_hashes_.end()) return it->second;
+    return std::nullopt;
   }
 
   Env* env_;

@@ -9,7 +9,7 @@
 #include "log/checkpoint.h"
 #include "log/journal.h"
 #include "log/manifest.h"
-#include "log/slot_parquet.h"
+#include "log/sealed_reader.h"
 #include "log/snapshot.h"
 
 namespace budget_audit::log {
@@ -129,6 +129,33 @@ TEST_F(VerifyTest, TruncatedJournalIsATornTailOtherDamageIsNot) {
   b[kJournalHeaderSize + 20] ^= 1;  // damage in the first frame
   Write(j, b);
   EXPECT_TRUE(Verify().IsCorruption());
+}
+
+TEST_F(VerifyTest, JournalCopyOfASealedRecordMustMatchIt) {
+  // A journal frame that repeats a sealed record, rewritten with another
+  // value, its stored hash kept and its CRC made valid again.
+  bool changed = false;
+  const auto names = *env_->GetChildren("/log/_journal");
+  for (const auto& n : names) {
+    const std::string j = "/log/_journal/" + n;
+    auto scan = ScanJournalFile(env_.get(), j, false);
+    ASSERT_TRUE(scan.ok());
+    for (const auto& e : scan->entries) {
+      if (e.seq > 30 || changed) continue;
+      SlotRecord r = e.record;
+      r.energy_cost_kwh += 1;
+      ByteWriter w;
+      EncodeTickFrame(r, e.seq, e.hash, w);
+      Bytes b = Read(j);
+      std::copy(w.bytes().begin(), w.bytes().end(), b.begin() + static_cast<ptrdiff_t>(e.offset));
+      Write(j, b);
+      changed = true;
+    }
+  }
+  ASSERT_TRUE(changed) << "no sealed record left in the journal to tamper with";
+  Status s = Verify();
+  ASSERT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(s.message().find("differs from its sealed copy"), std::string::npos) << s.ToString();
 }
 
 TEST_F(VerifyTest, SignedCheckpointProvesThePrefix) {

@@ -47,4 +47,9 @@ if [[ "$have" != "$want" ]]; then
     fail_setup "npm ci failed in tests/interop"
 fi
 
-exec node "$here/suite.mjs" --cli "$cli" "$@"
+status=0
+node "$here/suite.mjs" --cli "$cli" "$@" || status=1
+# tools/verify_log.py (the independent Python verifier of docs/format.md §2)
+# against logs the CLI wrote, with DuckDB behind a pyarrow stand-in.
+bash "$here/pyverify.sh" "$cli" || status=1
+exit $status

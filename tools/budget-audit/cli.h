@@ -64,6 +64,7 @@ struct Context {
 using Action = std::function<int()>;
 
 void SetupCat(CLI::App& app, Context& ctx, Action& action);
+void SetupExport(CLI::App& app, Context& ctx, Action& action);
 void SetupInspect(CLI::App& app, Context& ctx, Action& action);
 void SetupLog(CLI::App& app, Context& ctx, Action& action);
 void SetupVerify(CLI::App& app, Context& ctx, Action& action);

@@ -10,7 +10,8 @@
 #include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
 #include "parquet/value_format.h"
-#include "log/snapshot.h"
+#include "budget_audit/log_reader.h"
+#include "log/tick.h"
 
 namespace budget_audit::cli {
 namespace {
@@ -24,7 +25,23 @@ struct CatOptions {
   std::string columns;
   std::string output;
   bool verify_checksums = false;
+  // export: the format named explicitly, and a time range of the log.
+  std::string format;
+  std::string since, until;
 };
+
+// --since/--until: an ISO-8601 timestamp (with an offset, or UTC) or a date
+// (midnight UTC).
+Result<std::optional<int64_t>> ParseBound(const std::string& flag, const std::string& text) {
+  if (text.empty()) return std::optional<int64_t>();
+  std::string t = text;
+  if (t.size() == 10) t += "T00:00:00+00:00";
+  auto ts = log::ParseIsoTimestamp(t);
+  if (!ts.ok()) {
+    return Status::InvalidArgument(fmt::format("{} {}: {}", flag, text, ts.status().message()));
+  }
+  return std::optional<int64_t>(ts->utc_us);
+}
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -138,8 +155,22 @@ class Cat {
  private:
   Status RunImpl() {
     format_ = Format::kJsonLines;
-    if (!opts_.output.empty() && opts_.output != "-") {
-      out_path_ = opts_.output;
+    if (!opts_.output.empty() && opts_.output != "-") out_path_ = opts_.output;
+    if (!opts_.format.empty()) {
+      if (opts_.format == "parquet") {
+        format_ = Format::kParquet;
+        if (out_path_.empty()) {
+          return Status::InvalidArgument("--format parquet needs -o FILE (Parquet is not written to a terminal)");
+        }
+      } else if (opts_.format == "csv") {
+        format_ = Format::kCsv;
+      } else if (opts_.format == "jsonl") {
+        format_ = Format::kJsonLines;
+      } else {
+        return Status::InvalidArgument(
+            fmt::format("--format {}: unknown format; use parquet, csv or jsonl", opts_.format));
+      }
+    } else if (!out_path_.empty()) {
       if (EndsWith(out_path_, ".parquet")) {
         format_ = Format::kParquet;
       } else if (EndsWith(out_path_, ".csv")) {
@@ -218,8 +249,12 @@ class Cat {
       batch.clear();
       return Status::OK();
     };
-    BA_RETURN_IF_ERROR(log::ForEachRecord(ctx_.env, dir, [&](const log::SeqRecord& r) -> Status {
-      batch.push_back(r);
+    ScanOptions scan;
+    BA_ASSIGN_OR_RETURN(scan.since_us, ParseBound("--since", opts_.since));
+    BA_ASSIGN_OR_RETURN(scan.until_us, ParseBound("--until", opts_.until));
+    BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir, ctx_.env));
+    BA_RETURN_IF_ERROR(snap->Scan(scan, [&](uint64_t seq, const SlotRecord& r) -> Status {
+      batch.push_back(log::SeqRecord{seq, r});
       return batch.size() >= 65536 ? flush() : Status::OK();
     }));
     return batch.empty() ? Status::OK() : flush();
@@ -344,6 +379,27 @@ class Cat {
 };
 
 }  // namespace
+
+void SetupExport(CLI::App& app, Context& ctx, Action& action) {
+  auto opts = std::make_shared<CatOptions>();
+  opts->format = "parquet";
+  CLI::App* cmd = app.add_subcommand(
+      "export",
+      "Write the log's records (sealed and journal, in seq order, with seq) as one Parquet, CSV "
+      "or JSON-lines file, optionally only a time range.\n"
+      "Example: budget-audit export --format csv -o june.csv --since 2026-06-01 --until 2026-07-01");
+  cmd->add_option("--format", opts->format, "parquet (default), csv or jsonl")
+      ->check(CLI::IsMember({"parquet", "csv", "jsonl"}));
+  cmd->add_option("-o,--output", opts->output, "The file to write ('-' for standard output: csv, jsonl)")
+      ->required();
+  cmd->add_option("--since", opts->since,
+                  "Only records at or after this instant: ISO-8601 with an offset "
+                  "(2026-06-01T00:00:00+02:00), or a date (midnight UTC)");
+  cmd->add_option("--until", opts->until, "Only records before this instant (same forms as --since)");
+  cmd->callback([&ctx, &action, opts]() {
+    action = [&ctx, opts]() { return Cat(ctx, *opts).Run(); };
+  });
+}
 
 void SetupCat(CLI::App& app, Context& ctx, Action& action) {
   auto opts = std::make_shared<CatOptions>();

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
                  "<data-dir>/budget_audit/slot_log");
   app.add_option("--log", ctx.log_dir_flag, "The log directory itself (overrides --data-dir)");
   SetupCat(app, ctx, action);
+  SetupExport(app, ctx, action);
   SetupInspect(app, ctx, action);
   SetupLog(app, ctx, action);
   SetupVerify(app, ctx, action);

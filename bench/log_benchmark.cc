@@ -1,0 +1,641 @@
+// The audit log's write path on the real disk (AuditLog over the POSIX Env).
+//
+//   BM_BareWriteFdatasync      the floor: write() of one journal frame's bytes
+//                              to an O_APPEND file, then fdatasync()
+//   BM_DurableAppend/<n>       AuditLog::Append with SyncMode::kAlways of
+//                              one-minute ticks, into a log already holding n
+//                              records (0 or 1,000,000)
+//   BM_BatchIngest/<mode>      Append with SyncMode::kBatch (Sync() every 1000
+//                              records) or kNone; items/s = records/s, seals
+//                              included ("unsealed_rec_per_s" without them)
+//
+// Ticks are one minute apart and each record is a pure function of its
+// minute, so every run appends the same records. A day change makes the log
+// seal the previous day into its month file (the whole month file is
+// rewritten), so a real tick stream seals once per 1440 appends. The timed
+// loops keep that cost in and run whole days: the durable loops start at
+// 2028-01-01T00:00Z and append one day + 1 tick (the last tick seals the
+// day), i.e. one seal per 1440 appends, the real rate; the ingest loops run
+// a whole month plus one tick (31 seals, the month file growing from 1 to 31
+// days). "seals" counts the appends that sealed, "seal_ms" is their mean
+// latency, "plain_us" the mean of the other appends; p50/p99/max are over
+// all appends. Latencies are wall-clock (UseRealTime).
+//
+// The 1,000,000-record log is filled once per process with SyncMode::kNone
+// through the public API (ticks ending one minute before 2028-01-01T00:00Z,
+// so appended ticks come strictly after them), sealed and flushed, and kept
+// for the process lifetime; each timed run works on a fresh copy of it.
+// BM_PrefillAppend/1000000 is that fill (registered first, so its burst of
+// I/O is over before any latency is timed; its time is the fill's wall
+// time, cpu_s its CPU time, seal_* the 694 seals it saw: mean, early and
+// late in a month, max). BM_DurableAppend/1000000 also fills the log if
+// BM_PrefillAppend was filtered out.
+//
+// BM_DurableAppend reports x_bare (to BM_BareWriteFdatasync) and
+// BM_DurableAppend/1000000 x_empty (to BM_DurableAppend/0) when those ran
+// earlier in the same process: of the means and (_p50) of the medians. On a
+// shared or throttled disk the fdatasync latency drifts between runs;
+// compare runs that saw the same regime (p50_us), or interleave them:
+//   --benchmark_repetitions=3 --benchmark_enable_random_interleaving=true
+// (the 1,000,000-record log is still filled once).
+//
+// Files go to a fresh directory under $BA_BENCH_DIR if set, else under the
+// current directory (not /tmp, which may be tmpfs where fdatasync costs
+// nothing); it is removed at exit. The context line "log_bench_fs" names the
+// file system (a warning is added for tmpfs).
+#include <benchmark/benchmark.h>
+
+#include <fcntl.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "budget_audit/audit_log.h"
+#include "log/journal.h"
+#include "log/record.h"
+#include "util/civil_time.h"
+
+namespace budget_audit {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int64_t kMinutesPerDay = 1440;
+constexpr int64_t kMinuteUs = 60'000'000;
+// The first timed tick of every log benchmark: 2028-01-01T00:00Z (minutes
+// since the epoch).
+const int64_t kStartMinute = DaysFromCivil(2028, 1, 1) * kMinutesPerDay;
+// Durable loops: a whole day and the first tick of the next (which seals
+// it), so seals happen at the real rate of one per 1440 appends.
+constexpr int64_t kDurableAppends = kMinutesPerDay + 1;
+// Ingest loops: all of January and the first tick of February (31 seals).
+constexpr int64_t kIngestRecords = 31 * kMinutesPerDay + 1;
+constexpr int64_t kBatchSize = 1000;
+
+// ---- records ----
+
+// The tick of minute `m` (since the epoch), shaped like a controller's:
+// 15-minute slots, shading offsets and energy costs in daylight only, a
+// budget spent cumulatively over the year.
+SlotRecord Tick(int64_t m) {
+  SlotRecord r;
+  r.timestamp_us = m * kMinuteUs;
+  const int64_t day = FloorDiv(m, kMinutesPerDay);
+  const int64_t minute_of_day = m - day * kMinutesPerDay;
+  r.date = FormatDate(day);
+  r.slot_index = minute_of_day / 15;
+  // A cheap deterministic per-minute variation in [0, 1).
+  const double jitter =
+      static_cast<double>((static_cast<uint64_t>(m) * 2654435761u) % 1000) / 1000.0;
+  const bool daylight = minute_of_day >= 360 && minute_of_day < 1200;
+  const double sun =
+      daylight ? std::sin(static_cast<double>(minute_of_day - 360) / 840.0 * std::numbers::pi)
+               : 0.0;
+  r.planned_offset_deg = daylight ? std::round((5.0 + 20.0 * sun * jitter) * 10.0) / 10.0 : 0.0;
+  r.actual_offset_deg = r.planned_offset_deg + (daylight ? (jitter - 0.5) * 0.2 : 0.0);
+  r.energy_cost_kwh = daylight ? std::round(sun * jitter * 4000.0) / 1000.0 : 0.0;
+  const int64_t minute_of_year = FloorMod(m, 365 * kMinutesPerDay);
+  r.budget_spent_kwh = static_cast<double>(minute_of_year) * 0.0137;
+  r.budget_remaining_kwh = 25000.0 - r.budget_spent_kwh;
+  r.gate_passed = daylight && m % 3 != 0;
+  r.source = "optimizer";
+  r.stage_id = "stage-2";
+  return r;
+}
+
+std::vector<SlotRecord> Ticks(int64_t first_minute, int64_t n) {
+  std::vector<SlotRecord> v;
+  v.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v.push_back(Tick(first_minute + i));
+  return v;
+}
+
+// The bytes one journal frame of a representative tick (midday) occupies.
+Bytes RepresentativeFrame() {
+  const SlotRecord r = Tick(kStartMinute + 12 * 60);
+  const uint64_t seq = 1'000'721;
+  const log::ChainHash hash = log::ChainNext(log::Genesis(log::LogId{}), r, seq);
+  ByteWriter w;
+  log::EncodeTickFrame(r, seq, hash, w);
+  return w.Release();
+}
+
+// ---- where the files go ----
+
+std::string FsTypeName(int64_t magic) {
+  switch (static_cast<uint64_t>(magic)) {
+    case 0xEF53: return "ext2/3/4";
+    case 0x01021994: return "tmpfs";
+    case 0x58465342: return "xfs";
+    case 0x9123683E: return "btrfs";
+    case 0x794C7630: return "overlayfs";
+    case 0x2FC12FC1: return "zfs";
+    case 0x6969: return "nfs";
+    case 0x65735546: return "fuse";
+    case 0x858458F6: return "ramfs";
+    default: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "fs magic 0x%llx", static_cast<unsigned long long>(magic));
+      return buf;
+    }
+  }
+}
+
+// "<type> (<device> on <mount point>) at <path>", from /proc/self/mounts
+// (the longest mount point containing the path) and statfs.
+std::string DescribeFileSystem(const std::string& path) {
+  std::error_code ec;
+  const std::string canon = fs::canonical(path, ec).string();
+  if (ec) return "cannot use " + path + ": " + ec.message();
+  const std::string& p = canon;
+  std::string type, device, mount;
+  std::ifstream mounts("/proc/self/mounts");
+  std::string dev, mnt, fstype, rest;
+  while (mounts >> dev >> mnt >> fstype && std::getline(mounts, rest)) {
+    const bool contains = p == mnt || mnt == "/" ||
+                          (p.size() > mnt.size() && p.compare(0, mnt.size(), mnt) == 0 &&
+                           p[mnt.size()] == '/');
+    if (contains && mnt.size() >= mount.size()) {
+      type = fstype;
+      device = dev;
+      mount = mnt;
+    }
+  }
+  struct statfs st {};
+  if (type.empty() && ::statfs(p.c_str(), &st) == 0) type = FsTypeName(st.f_type);
+  std::string d = (type.empty() ? "unknown" : type) + " (" + device + " on " + mount + ") at " + p;
+  if (::statfs(p.c_str(), &st) == 0 &&
+      (st.f_type == 0x01021994 || st.f_type == static_cast<decltype(st.f_type)>(0x858458F6))) {
+    d += " -- WARNING: memory file system, fdatasync is free; set BA_BENCH_DIR to a disk";
+  }
+  return d;
+}
+
+std::string BenchParent() {
+  const char* env = std::getenv("BA_BENCH_DIR");
+  if (env && *env) return env;
+  std::error_code ec;
+  return fs::current_path(ec).string();
+}
+
+const bool kContextAdded = [] {
+  benchmark::AddCustomContext("log_bench_fs", DescribeFileSystem(BenchParent()));
+  return true;
+}();
+
+// One fresh directory for the process (made on first use, removed at exit),
+// with a fresh subdirectory per use.
+class BenchDirs {
+ public:
+  static BenchDirs& Get() {
+    static BenchDirs dirs;
+    return dirs;
+  }
+  ~BenchDirs() {
+    if (root_.empty()) return;
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+  // The process's directory; empty if it cannot be made.
+  const std::string& root() const { return root_; }
+  // Empty if the directory cannot be made.
+  std::string Fresh(const std::string& name) {
+    if (root_.empty()) return "";
+    std::string d = root_ + "/" + name + "." + std::to_string(++counter_);
+    std::error_code ec;
+    fs::create_directories(d, ec);
+    return ec ? "" : d;
+  }
+
+ private:
+  BenchDirs() {
+    std::string templ = BenchParent() + "/ba_log_bench.XXXXXX";
+    if (::mkdtemp(templ.data()) != nullptr) root_ = templ;
+  }
+  std::string root_;
+  int counter_ = 0;
+};
+
+// Flushes everything dirty on the file system holding `dir`, so write-back
+// left over from setup does not land in a timed loop.
+void SyncFileSystem(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::syncfs(fd);
+  ::close(fd);
+}
+
+// ---- measurements ----
+
+// Per-call latencies, split into calls that sealed and the others.
+class Latencies {
+ public:
+  explicit Latencies(size_t n) { plain_.reserve(n); }
+  void Add(double us, bool sealed) { (sealed ? sealed_ : plain_).push_back(us); }
+
+  // Sets the latency counters; returns the median (µs).
+  double Report(benchmark::State& state, bool with_seals = true) {
+    std::vector<double> all = plain_;
+    all.insert(all.end(), sealed_.begin(), sealed_.end());
+    if (all.empty()) return 0.0;
+    std::sort(all.begin(), all.end());
+    auto pct = [&all](double q) {
+      const auto k = static_cast<size_t>(q * static_cast<double>(all.size()));
+      return all[std::min(all.size() - 1, k)];
+    };
+    state.counters["p50_us"] = pct(0.50);
+    state.counters["p99_us"] = pct(0.99);
+    state.counters["max_us"] = all.back();
+    if (!with_seals) return pct(0.50);
+    state.counters["plain_us"] = Mean(plain_);
+    state.counters["seals"] = static_cast<double>(sealed_.size());
+    if (!sealed_.empty()) state.counters["seal_ms"] = Mean(sealed_) / 1000.0;
+    return pct(0.50);
+  }
+
+ private:
+  static double Mean(const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+  }
+  std::vector<double> plain_, sealed_;
+};
+
+double MicrosSince(Clock::time_point t0) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+}
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// Latencies of earlier benchmarks in this process, for the ratio counters.
+struct Summary {
+  double mean_us = 0;
+  double p50_us = 0;
+};
+std::map<std::string, Summary>& Summaries() {
+  static std::map<std::string, Summary> m;
+  return m;
+}
+
+// x_<name> = mean / the other's mean; x_<name>_p50 = median / the other's
+// median (steadier on a shared disk, whose outliers move the mean).
+void SetRatios(benchmark::State& state, const Summary& mine, const std::string& other,
+               const std::string& name) {
+  auto it = Summaries().find(other);
+  if (it == Summaries().end() || it->second.mean_us <= 0 || it->second.p50_us <= 0) return;
+  state.counters["x_" + name] = mine.mean_us / it->second.mean_us;
+  state.counters["x_" + name + "_p50"] = mine.p50_us / it->second.p50_us;
+}
+
+// ---- the 1,000,000-record log ----
+
+struct Prefilled {
+  std::string dir;  // empty: the fill failed (error says why)
+  std::string error;
+  double fill_seconds = 0;  // Open + every Append + final Seal + flush
+  double fill_cpu_seconds = 0;  // CPU time of the same (this thread)
+  double seal_seconds = 0;  // appends that sealed
+  double rows_rewritten = 0;  // rows written into month files by all seals
+  std::vector<double> seal_ms;  // per seal
+  std::vector<unsigned> seal_day;  // day of month of the sealed day
+};
+
+Prefilled FillLog(int64_t records) {
+  Prefilled p;
+  p.dir = BenchDirs::Get().Fresh("prefilled_" + std::to_string(records));
+  if (p.dir.empty()) {
+    p.error = "cannot make the benchmark directory";
+    return p;
+  }
+  const int64_t first = kStartMinute - records;
+  const auto start = Clock::now();
+  const double cpu_start = ThreadCpuSeconds();
+  {
+    AuditLogOptions o;
+    o.sync = SyncMode::kNone;
+    o.seal_policy = SealPolicy::kMonthly;  // each month file written once
+    auto log = AuditLog::Open(p.dir, o);
+    if (!log.ok()) {
+      p.error = "open: " + log.status().ToString();
+      p.dir.clear();
+      return p;
+    }
+    std::string prev_date;
+    int64_t month_rows = 0;  // records so far in prev_date's month
+    for (int64_t m = first; m < kStartMinute; ++m) {
+      const SlotRecord r = Tick(m);
+      const bool day_change = !prev_date.empty() && r.date != prev_date;
+      if (day_change) {
+        // The seal rewrites prev_date's month file with every row so far.
+        p.rows_rewritten += static_cast<double>(month_rows);
+        if (r.date.compare(0, 7, prev_date, 0, 7) != 0) month_rows = 0;
+      }
+      ++month_rows;
+      const auto t0 = Clock::now();
+      auto seq = (*log)->Append(r);
+      if (!seq.ok()) {
+        p.error = "append: " + seq.status().ToString();
+        p.dir.clear();
+        return p;
+      }
+      if (day_change) {
+        const double us = MicrosSince(t0);
+        p.seal_seconds += us / 1e6;
+        p.seal_ms.push_back(us / 1000.0);
+        auto d = ParseDate(prev_date);
+        p.seal_day.push_back(d ? CivilFromDays(*d).day : 0);
+      }
+      prev_date = r.date;
+    }
+    // The partial last day too, so a timed run starts from a sealed log
+    // (as it would after the day change a real tick stream brings).
+    p.rows_rewritten += static_cast<double>(month_rows);
+    Status s = (*log)->Seal();
+    if (!s.ok() || !(*log)->last_seal_status().ok()) {
+      p.error = "seal: " + (s.ok() ? (*log)->last_seal_status() : s).ToString();
+      p.dir.clear();
+      return p;
+    }
+    if ((*log)->last_seq() != static_cast<uint64_t>(records)) {
+      p.error = "the filled log has the wrong number of records";
+      p.dir.clear();
+      return p;
+    }
+  }
+  SyncFileSystem(p.dir);
+  p.fill_seconds = MicrosSince(start) / 1e6;
+  p.fill_cpu_seconds = ThreadCpuSeconds() - cpu_start;
+  return p;
+}
+
+const Prefilled& PrefilledLog(int64_t records) {
+  static std::map<int64_t, Prefilled> cache;
+  auto it = cache.find(records);
+  if (it == cache.end()) it = cache.emplace(records, FillLog(records)).first;
+  return it->second;
+}
+
+// A fresh log holding `records` records, the last one minute before
+// kStartMinute; empty on failure (error set).
+std::string LogWithRecords(int64_t records, std::string* error) {
+  if (records == 0) {
+    std::string d = BenchDirs::Get().Fresh("empty");
+    if (d.empty()) *error = "cannot make the benchmark directory";
+    SyncFileSystem(d);
+    return d;
+  }
+  const Prefilled& p = PrefilledLog(records);
+  if (p.dir.empty()) {
+    *error = p.error;
+    return "";
+  }
+  std::string d = BenchDirs::Get().Fresh("copy_" + std::to_string(records));
+  std::error_code ec;
+  if (!d.empty()) fs::copy(p.dir, d, fs::copy_options::recursive, ec);
+  if (d.empty() || ec) {
+    *error = "cannot copy the prefilled log: " + ec.message();
+    return "";
+  }
+  SyncFileSystem(d);
+  return d;
+}
+
+// The fill of the log BM_DurableAppend/<n> appends to, timed (the first
+// call in the process does it; later calls report the same figures).
+void BM_PrefillAppend(benchmark::State& state) {
+  const Prefilled* p = nullptr;
+  for (auto _ : state) {
+    p = &PrefilledLog(state.range(0));
+    state.SetIterationTime(p->fill_seconds);
+  }
+  if (!p || p->dir.empty()) {
+    state.SkipWithError(p ? p->error.c_str() : "not run");
+    return;
+  }
+  state.SetItemsProcessed(state.range(0));
+  state.counters["cpu_s"] = p->fill_cpu_seconds;
+  state.counters["seals"] = static_cast<double>(p->seal_ms.size());
+  state.counters["rows_rewritten"] = p->rows_rewritten;
+  if (p->seal_ms.empty()) return;
+  state.counters["seal_s"] = p->seal_seconds;
+  // Mean seal cost when the month file holds few days vs. a whole month.
+  double early = 0, late = 0, max = 0;
+  int n_early = 0, n_late = 0;
+  for (size_t i = 0; i < p->seal_ms.size(); ++i) {
+    max = std::max(max, p->seal_ms[i]);
+    if (p->seal_day[i] <= 3) {
+      early += p->seal_ms[i];
+      ++n_early;
+    }
+    if (p->seal_day[i] >= 28) {
+      late += p->seal_ms[i];
+      ++n_late;
+    }
+  }
+  state.counters["seal_ms"] = p->seal_seconds * 1000.0 / static_cast<double>(p->seal_ms.size());
+  if (n_early) state.counters["seal_ms_day1_3"] = early / n_early;
+  if (n_late) state.counters["seal_ms_day28_31"] = late / n_late;
+  state.counters["seal_ms_max"] = max;
+}
+
+BENCHMARK(BM_PrefillAppend)
+    ->ArgName("records")
+    ->Arg(1'000'000)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+
+// ---- the floor: write + fdatasync ----
+
+void BM_BareWriteFdatasync(benchmark::State& state) {
+  const Bytes frame = RepresentativeFrame();
+  // Beside the logs' directories, in the same directory.
+  const std::string dir = BenchDirs::Get().root();
+  if (dir.empty()) {
+    state.SkipWithError("cannot make the benchmark directory");
+    return;
+  }
+  static int runs = 0;
+  const std::string path = dir + "/bare." + std::to_string(++runs) + ".journal";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    state.SkipWithError("open failed");
+    return;
+  }
+  SyncFileSystem(dir);
+  Latencies lat(static_cast<size_t>(state.max_iterations));
+  const auto start = Clock::now();
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    if (::write(fd, frame.data(), frame.size()) != static_cast<ssize_t>(frame.size()) ||
+        ::fdatasync(fd) != 0) {
+      state.SkipWithError("write or fdatasync failed");
+      break;
+    }
+    lat.Add(MicrosSince(t0), false);
+  }
+  const double secs = MicrosSince(start) / 1e6;
+  ::close(fd);
+  const double p50 = lat.Report(state, /*with_seals=*/false);
+  state.counters["frame_bytes"] = static_cast<double>(frame.size());
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * frame.size()));
+  if (state.iterations() > 0) {
+    Summaries()["bare"] = {secs * 1e6 / static_cast<double>(state.iterations()), p50};
+  }
+}
+BENCHMARK(BM_BareWriteFdatasync)
+    ->Iterations(kDurableAppends)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// ---- durable appends ----
+
+void BM_DurableAppend(benchmark::State& state) {
+  const int64_t existing = state.range(0);
+  std::string error;
+  const std::string dir = LogWithRecords(existing, &error);
+  if (dir.empty()) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  const auto ticks = Ticks(kStartMinute, static_cast<int64_t>(state.max_iterations));
+  AuditLogOptions o;
+  o.sync = SyncMode::kAlways;
+  auto log = AuditLog::Open(dir, o);
+  if (!log.ok()) {
+    state.SkipWithError(log.status().ToString().c_str());
+    return;
+  }
+  if ((*log)->last_seq() != static_cast<uint64_t>(existing)) {
+    state.SkipWithError("the log does not hold the expected number of records");
+    return;
+  }
+  Latencies lat(ticks.size());
+  size_t i = 0;
+  const auto start = Clock::now();
+  for (auto _ : state) {
+    const SlotRecord& r = ticks[i];
+    const bool day_change = i > 0 && r.date != ticks[i - 1].date;
+    const auto t0 = Clock::now();
+    auto seq = (*log)->Append(r);
+    if (!seq.ok()) {
+      state.SkipWithError(seq.status().ToString().c_str());
+      break;
+    }
+    lat.Add(MicrosSince(t0), day_change);
+    ++i;
+  }
+  const double secs = MicrosSince(start) / 1e6;
+  if (!(*log)->last_seal_status().ok()) {
+    state.SkipWithError(("seal: " + (*log)->last_seal_status().ToString()).c_str());
+  }
+  if ((*log)->last_seq() != static_cast<uint64_t>(existing) + i) {
+    state.SkipWithError("appends were not all new records");
+  }
+  log->reset();
+  const double p50 = lat.Report(state);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  if (state.iterations() == 0) return;
+  const Summary mine{secs * 1e6 / static_cast<double>(state.iterations()), p50};
+  Summaries()["durable/" + std::to_string(existing)] = mine;
+  SetRatios(state, mine, "bare", "bare");
+  if (existing > 0) SetRatios(state, mine, "durable/0", "empty");
+}
+BENCHMARK(BM_DurableAppend)
+    ->ArgName("records")
+    ->Arg(0)
+    ->Arg(1'000'000)
+    ->Iterations(kDurableAppends)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// ---- bulk ingest ----
+
+void BM_BatchIngest(benchmark::State& state, SyncMode mode) {
+  const std::string dir = BenchDirs::Get().Fresh("ingest");
+  if (dir.empty()) {
+    state.SkipWithError("cannot make the benchmark directory");
+    return;
+  }
+  const auto ticks = Ticks(kStartMinute, static_cast<int64_t>(state.max_iterations));
+  AuditLogOptions o;
+  o.sync = mode;
+  auto log = AuditLog::Open(dir, o);
+  if (!log.ok()) {
+    state.SkipWithError(log.status().ToString().c_str());
+    return;
+  }
+  SyncFileSystem(dir);
+  size_t i = 0;
+  double seal_us = 0;
+  int seals = 0, syncs = 0;
+  const auto start = Clock::now();
+  for (auto _ : state) {
+    const SlotRecord& r = ticks[i];
+    const bool day_change = i > 0 && r.date != ticks[i - 1].date;
+    const auto t0 = day_change ? Clock::now() : Clock::time_point{};
+    auto seq = (*log)->Append(r);
+    if (!seq.ok()) {
+      state.SkipWithError(seq.status().ToString().c_str());
+      break;
+    }
+    if (day_change) {
+      seal_us += MicrosSince(t0);
+      ++seals;
+    }
+    ++i;
+    if (mode == SyncMode::kBatch && (i % kBatchSize == 0 || i == ticks.size())) {
+      if (Status s = (*log)->Sync(); !s.ok()) {
+        state.SkipWithError(s.ToString().c_str());
+        break;
+      }
+      ++syncs;
+    }
+  }
+  const double total_us = MicrosSince(start);
+  if (!(*log)->last_seal_status().ok()) {
+    state.SkipWithError(("seal: " + (*log)->last_seal_status().ToString()).c_str());
+  }
+  log->reset();
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  // Records/s with the sealing appends' time taken out: the journal path.
+  if (total_us > seal_us) {
+    state.counters["unsealed_rec_per_s"] = static_cast<double>(i) / ((total_us - seal_us) / 1e6);
+  }
+  state.counters["seals"] = seals;
+  state.counters["syncs"] = syncs;
+  if (seals > 0) {
+    state.counters["seal_ms"] = seal_us / 1000.0 / seals;
+    state.counters["seal_s"] = seal_us / 1e6;
+  }
+}
+BENCHMARK_CAPTURE(BM_BatchIngest, kBatch, SyncMode::kBatch)
+    ->Iterations(kIngestRecords)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_BatchIngest, kNone, SyncMode::kNone)
+    ->Iterations(kIngestRecords)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace budget_audit

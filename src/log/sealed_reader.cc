@@ -1,0 +1,245 @@
+#include "log/sealed_reader.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace budget_audit::log {
+
+using parquet::ColumnVector;
+using parquet::StatRange;
+
+namespace {
+
+constexpr size_t kTs = 0, kDate = 1;
+
+// The chunk's trusted int64 range, if its statistics give one.
+std::optional<std::pair<int64_t, int64_t>> IntRange(const std::optional<StatRange>& r) {
+  if (!r || !std::holds_alternative<int64_t>(r->min) || !std::holds_alternative<int64_t>(r->max)) {
+    return std::nullopt;
+  }
+  return std::make_pair(std::get<int64_t>(r->min), std::get<int64_t>(r->max));
+}
+
+}  // namespace
+
+ColumnSet RowFilter::NeededColumns() const {
+  ColumnSet c = 0;
+  if (since_us || until_us || timestamp) c |= kColTimestamp;
+  if (date) c |= kColDate;
+  return c;
+}
+
+bool RowFilter::Matches(uint64_t seq, const SlotRecord& r) const {
+  if (seq > max_seq || seq < min_seq) return false;
+  if (since_us && r.timestamp_us < *since_us) return false;
+  if (until_us && r.timestamp_us >= *until_us) return false;
+  if (timestamp && r.timestamp_us != *timestamp) return false;
+  if (date && r.date != *date) return false;
+  return true;
+}
+
+bool RowFilter::FileMayMatch(const SealedFile& f) const {
+  if (f.min_seq > max_seq || f.max_seq < min_seq) return false;
+  if (since_us && f.max_timestamp_us < *since_us) return false;
+  if (until_us && f.min_timestamp_us >= *until_us) return false;
+  if (timestamp && (*timestamp < f.min_timestamp_us || *timestamp > f.max_timestamp_us)) return false;
+  return true;
+}
+
+Result<std::unique_ptr<SealedFileCursor>> SealedFileCursor::Open(Env* env, const std::string& path,
+                                                                 ColumnSet columns, RowFilter filter) {
+  BA_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(env, path));
+  return Open(std::move(reader), columns, std::move(filter));
+}
+
+Result<std::unique_ptr<SealedFileCursor>> SealedFileCursor::Open(
+    std::unique_ptr<parquet::FileReader> reader, ColumnSet columns, RowFilter filter) {
+  std::unique_ptr<SealedFileCursor> c(new SealedFileCursor);
+  c->reader_ = std::move(reader);
+  c->filter_ = std::move(filter);
+  c->columns_ = (columns & kAllColumns) | c->filter_.NeededColumns();
+  std::vector<std::string> names(std::begin(kAuditColumnNames), std::end(kAuditColumnNames));
+  auto cols = c->reader_->schema().Project(names);
+  if (!cols.ok()) return cols.status().WithContext(c->reader_->path());
+  c->file_cols_ = std::move(*cols);
+  auto specs = AuditColumnSpecs();
+  for (size_t k = 0; k < kAuditColumnCount; ++k) {
+    const auto& d = c->reader_->schema().column(c->file_cols_[k]);
+    if (d.type != specs[k].type) {
+      return Status::Corruption(fmt::format("{}: column '{}' has type {}", c->reader_->path(),
+                                            kAuditColumnNames[k], parquet::TypeName(d.type)));
+    }
+  }
+  BA_RETURN_IF_ERROR(c->LoadRowGroup());
+  BA_RETURN_IF_ERROR(c->Advance());
+  return c;
+}
+
+Status SealedFileCursor::LoadRowGroup() {
+  for (;;) {
+    if (group_ >= 0) group_first_row_ += static_cast<uint64_t>(reader_->row_group_num_rows(group_));
+    ++group_;
+    pos_ = 0;
+    rows_in_group_ = 0;
+    if (group_ >= reader_->num_row_groups()) {
+      done_ = true;
+      cols_.clear();
+      return Status::OK();
+    }
+    // Skip the group when its statistics exclude every wanted row.
+    auto seq_range = IntRange(reader_->ChunkRange(group_, file_cols_[kSeqColumn]));
+    if (seq_range && seq_range->first > 0 &&
+        (static_cast<uint64_t>(seq_range->first) > filter_.max_seq ||
+         static_cast<uint64_t>(seq_range->second) < filter_.min_seq)) {
+      continue;
+    }
+    if (filter_.since_us || filter_.until_us || filter_.timestamp) {
+      if (auto ts = IntRange(reader_->ChunkRange(group_, file_cols_[kTs]))) {
+        if (filter_.since_us && ts->second < *filter_.since_us) continue;
+        if (filter_.until_us && ts->first >= *filter_.until_us) continue;
+        if (filter_.timestamp && (*filter_.timestamp < ts->first || *filter_.timestamp > ts->second)) {
+          continue;
+        }
+      }
+    }
+    if (filter_.date) {
+      auto r = reader_->ChunkRange(group_, file_cols_[kDate]);
+      if (r && std::holds_alternative<std::string>(r->min) && std::holds_alternative<std::string>(r->max) &&
+          (*filter_.date < std::get<std::string>(r->min) || *filter_.date > std::get<std::string>(r->max))) {
+        continue;
+      }
+    }
+    std::vector<size_t> want;
+    decoded_.assign(kAuditColumnCount, -1);
+    for (size_t k = 0; k < kAuditColumnCount; ++k) {
+      if (k == kSeqColumn || (columns_ & (1u << k))) {
+        decoded_[k] = static_cast<int>(want.size());
+        want.push_back(file_cols_[k]);
+      }
+    }
+    BA_ASSIGN_OR_RETURN(cols_, reader_->ReadRowGroup(group_, want));
+    rows_in_group_ = static_cast<size_t>(reader_->row_group_num_rows(group_));
+    for (size_t k = 0; k < kAuditColumnCount; ++k) {
+      if (decoded_[k] >= 0 && cols_[static_cast<size_t>(decoded_[k])].value_count() != rows_in_group_) {
+        return Status::Corruption(fmt::format("{}: row group {}: column '{}' has nulls", path(), group_,
+                                              kAuditColumnNames[k]));
+      }
+    }
+    if (rows_in_group_ > 0) return Status::OK();
+  }
+}
+
+Status SealedFileCursor::Advance() {
+  while (!done_) {
+    if (pos_ >= rows_in_group_) {
+      BA_RETURN_IF_ERROR(LoadRowGroup());
+      continue;
+    }
+    const size_t i = pos_;
+    const int64_t seq = cols_[static_cast<size_t>(decoded_[kSeqColumn])].i64[i];
+    if (seq <= 0) {
+      return Status::Corruption(fmt::format("{}: row {}: seq {} is not positive", path(),
+                                            group_first_row_ + i, seq));
+    }
+    bool match = static_cast<uint64_t>(seq) <= filter_.max_seq &&
+                 static_cast<uint64_t>(seq) >= filter_.min_seq;
+    if (match && decoded_[kTs] >= 0) {
+      const int64_t ts = cols_[static_cast<size_t>(decoded_[kTs])].i64[i];
+      if ((filter_.since_us && ts < *filter_.since_us) || (filter_.until_us && ts >= *filter_.until_us) ||
+          (filter_.timestamp && ts != *filter_.timestamp)) {
+        match = false;
+      }
+    }
+    if (match && filter_.date && cols_[static_cast<size_t>(decoded_[kDate])].ByteArrayAt(i) != *filter_.date) {
+      match = false;
+    }
+    if (match) {
+      Materialize(i);
+      return Status::OK();
+    }
+    ++pos_;
+  }
+  return Status::OK();
+}
+
+void SealedFileCursor::Materialize(size_t i) {
+  auto col = [&](size_t k) -> const ColumnVector* {
+    return decoded_[k] >= 0 ? &cols_[static_cast<size_t>(decoded_[k])] : nullptr;
+  };
+  row_index_ = group_first_row_ + i;
+  row_.seq = static_cast<uint64_t>(col(kSeqColumn)->i64[i]);
+  SlotRecord& r = row_.record;
+  if (auto c = col(0)) r.timestamp_us = c->i64[i];
+  if (auto c = col(1)) r.date.assign(c->ByteArrayAt(i));
+  if (auto c = col(2)) r.slot_index = c->i64[i];
+  if (auto c = col(3)) r.planned_offset_deg = c->f64[i];
+  if (auto c = col(4)) r.actual_offset_deg = c->f64[i];
+  if (auto c = col(5)) r.energy_cost_kwh = c->f64[i];
+  if (auto c = col(6)) r.budget_spent_kwh = c->f64[i];
+  if (auto c = col(7)) r.budget_remaining_kwh = c->f64[i];
+  if (auto c = col(8)) r.gate_passed = c->bools[i] != 0;
+  if (auto c = col(9)) r.source.assign(c->ByteArrayAt(i));
+  if (auto c = col(10)) r.stage_id.assign(c->ByteArrayAt(i));
+}
+
+Status SealedFileCursor::Next() {
+  if (done_) return Status::OK();
+  ++pos_;
+  return Advance();
+}
+
+Status MergeSealedFiles(const std::vector<SealedFile>& files, const SealedOpener& open,
+                        const std::function<Status(const SeqRecord&, const SealedFile&, uint64_t)>& fn) {
+  std::vector<const SealedFile*> order;
+  for (const auto& f : files) order.push_back(&f);
+  std::sort(order.begin(), order.end(),
+            [](const SealedFile* a, const SealedFile* b) { return a->min_seq < b->min_seq; });
+  struct Active {
+    std::unique_ptr<SealedFileCursor> cursor;
+    const SealedFile* file;
+  };
+  std::map<uint64_t, Active> active;  // current seq of each open file
+  auto insert = [&](Active a) -> Status {
+    const uint64_t k = a.cursor->row().seq;
+    if (auto it = active.find(k); it != active.end()) {
+      return Status::Corruption(fmt::format("{}: seq {} also appears in {}", a.file->name, k,
+                                            it->second.file->name));
+    }
+    active.emplace(k, std::move(a));
+    return Status::OK();
+  };
+  size_t next = 0;
+  for (;;) {
+    while (next < order.size() && (active.empty() || order[next]->min_seq <= active.begin()->first)) {
+      const SealedFile* f = order[next++];
+      BA_ASSIGN_OR_RETURN(auto cursor, open(*f));
+      if (cursor && !cursor->done()) BA_RETURN_IF_ERROR(insert(Active{std::move(cursor), f}));
+    }
+    if (active.empty()) return Status::OK();
+    auto node = active.extract(active.begin());
+    Active& a = node.mapped();
+    const uint64_t seq = a.cursor->row().seq;
+    BA_RETURN_IF_ERROR(fn(a.cursor->row(), *a.file, a.cursor->row_index()));
+    BA_RETURN_IF_ERROR(a.cursor->Next());
+    if (a.cursor->done()) continue;
+    if (a.cursor->row().seq <= seq) {
+      return Status::Corruption(fmt::format("{}: rows are not in seq order at row {}", a.file->name,
+                                            a.cursor->row_index()));
+    }
+    BA_RETURN_IF_ERROR(insert(std::move(a)));
+  }
+}
+
+Result<std::vector<SeqRecord>> ReadAuditFile(Env* env, const std::string& path) {
+  BA_ASSIGN_OR_RETURN(auto c, SealedFileCursor::Open(env, path, kAllColumns, RowFilter{}));
+  std::vector<SeqRecord> out;
+  while (!c->done()) {
+    out.push_back(c->row());
+    BA_RETURN_IF_ERROR(c->Next());
+  }
+  return out;
+}
+
+}  // namespace budget_audit::log

@@ -1,0 +1,89 @@
+// Streaming reads of sealed month files: one row group at a time, only the
+// requested columns, row groups skipped by their statistics; and the merge
+// of several month files into one stream in seq order.
+//
+// Month files are written one row group per site-local day (docs/format.md
+// §2.5), so a cursor holds at most about a day of decoded rows.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "budget_audit/log_reader.h"
+#include "log/manifest.h"
+#include "log/slot_parquet.h"
+#include "parquet/file_reader.h"
+
+namespace budget_audit::log {
+
+// Which rows of a sealed file are wanted.
+struct RowFilter {
+  uint64_t min_seq = 0;
+  uint64_t max_seq = UINT64_MAX;     // rows the manifest vouches for
+  std::optional<int64_t> since_us;   // timestamp >= since_us
+  std::optional<int64_t> until_us;   // timestamp < until_us
+  std::optional<std::string> date;   // date == this
+  std::optional<int64_t> timestamp;  // timestamp == this (duplicate lookups)
+
+  // Columns the filter itself needs.
+  ColumnSet NeededColumns() const;
+  bool Matches(uint64_t seq, const SlotRecord& r) const;
+  // False when a file whose timestamps lie in [min_ts, max_ts] cannot match.
+  bool FileMayMatch(const SealedFile& f) const;
+};
+
+class SealedFileCursor {
+ public:
+  // Opens `path`; positions on the first matching row (done() if none).
+  static Result<std::unique_ptr<SealedFileCursor>> Open(Env* env, const std::string& path,
+                                                        ColumnSet columns, RowFilter filter);
+  // Over an already open reader (e.g. one verify opened from a buffer).
+  static Result<std::unique_ptr<SealedFileCursor>> Open(std::unique_ptr<parquet::FileReader> reader,
+                                                        ColumnSet columns, RowFilter filter);
+
+  bool done() const { return done_; }
+  // The current row (fields outside the column set are defaults).
+  const SeqRecord& row() const { return row_; }
+  // Index of the current row in the file (0-based, for messages).
+  uint64_t row_index() const { return row_index_; }
+  // Moves to the next matching row.
+  Status Next();
+
+  const std::string& path() const { return reader_->path(); }
+
+ private:
+  SealedFileCursor() = default;
+  Status LoadRowGroup();  // decodes group_, or skips it when statistics exclude it
+  Status Advance();       // positions on the next matching row from pos_
+  void Materialize(size_t i);
+
+  std::unique_ptr<parquet::FileReader> reader_;
+  ColumnSet columns_ = 0;  // requested | needed by the filter
+  RowFilter filter_;
+  std::vector<size_t> file_cols_;  // file column index per audit column (12 with seq)
+  std::vector<int> decoded_;       // audit column -> index in cols_, or -1
+  std::vector<parquet::ColumnVector> cols_;
+  int group_ = -1;
+  size_t rows_in_group_ = 0, pos_ = 0;
+  uint64_t group_first_row_ = 0, row_index_ = 0;
+  SeqRecord row_;
+  bool done_ = false;
+};
+
+// Streams the rows of `files` (entries of a manifest, in any order) in seq
+// order through fn(row, file, row_index). Each file is opened when its
+// min_seq comes up and closed when used up, so rarely more than one is open.
+// Corruption if two files hold the same seq or a file is out of seq order.
+using SealedOpener =
+    std::function<Result<std::unique_ptr<SealedFileCursor>>(const SealedFile& file)>;
+Status MergeSealedFiles(const std::vector<SealedFile>& files, const SealedOpener& open,
+                        const std::function<Status(const SeqRecord& row, const SealedFile& file,
+                                                   uint64_t row_index)>& fn);
+
+// Reads every row of a sealed file (all columns; nulls are Corruption).
+Result<std::vector<SeqRecord>> ReadAuditFile(Env* env, const std::string& path);
+
+}  // namespace budget_audit::log

@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# tools/verify_log.py — the Python verifier written from docs/format.md §2 alone — against the CLI.
+#
+#   bash tests/interop/pyverify.sh BUDGET_AUDIT_BINARY [--keep DIR]
+#
+# Builds a log with `BUDGET_AUDIT_BINARY --log DIR log` (five days over two months: sealed month
+# files, a late tick, journal files overlapping sealed records, a journal tail of the current day;
+# non-UTC offsets, microseconds, non-ASCII text, int64 beyond 2^53, negative zero, subnormal and
+# extreme doubles), runs the script with the pyarrow stand-in of tests/interop/pyshim (DuckDB reads
+# the Parquet files, never budget-audit's reader) and checks that it reports the record count and
+# head that `verify` reports, then that it rejects tampered copies and accepts a torn tail and an
+# interrupted seal. Ends with `pyverify: N passed, M failed`; exits 1 when anything failed, 2 on
+# bad usage. Installs the pinned node modules (npm ci) when they are missing, as run.sh does.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+usage() { echo "usage: bash tests/interop/pyverify.sh BUDGET_AUDIT_BINARY [--keep DIR]" >&2; exit 2; }
+[[ $# -ge 1 && "$1" != -* ]] || usage
+cli="$1"; shift
+keep=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --keep) [[ $# -ge 2 ]] || usage; keep="$2"; shift 2 ;;
+    *) usage ;;
+  esac
+done
+
+fail_setup() { echo "pyverify: $*" >&2; echo "pyverify: 0 passed, 1 failed"; exit 1; }
+[[ -f "$cli" && -x "$cli" ]] || fail_setup "not an executable file: $cli"
+cli="$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")"
+for tool in node npm python3; do command -v "$tool" >/dev/null || fail_setup "$tool is not installed"; done
+want="$(node -p "require('$here/package.json').dependencies['@duckdb/node-api']")"
+have="$(node -p "try { require('$here/node_modules/@duckdb/node-api/package.json').version } catch (e) { '' }")"
+if [[ "$have" != "$want" ]]; then
+  echo "pyverify: installing @duckdb/node-api $want (npm ci)" >&2
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >&2 || fail_setup "npm ci failed in tests/interop"
+fi
+
+if [[ -n "$keep" ]]; then mkdir -p "$keep"; work="$(cd "$keep" && pwd)"; else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/pyverify.XXXXXX")"; trap 'rm -rf "$work"' EXIT; fi
+
+passed=0; failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; [[ -z "${2:-}" ]] || sed 's/^/     /' <<<"$2"; }
+
+# The script under test; prints its output, returns its exit code.
+pyverify() { PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$here/pyshim" python3 "$root/tools/verify_log.py" "$1" 2>&1; }
+# `verify` of the CLI as "<records> <head>" (empty when it fails).
+cli_verify() {
+  "$cli" --log "$1" verify 2>&1 | sed -n 's/^head: *seq \([0-9]*\) \([0-9a-f]\{64\}\)$/\1 \2/p'
+}
+# SQL through DuckDB (the pinned @duckdb/node-api), e.g. COPY (SELECT ...) TO 'f' (FORMAT parquet).
+duckdb_sql() {
+  (cd "$here" && node --input-type=module -e '
+    import { DuckDBInstance } from "@duckdb/node-api";
+    const db = await DuckDBInstance.create(":memory:");
+    const conn = await db.connect();
+    await conn.run(process.argv[1]);
+    conn.closeSync(); db.closeSync();' "$1")
+}
+sql_str() { printf "'%s'" "${1//\'/\'\'}"; }
+# Python helpers for the tampering (independent of tools/verify_log.py).
+helpers="$work/tamper.py"
+cat >"$helpers" <<'EOF'
+import hashlib, json, struct, sys
+from pathlib import Path
+
+def crc32c(data):  # bitwise CRC-32C, straight from the definition in docs/format.md §2.2
+    c = 0xFFFFFFFF
+    for byte in data:
+        c ^= byte
+        for _ in range(8):
+            c = (c >> 1) ^ (0x82F63B78 if c & 1 else 0)
+    return c ^ 0xFFFFFFFF
+
+def mask(c):
+    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+def frames(b):  # [(offset, payload length)] of a journal file without a torn tail
+    out, pos = [], 68
+    while pos < len(b):
+        n = struct.unpack_from("<I", b, pos + 4)[0]
+        out.append((pos, n))
+        pos += 9 + n
+    return out
+
+def journals(log):
+    return sorted((Path(log) / "_journal").glob("*.journal"))
+
+def flip(log, file_index, frame_index, at, fix_crc):
+    """Changes one byte of a frame's canonical record; with fix_crc (1), recomputes its CRC."""
+    p = journals(log)[file_index]
+    b = bytearray(p.read_bytes())
+    pos, n = frames(b)[frame_index]
+    stored = struct.unpack_from("<I", b, pos)[0]
+    if mask(crc32c(b[pos + 4:pos + 9 + n])) != stored:
+        sys.exit(f"{p}: the frame's CRC is not the masked CRC-32C of docs/format.md")
+    b[pos + 9 + at] ^= 0x01
+    if fix_crc == 1:
+        struct.pack_into("<I", b, pos, mask(crc32c(b[pos + 4:pos + 9 + n])))
+    p.write_bytes(bytes(b))
+
+def cut_last_frame(log):
+    p = journals(log)[-1]
+    b = p.read_bytes()
+    pos, n = frames(b)[-1]
+    p.write_bytes(b[:pos + (9 + n) // 2])
+
+def append_zeros(log, count):
+    p = journals(log)[-1]
+    p.write_bytes(p.read_bytes() + bytes(count))
+
+def rehash(log, name):
+    """Puts a sealed file's new SHA-256 into the manifest."""
+    m = json.loads((Path(log) / "_manifest.json").read_text())
+    for f in m["files"]:
+        if f["name"] == name:
+            f["sha256"] = hashlib.sha256((Path(log) / name).read_bytes()).hexdigest()
+    (Path(log) / "_manifest.json").write_text(json.dumps(m, indent=2) + "\n")
+
+def manifest_field(log, key):
+    print(json.loads((Path(log) / "_manifest.json").read_text())[key])
+
+if __name__ == "__main__":
+    assert crc32c(b"123456789") == 0xE3069283  # the check value docs/format.md gives
+    fn = globals()[sys.argv[1]]
+    fn(*[int(a) if a.lstrip("-").isdigit() else a for a in sys.argv[2:]])
+EOF
+tamper() { PYTHONDONTWRITEBYTECODE=1 python3 "$helpers" "$@"; }
+
+# --- the log: five local days (2026-05-29 .. 2026-06-02), ticks in two batches --------------------
+python3 - "$work" <<'EOF'
+import json, sys
+offsets = ["+02:00", "Z", "-05:00", "+05:30", "-03:30", "+09:45"]
+doubles = [-0.0, 5e-324, -2.2250738585072014e-308, 0.30000000000000004, -123.456789012345678,
+           1.7976931348623157e308, -1e-300, 1e21, -7e-05, 3.141592653589793, 1 / 3, -2.5]
+texts = ["contrôleur-été ☀", "阶段-2 🌱", "Ωmega ∑", "naïve\tquote\" back\\slash", "", "plain"]
+def tick(day, hour, minute, k, late=False):
+    t = {"timestamp": f"2026-{day}T{hour:02d}:{minute:02d}:{k % 60:02d}"
+                      + (f".{k * 37 % 1000000:06d}" if k % 3 else "") + offsets[k % len(offsets)],
+         "slot_index": [9007199254740993, -42, k, -1][k % 4],
+         "plan_offset_deg": doubles[k % 12], "target_angle": doubles[(k + 5) % 12],
+         "energy_cost_kwh": doubles[(k + 7) % 12], "budget_spent_kwh": k * 0.1,
+         "budget_remaining_kwh": -k / 7, "live_gate_passed": k % 2 == 0,
+         "source": texts[k % 6], "stage_id": texts[(k + 1) % 6] + ("-late" if late else "")}
+    if k % 5 == 4:  # a sparse tick: defaults for the missing fields
+        t = {"timestamp": t["timestamp"], "slot_index": k}
+    return json.dumps(t, ensure_ascii=k % 2 == 0)  # raw UTF-8 and \u escapes both
+batch1, batch2, k = [], [], 0
+for day in ["05-29", "05-30", "05-31", "06-01"]:
+    for hour in (6, 9, 12, 15, 18):  # local times well inside the day, whatever the offset
+        k += 1
+        batch1.append(tick(day, hour, k % 60, k))
+k += 1
+batch1.append(tick("05-31", 20, 1, k, late=True))  # late for a sealed day: stays in the journal
+for hour in (1, 7, 13, 19):
+    k += 1
+    batch2.append(tick("06-02", hour, k % 60, k))
+for name, lines in (("ticks1.jsonl", batch1), ("ticks2.jsonl", batch2)):
+    with open(f"{sys.argv[1]}/{name}", "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+EOF
+
+log="$work/log"; rm -rf "$log" "$work/before-seal"
+if ! out="$("$cli" --log "$log" log <"$work/ticks1.jsonl" 2>&1)"; then fail "CLI log (batch 1)" "$out"; fi
+cp -a "$log" "$work/before-seal"   # for the interrupted seal below
+if ! out="$("$cli" --log "$log" log <"$work/ticks2.jsonl" 2>&1)"; then fail "CLI log (batch 2)" "$out"; fi
+summary="$("$cli" --log "$log" verify 2>&1 || true)"
+read -r n head <<<"$(cli_verify "$log")" || true
+if [[ "$summary" =~ verified:\ ([0-9]+)\ records\ \(([0-9]+)\ sealed\ in\ ([0-9]+)\ files,\ ([0-9]+)\ in\ ([0-9]+)\ journal ]] &&
+   (( BASH_REMATCH[3] >= 2 && BASH_REMATCH[4] >= 3 && BASH_REMATCH[5] >= 2 )) && [[ -n "${head:-}" ]]; then
+  pass "log built: $n records, ${BASH_REMATCH[2]} sealed in ${BASH_REMATCH[3]} files, journal tail of ${BASH_REMATCH[4]}"
+else
+  fail "log built with sealed files, a journal tail and overlapping journal files" "$summary"
+  echo "pyverify: $passed passed, $failed failed"; exit 1
+fi
+
+# expect_ok NAME DIR RECORDS HEAD [GREP]: the script prints "OK RECORDS records, head HEAD" (and GREP)
+expect_ok() {
+  local out rc=0
+  out="$(pyverify "$2")" || rc=$?
+  if [[ $rc -eq 0 && "$(tail -n 1 <<<"$out")" == "OK $3 records, head $4" ]] &&
+     { [[ -z "${5:-}" ]] || grep -qi -- "$5" <<<"$out"; }; then
+    pass "$1"
+  else
+    fail "$1" "exit $rc, expected 'OK $3 records, head $4'${5:+ and '$5'}; got:"$'\n'"$out"
+  fi
+}
+# expect_fail NAME DIR GREP [CLI_EXIT]: the script exits 1 with a FAIL line matching GREP, and the
+# CLI's verify exits CLI_EXIT (default 1; "-": only reported)
+expect_fail() {
+  local out rc=0 cli_rc=0 want="${4:-1}"
+  out="$(pyverify "$2")" || rc=$?
+  "$cli" --log "$2" verify >/dev/null 2>&1 || cli_rc=$?
+  if [[ $rc -eq 1 && "$out" == *FAIL:* ]] && grep -qi -- "$3" <<<"$out" && [[ "$want" == - || $cli_rc -eq $want ]]; then
+    pass "$1: $(grep FAIL: <<<"$out")$([[ "$want" != - ]] || echo " (CLI verify: exit $cli_rc)")"
+  else
+    fail "$1" "script exit $rc (want 1, a FAIL line matching '$3'), CLI verify exit $cli_rc (want $want); script said:"$'\n'"$out"
+  fi
+}
+copy() { rm -rf "$work/$1"; cp -a "$log" "$work/$1"; echo "$work/$1"; }
+
+expect_ok "same record count and head as '$(basename "$cli") verify'" "$log" "$n" "$head"
+
+# The sealed files re-written by DuckDB, the manifest's SHA-256 updated: the same chain.
+d="$(copy duckdb-written)"
+for f in "$d"/*.parquet; do
+  duckdb_sql "COPY (SELECT * FROM read_parquet($(sql_str "$f"))) TO $(sql_str "$f.new") (FORMAT parquet)"
+  mv "$f.new" "$f"; tamper rehash "$d" "$(basename "$f")"
+done
+expect_ok "sealed files re-written by DuckDB (manifest re-hashed): same head" "$d" "$n" "$head"
+
+# (a) one byte of a journal record changed (first frame of the last file, not the tail)
+d="$(copy a-journal-byte)"; tamper flip "$d" -1 0 12 0
+expect_fail "(a) a byte of a journal record changed" "$d" "CRC"
+d="$(copy a-journal-byte-crc)"; tamper flip "$d" -1 0 12 1
+expect_fail "(a) a journal record changed, its frame CRC recomputed" "$d" "hash"
+# A journal copy of a sealed record (first frame of the first file), changed and re-CRCed: its
+# stored hash no longer fits its content. The CLI's verify compares only the stored hash of such a
+# copy with the sealed chain, so its verdict is only reported.
+d="$(copy a-sealed-copy-crc)"; tamper flip "$d" 0 0 12 1
+expect_fail "(a) a journal copy of a sealed record changed, frame CRC recomputed" "$d" "sealed copy" -
+
+# (b) a sealed file re-written by DuckDB with one value changed
+change="SELECT * REPLACE (CASE WHEN seq = 3 THEN energy_cost_kwh + 1 ELSE energy_cost_kwh END AS energy_cost_kwh)"
+d="$(copy b-sealed-value)"; f="$d/2026-05.parquet"
+duckdb_sql "COPY ($change FROM read_parquet($(sql_str "$f"))) TO $(sql_str "$f.new") (FORMAT parquet)"; mv "$f.new" "$f"
+expect_fail "(b) a value of a sealed file changed" "$d" "SHA-256"
+tamper rehash "$d" 2026-05.parquet
+expect_fail "(b) a value of a sealed file changed, the manifest re-hashed" "$d" "sealed_head"
+
+# (c) the journal cut in the middle of its last frame: a torn tail, one record fewer
+d="$(copy c-torn-tail)"; tamper cut_last_frame "$d"
+read -r cn chead <<<"$(cli_verify "$d")" || true
+if [[ "${cn:-}" == $((n - 1)) ]]; then
+  expect_ok "(c) journal cut inside its last frame: CLI's count and head, torn tail named" "$d" "$cn" "$chead" "torn tail"
+else
+  fail "(c) journal cut inside its last frame" "CLI verify reports '${cn:-} ${chead:-}', expected $((n - 1)) records"
+fi
+d="$(copy c-zeros)"; tamper append_zeros "$d" 100
+expect_ok "(c) zeros after the last frame: all records, torn tail named" "$d" "$n" "$head" "torn tail"
+
+# An interrupted seal: the manifest and journal from before the last seal, month files from after
+# it and _seal_intent. Only rows with seq <= sealed_seq count; the result is the earlier log.
+d="$work/interrupted-seal"; rm -rf "$d"; cp -a "$work/before-seal" "$d"
+cp "$log"/*.parquet "$d"/; echo seal >"$d/_seal_intent"
+read -r sn shead <<<"$(cli_verify "$d")" || true
+read -r bn bhead <<<"$(cli_verify "$work/before-seal")" || true
+if [[ -n "${sn:-}" && "$sn" == "${bn:-}" && "$shead" == "${bhead:-}" ]]; then
+  expect_ok "interrupted seal: month files ahead of the manifest, CLI's count and head" "$d" "$sn" "$shead" "interrupted"
+else
+  fail "interrupted seal" "CLI verify: '${sn:-} ${shead:-}' here, '${bn:-} ${bhead:-}' before the seal"
+fi
+rm "$d/_seal_intent"
+expect_fail "the same without _seal_intent" "$d" "SHA-256"
+
+echo "pyverify: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
