@@ -137,7 +137,8 @@ Statistics ComputeStatistics(const ColumnDescriptor& col, const ColumnVector& v)
           return Float16Less(h(a), h(b));
         }
         // Unsigned lexicographic: compare as unsigned char.
-        int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+        const size_t common = std::min(a.size(), b.size());
+        int c = common == 0 ? 0 : std::memcmp(a.data(), b.data(), common);  // data() may be null
         return c < 0 || (c == 0 && a.size() < b.size());
       };
       bool any = false;

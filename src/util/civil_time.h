@@ -31,7 +31,10 @@ inline int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
-inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+inline int64_t FloorMod(int64_t a, int64_t b) {
+  int64_t r = a % b;  // no overflow near INT64_MIN, unlike a - FloorDiv(a, b) * b
+  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
 
 // "HH:MM:SS[.fraction]" for `ticks` since midnight at `ticks_per_second`
 // (1000, 10^6 or 10^9); the fraction keeps the unit's digits with trailing

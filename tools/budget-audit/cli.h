@@ -12,6 +12,7 @@
 
 #include "budget_audit/env.h"
 #include "budget_audit/status.h"
+#include "budget-audit/config.h"
 
 namespace budget_audit::cli {
 
@@ -51,13 +52,22 @@ class Output {
 // What every subcommand gets: the Env and the global options.
 struct Context {
   Env* env = Env::Default();
-  std::string data_dir_flag;  // --data-dir
-  std::string log_dir_flag;   // --log
+  ConfigFlags flags;         // --data-dir, --config, --capacity-kw, ...
+  std::string log_dir_flag;  // --log
+  // Set by LoadConfig(); main() loads it up front when a config file is
+  // named (--config, $BUDGET_AUDIT_CONFIG), since it may move the data dir.
+  std::optional<Config> config;
 
-  // The data directory: --data-dir, else $BUDGET_AUDIT_DATA_DIR, else ./data.
+  // The data directory: --data-dir, else $BUDGET_AUDIT_DATA_DIR, else a
+  // named config file's data_dir, else ./data.
   std::string DataDir() const;
   // The log directory: --log, else <data dir>/budget_audit/slot_log.
   std::string LogDir() const;
+  // Loads and validates the whole configuration (once); errors are
+  // InvalidArgument naming the key and where it was set.
+  Result<const Config*> LoadConfig();
+  // True when --config or $BUDGET_AUDIT_CONFIG names a file.
+  bool ConfigFileNamed() const;
 };
 
 // A subcommand's action, run after parsing; returns the exit code.
@@ -68,5 +78,10 @@ void SetupExport(CLI::App& app, Context& ctx, Action& action);
 void SetupInspect(CLI::App& app, Context& ctx, Action& action);
 void SetupLog(CLI::App& app, Context& ctx, Action& action);
 void SetupVerify(CLI::App& app, Context& ctx, Action& action);
+// report, daily and the aliases --report / --daily DATE.
+void SetupReports(CLI::App& app, Context& ctx, Action& action);
+// What runs without a subcommand: an alias's report, else the Python
+// version's default output.
+Action DefaultAction(Context& ctx);
 
 }  // namespace budget_audit::cli

@@ -9,14 +9,29 @@
 namespace budget_audit::cli {
 
 std::string Context::DataDir() const {
-  if (!data_dir_flag.empty()) return data_dir_flag;
-  if (const char* e = std::getenv("BUDGET_AUDIT_DATA_DIR"); e && *e) return e;
-  return "./data";
+  if (config) return config->data_dir;
+  if (flags.data_dir && !flags.data_dir->empty()) return *flags.data_dir;
+  if (const char* e = std::getenv(kEnvDataDir); e && *e) return e;
+  return kDefaultDataDir;
 }
 
 std::string Context::LogDir() const {
   if (!log_dir_flag.empty()) return log_dir_flag;
   return JoinPath(JoinPath(DataDir(), "budget_audit"), "slot_log");
+}
+
+bool Context::ConfigFileNamed() const {
+  if (flags.config_file) return true;
+  const char* e = std::getenv(kEnvConfig);
+  return e && *e;
+}
+
+Result<const Config*> Context::LoadConfig() {
+  if (!config) {
+    BA_ASSIGN_OR_RETURN(Config c, cli::LoadConfig(flags, [](const char* n) { return std::getenv(n); }, env));
+    config = std::move(c);
+  }
+  return &*config;
 }
 
 int ReportError(const Status& status) {

@@ -11,6 +11,7 @@
 #include "parquet/file_writer.h"
 #include "parquet/value_format.h"
 #include "budget_audit/log_reader.h"
+#include "log/slot_parquet.h"
 #include "log/tick.h"
 
 namespace budget_audit::cli {

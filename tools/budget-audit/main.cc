@@ -23,15 +23,16 @@ int main(int argc, char** argv) {
 
   Context ctx;
   Action action;
-  app.add_option("--data-dir", ctx.data_dir_flag,
-                 "Data directory (default: $BUDGET_AUDIT_DATA_DIR, else ./data); the log lives in "
-                 "<data-dir>/budget_audit/slot_log");
-  app.add_option("--log", ctx.log_dir_flag, "The log directory itself (overrides --data-dir)");
+  AddConfigFlags(app, ctx.flags);
+  app.add_option("--log", ctx.log_dir_flag, "The log directory itself (overrides --data-dir)")
+      ->type_name("DIR");
+  app.footer(ConfigHelpText());
   SetupCat(app, ctx, action);
   SetupExport(app, ctx, action);
   SetupInspect(app, ctx, action);
   SetupLog(app, ctx, action);
   SetupVerify(app, ctx, action);
+  SetupReports(app, ctx, action);
 
   try {
     app.parse(argc, argv);
@@ -45,10 +46,15 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
-  if (!action) {
-    std::fputs(app.help().c_str(), stdout);
-    return kExitOk;
+  // A named config file may move the data directory: load it before any
+  // command looks for the log. (The default file, inside the data
+  // directory, is read only by the commands that need its settings, so a
+  // broken one never stops the log from being written.)
+  if (ctx.ConfigFileNamed()) {
+    auto config = ctx.LoadConfig();
+    if (!config.ok()) return ReportError(config.status());
   }
+  if (!action) action = DefaultAction(ctx);
   try {
     return action();
   } catch (const std::exception& e) {

@@ -1,0 +1,208 @@
+// The Python version's reports: `report` (weekly_report), `daily [DATE]`
+// (daily_summary) and, without a command, its default output; with the
+// aliases of its flags (--report, --daily DATE). JSON is laid out as
+// Python's json.dumps(indent=2); --format table is for people.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "budget_audit/log_reader.h"
+#include "cli.h"
+#include "report/rollup.h"
+#include "util/civil_time.h"
+#include "util/time_zone.h"
+
+namespace budget_audit::cli {
+namespace {
+
+using report::Value;
+
+struct ReportOptions {
+  std::string format = "json";
+  std::string date;
+  bool report_alias = false;   // --report
+  std::string daily_alias;     // --daily DATE
+};
+
+// An empty snapshot when the log does not exist yet (the Python version
+// said "No audit data" for a missing file), with a note on stderr so a
+// mistyped --log does not pass unnoticed.
+Result<std::unique_ptr<LogSnapshot>> OpenOrEmpty(Context& ctx, bool* missing) {
+  const std::string dir = ctx.LogDir();
+  auto snap = LogSnapshot::Open(dir, ctx.env);
+  *missing = !snap.ok() && snap.status().IsNotFound();
+  if (*missing) std::fprintf(stderr, "budget-audit: note: no audit log at %s yet\n", dir.c_str());
+  return snap;
+}
+
+Result<report::PlantSettings> Plant(Context& ctx) {
+  BA_ASSIGN_OR_RETURN(const Config* c, ctx.LoadConfig());
+  report::PlantSettings p;
+  BA_ASSIGN_OR_RETURN(p.capacity_kw, RequireCapacityKw(*c));
+  p.max_reduction_pct = c->max_reduction_pct;
+  p.pct_is_integer = c->max_reduction_pct_is_integer;
+  return p;
+}
+
+// YYYY-MM-DD, or YYYYMMDD as Python's date.fromisoformat also takes;
+// normalised to YYYY-MM-DD as str(date) gives it.
+Result<std::string> NormalizeDate(const std::string& text) {
+  std::string t = text;
+  if (t.size() == 8 && t.find_first_not_of("0123456789") == std::string::npos) {
+    t = t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2);
+  }
+  auto days = ParseDate(t);
+  if (!days) return Status::InvalidArgument(fmt::format("date {}: expected a date YYYY-MM-DD", text));
+  return FormatDate(*days);
+}
+
+std::string Unit(const std::string& key) {
+  auto ends = [&](std::string_view s) {
+    return key.size() >= s.size() && key.compare(key.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends("_kwh")) return " kWh";
+  if (ends("_pct")) return " %";
+  if (ends("_deg")) return "°";
+  if (ends("_days")) return " days";
+  return "";
+}
+
+// A report dict as two aligned columns: key, value with its unit.
+std::string Table(const std::string& title, const Value& v) {
+  std::string out = title + "\n";
+  size_t width = 0;
+  for (const auto& [k, _] : v.members()) width = std::max(width, k.size());
+  for (const auto& [k, val] : v.members()) {
+    std::string text;
+    switch (val.kind()) {
+      case Value::Kind::kBool: text = val.AsBool() ? "yes" : "no"; break;
+      case Value::Kind::kString: text = val.AsString(); break;
+      case Value::Kind::kFloat: text = report::PyFloatRepr(val.AsFloat()) + Unit(k); break;
+      case Value::Kind::kInt: text = fmt::format("{}", val.AsInt()) + Unit(k); break;
+      default: text = report::PyJsonDumps(val, report::kCompact); break;
+    }
+    out += fmt::format("  {:<{}}  {}\n", k, width, text);
+  }
+  return out;
+}
+
+int Print(const std::string& text) {
+  std::fputs(text.c_str(), stdout);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    return ReportError(Status::IOError("standard output: write failed"));
+  }
+  return kExitOk;
+}
+
+int RunReport(Context& ctx, const ReportOptions& o) {
+  bool missing = false;
+  auto snap = OpenOrEmpty(ctx, &missing);
+  Value v;
+  if (missing || (snap.ok() && (*snap)->last_seq() == 0)) {
+    v = Value::Dict({{"error", "No audit data"}});
+  } else {
+    if (!snap.ok()) return ReportError(snap.status());
+    auto plant = Plant(ctx);
+    if (!plant.ok()) return ReportError(plant.status());
+    auto r = report::WeeklyReport(**snap, *plant);
+    if (!r.ok()) return ReportError(r.status());
+    v = std::move(*r);
+  }
+  if (o.format == "table") return Print(Table("Budget rollup over the whole log", v));
+  return Print(report::PyJsonDumps(v, 2) + "\n");
+}
+
+int RunDaily(Context& ctx, const ReportOptions& o) {
+  std::string date;
+  if (o.date.empty()) {
+    // Today in the site's time zone (the Python version used the machine's
+    // local date).
+    auto config = ctx.LoadConfig();
+    if (!config.ok()) return ReportError(config.status());
+    auto tz = TimeZone::Load((*config)->timezone);
+    if (!tz.ok()) return ReportError(tz.status());
+    date = FormatDate(tz->Today(ctx.env));
+  } else {
+    auto d = NormalizeDate(o.date);
+    if (!d.ok()) return ReportError(d.status());
+    date = *d;
+  }
+  bool missing = false;
+  auto snap = OpenOrEmpty(ctx, &missing);
+  Value v;
+  if (missing) {
+    v = Value::Dict({{"error", "No audit data"}});
+  } else {
+    if (!snap.ok()) return ReportError(snap.status());
+    auto r = report::DailySummary(**snap, date);
+    if (!r.ok()) return ReportError(r.status());
+    v = std::move(*r);
+  }
+  if (o.format == "table") return Print(Table("Daily summary for " + date, v));
+  return Print(report::PyJsonDumps(v, 2) + "\n");
+}
+
+int RunDefault(Context& ctx) {
+  bool missing = false;
+  auto snap = OpenOrEmpty(ctx, &missing);
+  if (missing || (snap.ok() && (*snap)->last_seq() == 0)) return Print("No audit data yet.\n");
+  if (!snap.ok()) return ReportError(snap.status());
+  auto plant = Plant(ctx);
+  if (!plant.ok()) return ReportError(plant.status());
+  auto text = report::DefaultOutput(**snap, *plant);
+  if (!text.ok()) return ReportError(text.status());
+  return Print(*text);
+}
+
+std::shared_ptr<ReportOptions> g_aliases;  // --report / --daily, read by DefaultAction
+
+}  // namespace
+
+void SetupReports(CLI::App& app, Context& ctx, Action& action) {
+  auto formats = CLI::IsMember({"json", "table"});
+  {
+    auto o = std::make_shared<ReportOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "report",
+        "The Python version's weekly_report(): the rollup over the whole log (period_days, "
+        "total_cost_kwh, daily_avg_kwh, projected_annual_kwh, ceiling_kwh, ceiling_pct, "
+        "utilization_pct, compliant, total_interventions, intervention_rate_pct), as JSON laid "
+        "out like json.dumps(indent=2). Needs the plant's capacity (--capacity-kw, "
+        "$BUDGET_AUDIT_CAPACITY_KW or capacity_kw in the config file). Alias: --report.");
+    cmd->add_option("--format", o->format, "json (default) or table")->check(formats);
+    cmd->callback([&ctx, &action, o]() { action = [&ctx, o]() { return RunReport(ctx, *o); }; });
+  }
+  {
+    auto o = std::make_shared<ReportOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "daily",
+        "The Python version's daily_summary(DATE): slots, total_cost_kwh, interventions, "
+        "max_offset_deg and budget_remaining_kwh (from the day's last appended record) of the "
+        "records whose date is DATE. Alias: --daily DATE.");
+    cmd->add_option("DATE", o->date, "YYYY-MM-DD (default: today in the configured time zone)");
+    cmd->add_option("--format", o->format, "json (default) or table")->check(formats);
+    cmd->callback([&ctx, &action, o]() { action = [&ctx, o]() { return RunDaily(ctx, *o); }; });
+  }
+  g_aliases = std::make_shared<ReportOptions>();
+  app.add_flag("--report", g_aliases->report_alias, "The same as the report command (the Python flag)");
+  app.add_option("--daily", g_aliases->daily_alias,
+                 "The same as 'daily DATE' (the Python flag)")
+      ->type_name("DATE");
+  app.add_option("--format", g_aliases->format, "With --report / --daily: json (default) or table")
+      ->check(formats);
+}
+
+Action DefaultAction(Context& ctx) {
+  auto o = g_aliases;
+  if (o && o->report_alias) return [&ctx, o]() { return RunReport(ctx, *o); };
+  if (o && !o->daily_alias.empty()) {
+    return [&ctx, o]() {
+      ReportOptions d = *o;
+      d.date = o->daily_alias;
+      return RunDaily(ctx, d);
+    };
+  }
+  return [&ctx]() { return RunDefault(ctx); };
+}
+
+}  // namespace budget_audit::cli
