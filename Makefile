@@ -41,8 +41,10 @@ bench: deps
 	cmake --build build-bench -j $(JOBS)
 	./build-bench/ba_bench
 
+# The demo: a season of ticks of the demo plant (examples/demo) logged into a
+# fresh data directory, then the rollup as a table and as JSON.
 run: build
-	./$(BUILD)/budget-audit --help
+	bash scripts/run-demo.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench

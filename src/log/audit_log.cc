@@ -21,6 +21,7 @@
 #include "log/manifest.h"
 #include "log/sealed_reader.h"
 #include "log/slot_parquet.h"
+#include "parquet/file_reader.h"
 #include "util/sha256.h"
 
 namespace budget_audit {
@@ -52,6 +53,9 @@ struct AuditLog::Impl {
   // month files whose timestamp range covers the timestamp).
   std::unordered_map<int64_t, uint64_t> unsealed_by_ts;
   bool last_was_duplicate = false;
+  // A seal started and did not finish in this process (files may be ahead
+  // of the manifest until the next seal or open repairs them).
+  bool seal_interrupted = false;
   std::deque<SlotRecord> retry_queue;
 
   // Duplicate lookups in sealed files. A tick normally comes after every
@@ -250,18 +254,36 @@ struct AuditLog::Impl {
       by_month[MonthFileName(unsealed[i].record.date)].push_back(unsealed[i]);
     }
     if (by_month.empty()) return Status::OK();
+    // Month files match the manifest unless a seal was cut short (then the
+    // next open repairs, or, within this process, rows are re-read and
+    // filtered by seq as in a repair).
+    const bool files_match_manifest = !repair && !seal_interrupted;
     // The intent file makes an interrupted seal visible to the next open.
     BA_RETURN_IF_ERROR(env->WriteFileAtomic(JoinPath(dir, kSealIntentName), AsSpan("seal\n")));
+    seal_interrupted = true;
     log::Manifest next = manifest;
     for (auto& [name, rows] : by_month) {
-      std::vector<log::SeqRecord> all;
       log::SealedFile* entry = nullptr;
       for (auto& f : next.files) {
         if (f.name == name) entry = &f;
       }
-      if (entry) {
-        BA_ASSIGN_OR_RETURN(auto old, log::ReadAuditFile(env, JoinPath(dir, name)));
-        for (auto& r : old) {
+      std::sort(rows.begin(), rows.end(),
+                [](const log::SeqRecord& a, const log::SeqRecord& b) { return a.seq < b.seq; });
+      std::unique_ptr<parquet::FileReader> old;
+      std::vector<log::SeqRecord> all;
+      if (entry && files_match_manifest) {
+        // The sealed rows are copied verbatim (no decoding), after checking
+        // the file is the one the manifest vouches for.
+        BA_ASSIGN_OR_RETURN(auto bytes, env->ReadFileToBytes(JoinPath(dir, name)));
+        Sha256Digest d = Sha256(bytes);
+        if (ToHex(ByteSpan(d.data(), d.size())) != entry->sha256) {
+          return Status::Corruption(fmt::format(
+              "{}: not the file the manifest vouches for (SHA-256 differs); not sealing into it", name));
+        }
+        BA_ASSIGN_OR_RETURN(old, parquet::FileReader::OpenBuffer(std::move(bytes), name));
+      } else if (entry) {
+        BA_ASSIGN_OR_RETURN(auto old_rows, log::ReadAuditFile(env, JoinPath(dir, name)));
+        for (auto& r : old_rows) {
           if (r.seq <= manifest.sealed_seq) all.push_back(std::move(r));
         }
       }
@@ -269,21 +291,24 @@ struct AuditLog::Impl {
       std::sort(all.begin(), all.end(),
                 [](const log::SeqRecord& a, const log::SeqRecord& b) { return a.seq < b.seq; });
       if (all.empty()) continue;
-      BA_ASSIGN_OR_RETURN(std::string sha, PublishMonth(name, all, upto));
+      BA_ASSIGN_OR_RETURN(std::string sha, PublishMonth(name, old.get(), all, upto));
+      const bool had_rows = old != nullptr && entry->rows > 0;
       if (!entry) {
         next.files.push_back({});
         entry = &next.files.back();
         entry->name = name;
       }
-      entry->rows = all.size();
-      entry->min_timestamp_us = all.front().record.timestamp_us;
-      entry->max_timestamp_us = all.front().record.timestamp_us;
+      if (!had_rows) {
+        entry->rows = 0;
+        entry->min_seq = all.front().seq;
+        entry->min_timestamp_us = entry->max_timestamp_us = all.front().record.timestamp_us;
+      }
+      entry->rows += all.size();
       for (const auto& r : all) {
         entry->min_timestamp_us = std::min(entry->min_timestamp_us, r.record.timestamp_us);
         entry->max_timestamp_us = std::max(entry->max_timestamp_us, r.record.timestamp_us);
       }
-      entry->min_seq = all.front().seq;
-      entry->max_seq = all.back().seq;
+      entry->max_seq = std::max(had_rows ? entry->max_seq : 0, all.back().seq);
       entry->sha256 = sha;
     }
     std::sort(next.files.begin(), next.files.end(),
@@ -297,14 +322,17 @@ struct AuditLog::Impl {
     manifest = next;
     ForgetSealedIndex();
     BA_RETURN_IF_ERROR(env->DeleteFile(JoinPath(dir, kSealIntentName)));
+    seal_interrupted = false;
     for (size_t i = 0; i < take; ++i) unsealed_by_ts.erase(unsealed[i].record.timestamp_us);
     unsealed.erase(unsealed.begin(), unsealed.begin() + static_cast<ptrdiff_t>(take));
     unsealed_hashes.erase(unsealed_hashes.begin(), unsealed_hashes.begin() + static_cast<ptrdiff_t>(take));
     return DropSealedJournalFiles();
   }
 
-  Result<std::string> PublishMonth(const std::string& name, const std::vector<log::SeqRecord>& rows,
-                                   uint64_t sealed_seq) {
+  // Writes `name` as the row groups of `old` (copied verbatim; may be null)
+  // followed by `rows` (seq order, all after old's), atomically.
+  Result<std::string> PublishMonth(const std::string& name, const parquet::FileReader* old,
+                                   const std::vector<log::SeqRecord>& rows, uint64_t sealed_seq) {
     const std::string tmp = JoinPath(dir, "_tmp." + name);
     parquet::WriterOptions wo;
     wo.sync_on_close = true;
@@ -315,6 +343,7 @@ struct AuditLog::Impl {
         {"budget_audit.sealed_seq", std::to_string(sealed_seq)},
     };
     BA_ASSIGN_OR_RETURN(auto w, parquet::FileWriter::Open(env, tmp, log::AuditColumnSpecs(), wo));
+    for (int g = 0; old && g < old->num_row_groups(); ++g) BA_RETURN_IF_ERROR(w->CopyRowGroup(*old, g));
     // One row group per site-local day (in seq order), so a report for one
     // day decodes one group; a group ends at a date change once it holds
     // kMinGroupRows rows (sparse ticks share a group across days).

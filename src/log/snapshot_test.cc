@@ -191,5 +191,26 @@ TEST_F(SnapshotTest, RetriesOfSealedTicksAreFoundInTheFiles) {
   EXPECT_EQ(*seq, static_cast<uint64_t>(kTicks + 1));
 }
 
+TEST_F(SnapshotTest, SealingRefusesAMonthFileTheManifestDoesNotVouchFor) {
+  // June's file altered behind the writer's back: the next seal into it
+  // fails (and says why) instead of laundering the change into a new file
+  // with a fresh hash; appends go on into the journal.
+  auto bytes = *env_->ReadFileToBytes("/log/2026-06.parquet");
+  bytes[bytes.size() / 2] ^= 1;
+  {
+    auto f = env_->NewWritableFile("/log/2026-06.parquet");
+    ASSERT_TRUE((*f)->Append(bytes).ok());
+  }
+  AuditLogOptions o;
+  o.env = env_.get();
+  auto log = AuditLog::Open("/log", o);
+  ASSERT_TRUE(log.ok());
+  for (int i = kTicks; i < kTicks + 200; ++i) ASSERT_TRUE((*log)->Append(Tick(i)).ok());
+  Status s = (*log)->last_seal_status();
+  ASSERT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(s.message().find("2026-06.parquet"), std::string::npos) << s.ToString();
+  EXPECT_EQ((*log)->last_seq(), static_cast<uint64_t>(kTicks + 200));
+}
+
 }  // namespace
 }  // namespace budget_audit

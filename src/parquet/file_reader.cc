@@ -192,6 +192,23 @@ Status FileReader::ValidateRowGroups() {
   return Status::OK();
 }
 
+Result<std::vector<uint8_t>> FileReader::ReadRawChunk(int row_group, size_t column,
+                                                      int64_t* start) const {
+  if (row_group < 0 || row_group >= num_row_groups() || column >= md_.row_groups[row_group].columns.size()) {
+    return Status::InvalidArgument(fmt::format("{}: no row group {} column {}", path_, row_group, column));
+  }
+  if (pad_chunks_) {
+    return Status::NotSupported(fmt::format("{}: written by an old parquet-mr; its chunks cannot be copied", path_));
+  }
+  const ColumnMetaData& cm = *md_.row_groups[row_group].columns[column].meta_data;
+  if (static_cast<uint64_t>(cm.total_compressed_size) > options_.max_chunk_bytes) {
+    return Status::ResourceExhausted(fmt::format("{}: row group {}: chunk of {} bytes exceeds the limit",
+                                                 path_, row_group, cm.total_compressed_size));
+  }
+  *start = ChunkStart(cm);
+  return ReadRange(static_cast<uint64_t>(*start), static_cast<uint64_t>(cm.total_compressed_size));
+}
+
 Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) const {
   if (row_group < 0 || row_group >= num_row_groups()) {
     return Status::InvalidArgument(fmt::format("{}: no row group {}", path_, row_group));

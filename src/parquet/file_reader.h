@@ -62,6 +62,11 @@ class FileReader {
   Result<std::vector<ColumnVector>> ReadRowGroup(int row_group,
                                                  const std::vector<size_t>& columns) const;
 
+  // The stored bytes of one column chunk — its pages as written, still
+  // compressed — and the file offset they start at (for copying a row group
+  // verbatim). NotSupported for files that need the PARQUET-816 padding.
+  Result<std::vector<uint8_t>> ReadRawChunk(int row_group, size_t column, int64_t* start) const;
+
   // The chunk's statistics as a trusted [min, max], if any (see statistics.h).
   std::optional<StatRange> ChunkRange(int row_group, size_t column) const;
 

@@ -1,5 +1,7 @@
 #include "parquet/file_writer.h"
 
+#include "parquet/file_reader.h"
+
 #include <algorithm>
 #include <map>
 
@@ -516,6 +518,46 @@ Status FileWriter::WriteRowGroupSlice(const std::vector<ColumnVector>& columns, 
   }
   rg.total_byte_size = total_uncompressed;
   rg.total_compressed_size = total_compressed;
+  md_.num_rows += rg.num_rows;
+  md_.row_groups.push_back(std::move(rg));
+  return Status::OK();
+}
+
+Status FileWriter::CopyRowGroup(const FileReader& src, int row_group) {
+  if (closed_) return Status::FailedPrecondition("the Parquet writer is already closed");
+  if (src.schema().num_columns() != descriptors_.size()) {
+    return Status::InvalidArgument(fmt::format("{}: {} columns, the file being written has {}", src.path(),
+                                               src.schema().num_columns(), descriptors_.size()));
+  }
+  for (size_t i = 0; i < descriptors_.size(); ++i) {
+    const ColumnDescriptor& a = src.schema().column(i);
+    if (a.name != descriptors_[i].name || a.type != descriptors_[i].type || a.nested) {
+      return Status::InvalidArgument(fmt::format("{}: column {} ('{}') differs from '{}' of the file being written",
+                                                 src.path(), i, a.name, descriptors_[i].name));
+    }
+  }
+  RowGroup rg = src.metadata().row_groups[static_cast<size_t>(row_group)];
+  rg.file_offset = static_cast<int64_t>(offset_);
+  rg.ordinal = static_cast<int16_t>(md_.row_groups.size());
+  for (size_t i = 0; i < rg.columns.size(); ++i) {
+    ColumnChunk& chunk = rg.columns[i];
+    int64_t start = 0;
+    BA_ASSIGN_OR_RETURN(auto bytes, src.ReadRawChunk(row_group, i, &start));
+    const int64_t delta = static_cast<int64_t>(offset_) - start;
+    ColumnMetaData& cm = *chunk.meta_data;
+    cm.data_page_offset += delta;
+    if (cm.dictionary_page_offset) *cm.dictionary_page_offset += delta;
+    cm.index_page_offset.reset();
+    cm.bloom_filter_offset.reset();
+    cm.bloom_filter_length.reset();
+    chunk.file_offset = 0;
+    chunk.file_path.reset();
+    chunk.offset_index_offset.reset();
+    chunk.offset_index_length.reset();
+    chunk.column_index_offset.reset();
+    chunk.column_index_length.reset();
+    BA_RETURN_IF_ERROR(Append(bytes));
+  }
   md_.num_rows += rg.num_rows;
   md_.row_groups.push_back(std::move(rg));
   return Status::OK();

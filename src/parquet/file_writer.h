@@ -27,6 +27,8 @@
 
 namespace budget_audit::parquet {
 
+class FileReader;
+
 // One column of the file to write. Build it with the helpers below.
 struct ColumnSpec {
   std::string name;
@@ -98,6 +100,11 @@ class FileWriter {
   // spec's physical type, all with the same row count; REQUIRED columns must
   // have no nulls.
   Status WriteRowGroup(const std::vector<ColumnVector>& columns);
+
+  // Appends row group `row_group` of `src` verbatim: its pages are copied
+  // without decoding, with their statistics and encodings. `src` must have
+  // the same columns (names and physical types, in order).
+  Status CopyRowGroup(const FileReader& src, int row_group);
 
   // Appends key-value metadata written at Close().
   void AddKeyValue(std::string key, std::string value);

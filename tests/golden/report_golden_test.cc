@@ -29,6 +29,8 @@ struct Case {
   std::vector<Step> steps;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 std::vector<Case> LoadCases() {
   std::vector<Case> cases;
   std::ifstream in(kGolden + "/cases.txt");

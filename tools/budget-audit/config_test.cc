@@ -256,11 +256,13 @@ TEST_F(ConfigTest, ExplicitFileRelativePath) {
 
 // ---------------------------------------------------------------- validation
 
-TEST_F(ConfigTest, CapacityMustBePositiveAndFinite) {
-  for (double bad : {0.0, -5.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+TEST_F(ConfigTest, CapacityMustBeFiniteAndNotNegative) {
+  flags_.capacity_kw = 0.0;  // allowed, as the Python version allowed it
+  EXPECT_EQ(*MustLoad().capacity_kw, 0.0);
+  for (double bad : {-5.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
     flags_.capacity_kw = bad;
-    EXPECT_THAT(LoadError(), AllOf(StartsWith("flag --capacity-kw: capacity_kw: must be a positive "
-                                              "number of kW, got "),
+    EXPECT_THAT(LoadError(), AllOf(StartsWith("flag --capacity-kw: capacity_kw: must be a number of "
+                                              "kW >= 0, got "),
                                    HasSubstr(fmt::format("{}", bad))));
   }
   flags_.capacity_kw.reset();
@@ -617,7 +619,7 @@ TEST_F(ConfigTest, FlagsThroughCli11) {
   AddConfigFlags(app4, nan_flags);
   app4.parse("--capacity-kw nan", false);
   flags_ = nan_flags;
-  EXPECT_THAT(LoadError(), HasSubstr("flag --capacity-kw: capacity_kw: must be a positive"));
+  EXPECT_THAT(LoadError(), HasSubstr("flag --capacity-kw: capacity_kw: must be a number of kW >= 0"));
 }
 
 TEST(Origin, ToString) {
