@@ -14,6 +14,8 @@
 #include <cctz/time_zone.h>
 #include <fmt/format.h>
 
+#include "util/text.h"
+
 namespace budget_audit {
 
 struct TimeZone::Rep {
@@ -34,26 +36,7 @@ std::string TzDir() {
   return dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo";
 }
 
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // Every zone and link name of the database, from its text form tzdata.zi
 // ("Z <name> …" and "L <target> <name>" lines). Empty if that file is absent:
@@ -81,15 +64,15 @@ std::vector<std::string> ZoneNames(const std::string& tzdir) {
 // zone of a bare city name ("Berlin"), or one within a small edit distance.
 std::optional<std::string> SuggestZone(std::string_view bad, const std::string& tzdir) {
   const std::vector<std::string> names = ZoneNames(tzdir);
-  std::string lower = ToLower(bad);
+  std::string lower = AsciiLower(bad);
   std::replace(lower.begin(), lower.end(), ' ', '_');
   for (const std::string& n : names) {
-    if (ToLower(n) == lower) return n;
+    if (AsciiLower(n) == lower) return n;
   }
   if (lower.find('/') == std::string::npos) {
     for (const std::string& n : names) {
       size_t slash = n.rfind('/');
-      if (slash != std::string::npos && ToLower(n.substr(slash + 1)) == lower) return n;
+      if (slash != std::string::npos && AsciiLower(n.substr(slash + 1)) == lower) return n;
     }
   }
   // Short names are near too many others for a distance to mean anything.
@@ -98,7 +81,7 @@ std::optional<std::string> SuggestZone(std::string_view bad, const std::string& 
   std::optional<std::string> best;
   size_t best_distance = limit + 1;
   for (const std::string& n : names) {
-    size_t d = EditDistance(lower, ToLower(n));
+    size_t d = EditDistance(lower, AsciiLower(n));
     if (d < best_distance) {
       best_distance = d;
       best = n;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "util/text.h"
 #include "util/time_zone.h"
 
 namespace budget_audit::cli {
@@ -86,32 +87,11 @@ void TakeFirst(T& value, Origin& origin, const Sources&... sources) {
   (consider(sources), ...);
 }
 
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // The known key an unknown one was probably meant to be.
 std::optional<std::string_view> SuggestKey(std::string_view key) {
-  const std::string lower = ToLower(key);
+  const std::string lower = AsciiLower(key);
   for (const auto& [alias, known] : kAliases) {
     if (lower == alias) return known;
   }
