@@ -371,6 +371,10 @@ struct AuditLog::Impl {
     // append starts a new one and this one can go at the next seal: the
     // journal stays about a day long and recovery scans little.
     if (journal && !journal_files.empty() && journal_files.back().first <= manifest.sealed_seq) {
+      // Synced first: once another file follows it, a torn tail here would
+      // be damage, not the end of the log (SyncMode kBatch and kNone leave
+      // the last records unsynced).
+      BA_RETURN_IF_ERROR(journal->Sync());
       BA_RETURN_IF_ERROR(journal->Close());
       journal.reset();
     }
@@ -389,7 +393,10 @@ struct AuditLog::Impl {
   }
 
   Status StartJournalFile() {
-    if (journal) BA_RETURN_IF_ERROR(journal->Close());
+    if (journal) {
+      BA_RETURN_IF_ERROR(journal->Sync());  // see DropSealedJournalFiles
+      BA_RETURN_IF_ERROR(journal->Close());
+    }
     journal.reset();
     std::string path = JoinPath(journal_dir, log::JournalFileName(last_seq + 1));
     BA_ASSIGN_OR_RETURN(auto f, env->NewWritableFile(path));
