@@ -52,4 +52,6 @@ node "$here/suite.mjs" --cli "$cli" "$@" || status=1
 # tools/verify_log.py (the independent Python verifier of docs/format.md §2)
 # against logs the CLI wrote, with DuckDB behind a pyarrow stand-in.
 bash "$here/pyverify.sh" "$cli" || status=1
+# import: files from pandas-style and DuckDB writers, checked against DuckDB.
+bash "$here/import_check.sh" "$cli" || status=1
 exit $status

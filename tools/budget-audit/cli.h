@@ -75,6 +75,7 @@ using Action = std::function<int()>;
 
 void SetupCat(CLI::App& app, Context& ctx, Action& action);
 void SetupExport(CLI::App& app, Context& ctx, Action& action);
+void SetupImport(CLI::App& app, Context& ctx, Action& action);
 void SetupInspect(CLI::App& app, Context& ctx, Action& action);
 void SetupLog(CLI::App& app, Context& ctx, Action& action);
 void SetupVerify(CLI::App& app, Context& ctx, Action& action);

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   app.footer(ConfigHelpText());
   SetupCat(app, ctx, action);
   SetupExport(app, ctx, action);
+  SetupImport(app, ctx, action);
   SetupInspect(app, ctx, action);
   SetupLog(app, ctx, action);
   SetupVerify(app, ctx, action);

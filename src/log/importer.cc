@@ -1,0 +1,944 @@
+#include "log/importer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <set>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "parquet/value_format.h"
+#include "util/civil_time.h"
+
+namespace budget_audit::log {
+
+using parquet::ColumnDescriptor;
+using parquet::ColumnVector;
+using parquet::TimeUnit;
+using parquet::Type;
+using parquet::ValueKind;
+
+namespace {
+
+constexpr int64_t kMicrosPerDay = 86400000000;
+
+enum FieldIndex : size_t {
+  kTimestamp = 0,
+  kDate,
+  kSlotIndex,
+  kPlannedOffset,
+  kActualOffset,
+  kEnergyCost,
+  kBudgetSpent,
+  kBudgetRemaining,
+  kGatePassed,
+  kSource,
+  kStageId,
+};
+
+// What a field holds, for type checks and messages.
+enum class FieldType { kTimestamp, kDate, kInteger, kDouble, kBool, kString };
+
+constexpr FieldType kFieldTypes[kImportFieldCount] = {
+    FieldType::kTimestamp, FieldType::kDate,   FieldType::kInteger, FieldType::kDouble,
+    FieldType::kDouble,    FieldType::kDouble, FieldType::kDouble,  FieldType::kDouble,
+    FieldType::kBool,      FieldType::kString, FieldType::kString};
+
+const char* Expected(FieldType t) {
+  switch (t) {
+    case FieldType::kTimestamp:
+      return "a timestamp (INT64 TIMESTAMP in MILLIS, MICROS or NANOS, or INT96)";
+    case FieldType::kDate:
+      return "a STRING \"YYYY-MM-DD\" or a DATE";
+    case FieldType::kInteger:
+      return "an integer (INT32/INT64), or a FLOAT/DOUBLE/DECIMAL holding whole numbers";
+    case FieldType::kDouble:
+      return "a number (DOUBLE, FLOAT, an integer or a DECIMAL)";
+    case FieldType::kBool:
+      return "a BOOLEAN";
+    case FieldType::kString:
+      return "a STRING (or UTF-8 in an unannotated BYTE_ARRAY)";
+  }
+  return "?";
+}
+
+std::string_view UnitName(TimeUnit u) {
+  switch (u) {
+    case TimeUnit::MILLIS:
+      return "MILLIS";
+    case TimeUnit::MICROS:
+      return "MICROS";
+    case TimeUnit::NANOS:
+      return "NANOS";
+  }
+  return "?";
+}
+
+// "INT64 TIMESTAMP(NANOS, UTC)", "BYTE_ARRAY STRING", "INT32 DATE", ...
+std::string DescribeType(const ColumnDescriptor& c) {
+  std::string out(parquet::TypeName(c.type));
+  if (c.type == Type::FIXED_LEN_BYTE_ARRAY) out += fmt::format("({})", c.type_length);
+  switch (c.kind) {
+    case ValueKind::kString:
+      out += " STRING";
+      break;
+    case ValueKind::kDecimal:
+      out += fmt::format(" DECIMAL({},{})", c.precision, c.scale);
+      break;
+    case ValueKind::kDate:
+      out += " DATE";
+      break;
+    case ValueKind::kTime:
+      out += fmt::format(" TIME({})", UnitName(c.unit));
+      break;
+    case ValueKind::kTimestamp:
+      if (c.type != Type::INT96) {
+        out += fmt::format(" TIMESTAMP({}{})", UnitName(c.unit), c.utc ? ", UTC" : "");
+      }
+      break;
+    case ValueKind::kUuid:
+      out += " UUID";
+      break;
+    case ValueKind::kFloat16:
+      out += " FLOAT16";
+      break;
+    case ValueKind::kNull:
+      out += " (null type)";
+      break;
+    case ValueKind::kInt:
+      if (!c.is_signed || (c.int_bits != 32 && c.int_bits != 64)) {
+        out += fmt::format(" {}INT{}", c.is_signed ? "" : "U", c.int_bits);
+      }
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+bool Accepts(FieldType t, const ColumnDescriptor& c) {
+  if (c.kind == ValueKind::kNull) return t != FieldType::kTimestamp;
+  switch (t) {
+    case FieldType::kTimestamp:
+      return c.kind == ValueKind::kTimestamp;
+    case FieldType::kDate:
+      return c.kind == ValueKind::kDate ||
+             (c.kind == ValueKind::kString && c.type == Type::BYTE_ARRAY) ||
+             (c.kind == ValueKind::kBinary && c.type == Type::BYTE_ARRAY);
+    case FieldType::kInteger:
+      return c.kind == ValueKind::kInt || c.kind == ValueKind::kFloat ||
+             c.kind == ValueKind::kDecimal;
+    case FieldType::kDouble:
+      return c.kind == ValueKind::kInt || c.kind == ValueKind::kFloat ||
+             c.kind == ValueKind::kDecimal || c.kind == ValueKind::kFloat16;
+    case FieldType::kBool:
+      return c.kind == ValueKind::kBoolean;
+    case FieldType::kString:
+      return (c.kind == ValueKind::kString || c.kind == ValueKind::kBinary) &&
+             c.type == Type::BYTE_ARRAY;
+  }
+  return false;
+}
+
+bool ValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (end - p <= n) return false;
+    for (int i = 1; i <= n; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+// The decimal text of value `vi` of a DECIMAL column.
+std::string DecimalText(const ColumnDescriptor& c, const ColumnVector& v, size_t vi) {
+  switch (c.type) {
+    case Type::INT32:
+      return parquet::DecimalFromInt(v.i32[vi], c.scale);
+    case Type::INT64:
+      return parquet::DecimalFromInt(v.i64[vi], c.scale);
+    case Type::BYTE_ARRAY: {
+      std::string_view b = v.ByteArrayAt(vi);
+      return parquet::DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(b.data()), b.size(),
+                                           c.scale);
+    }
+    default:
+      return parquet::DecimalFromBigEndian(v.FixedAt(vi), static_cast<size_t>(c.type_length),
+                                           c.scale);
+  }
+}
+
+// An integer from value `vi` of a numeric column, or the problem.
+std::optional<int64_t> IntegerValue(const ColumnDescriptor& c, const ColumnVector& v, size_t vi,
+                                    std::string& problem) {
+  switch (c.kind) {
+    case ValueKind::kInt:
+      if (c.type == Type::INT32) {
+        return c.is_signed ? int64_t{v.i32[vi]} : int64_t{static_cast<uint32_t>(v.i32[vi])};
+      }
+      if (!c.is_signed && v.i64[vi] < 0) {
+        problem = fmt::format("{} does not fit a signed 64-bit integer",
+                              static_cast<uint64_t>(v.i64[vi]));
+        return std::nullopt;
+      }
+      return v.i64[vi];
+    case ValueKind::kFloat: {
+      double d = c.type == Type::FLOAT ? double{v.f32[vi]} : v.f64[vi];
+      // [-2^63, 2^63) holds exactly the doubles that convert to int64.
+      if (!std::isfinite(d) || std::trunc(d) != d || d < -9223372036854775808.0 ||
+          d >= 9223372036854775808.0) {
+        problem = fmt::format("{} is not a whole number that fits a 64-bit integer",
+                              parquet::FormatDouble(d));
+        return std::nullopt;
+      }
+      return static_cast<int64_t>(d);
+    }
+    case ValueKind::kDecimal: {
+      std::string text = DecimalText(c, v, vi);
+      size_t dot = text.find('.');
+      if (dot != std::string::npos && text.find_first_not_of('0', dot + 1) != std::string::npos) {
+        problem = fmt::format("{} is not a whole number", text);
+        return std::nullopt;
+      }
+      int64_t out = 0;
+      const char* end = text.data() + (dot == std::string::npos ? text.size() : dot);
+      auto [ptr, ec] = std::from_chars(text.data(), end, out);
+      if (ec != std::errc() || ptr != end) {
+        problem = fmt::format("{} does not fit a signed 64-bit integer", text);
+        return std::nullopt;
+      }
+      return out;
+    }
+    default:
+      problem = "not a number";
+      return std::nullopt;
+  }
+}
+
+// A double from value `vi` of a numeric column.
+double DoubleValue(const ColumnDescriptor& c, const ColumnVector& v, size_t vi) {
+  switch (c.kind) {
+    case ValueKind::kInt:
+      if (c.type == Type::INT32) {
+        return c.is_signed ? double(v.i32[vi]) : double(static_cast<uint32_t>(v.i32[vi]));
+      }
+      return c.is_signed ? double(v.i64[vi]) : double(static_cast<uint64_t>(v.i64[vi]));
+    case ValueKind::kFloat:
+      return c.type == Type::FLOAT ? double{v.f32[vi]} : v.f64[vi];
+    case ValueKind::kFloat16: {
+      const uint8_t* p = v.FixedAt(vi);
+      return double{parquet::HalfToFloat(static_cast<uint16_t>(p[0] | (p[1] << 8)))};
+    }
+    case ValueKind::kDecimal: {
+      std::string text = DecimalText(c, v, vi);
+      double d = 0;
+      // from_chars rounds to nearest; out-of-range only for > ~1e308 (not
+      // reachable with 38 digits).
+      std::from_chars(text.data(), text.data() + text.size(), d);
+      return d;
+    }
+    default:
+      return 0.0;
+  }
+}
+
+std::string TimestampText(int64_t us) { return FormatTimestamp(us, 1000000, true); }
+
+}  // namespace
+
+struct ImportReader::Field {
+  bool present = false;
+  size_t column = 0;  // leaf index in the file
+  size_t slot = 0;    // index into decoded_
+  const ColumnDescriptor* desc = nullptr;
+  size_t cursor = 0;  // next dense value of the current row group
+};
+
+ImportReader::ImportReader() = default;
+ImportReader::~ImportReader() = default;
+
+const std::string& ImportReader::path() const { return file_->path(); }
+int64_t ImportReader::num_rows() const { return file_->num_rows(); }
+
+Result<std::unique_ptr<ImportReader>> ImportReader::Open(Env* env, const std::string& path,
+                                                         const ImportOptions& options) {
+  BA_ASSIGN_OR_RETURN(auto file, parquet::FileReader::Open(env, path, options.read));
+  return Open(std::move(file), options);
+}
+
+Result<std::unique_ptr<ImportReader>> ImportReader::Open(std::unique_ptr<parquet::FileReader> file,
+                                                         const ImportOptions& options) {
+  std::unique_ptr<ImportReader> r(new ImportReader());
+  r->file_ = std::move(file);
+  r->options_ = options;
+  if (r->options_.batch_rows == 0) r->options_.batch_rows = 65536;
+  BA_RETURN_IF_ERROR(r->Init());
+  return r;
+}
+
+Status ImportReader::Init() {
+  const std::string& path = file_->path();
+  fields_.assign(kImportFieldCount, Field{});
+  const parquet::Schema& schema = file_->schema();
+  std::set<std::string> extra_seen;
+  for (size_t i = 0; i < schema.num_columns(); ++i) {
+    const ColumnDescriptor& c = schema.column(i);
+    // The top-level field this leaf belongs to.
+    std::string top = c.nested ? c.path.substr(0, c.path.find('.')) : c.name;
+    size_t f = 0;
+    while (f < kImportFieldCount && top != kImportFieldNames[f]) ++f;
+    if (f == kImportFieldCount) {
+      if (extra_seen.insert(top).second) extra_.push_back(top);
+      continue;
+    }
+    if (c.nested) {
+      return Status::NotSupported(fmt::format("{}: column '{}' is nested ({}); expected {}", path,
+                                              top, c.path, Expected(kFieldTypes[f])));
+    }
+    if (fields_[f].present) {
+      return Status::NotSupported(fmt::format("{}: column '{}' appears more than once", path, top));
+    }
+    if (!Accepts(kFieldTypes[f], c)) {
+      return Status::NotSupported(fmt::format("{}: column '{}' is {}; expected {}", path, top,
+                                              DescribeType(c), Expected(kFieldTypes[f])));
+    }
+    fields_[f].present = true;
+    fields_[f].column = i;
+    fields_[f].desc = &c;
+  }
+  if (!fields_[kTimestamp].present) {
+    return Status::NotSupported(fmt::format(
+        "{}: no 'timestamp' column; the log needs each row's timestamp (it is how a re-import "
+        "is told from new ticks), so this file cannot be imported",
+        path));
+  }
+  const ColumnDescriptor& ts = *fields_[kTimestamp].desc;
+  if (ts.type != Type::INT96 && !ts.utc) {
+    notes_.push_back(
+        fmt::format("timestamp is {} without isAdjustedToUTC (naive, as pandas writes tz-naive "
+                    "datetimes): read as UTC",
+                    DescribeType(ts)));
+  }
+  if (ts.type == Type::INT96) {
+    notes_.push_back("timestamp is INT96 (Impala/Spark): read as UTC");
+  }
+  for (size_t f = 0; f < kImportFieldCount; ++f) {
+    if (!fields_[f].present) {
+      missing_.push_back(kImportFieldNames[f]);
+      continue;
+    }
+    fields_[f].slot = read_columns_.size();
+    read_columns_.push_back(fields_[f].column);
+  }
+  if (!fields_[kDate].present) {
+    notes_.push_back("no 'date' column: each row's date is its timestamp's calendar date in UTC");
+  }
+  return Status::OK();
+}
+
+namespace {
+
+void ResetToDefaults(SlotRecord& r) {
+  r.timestamp_us = 0;
+  r.date.clear();
+  r.slot_index = -1;
+  r.planned_offset_deg = 0.0;
+  r.actual_offset_deg = 0.0;
+  r.energy_cost_kwh = 0.0;
+  r.budget_spent_kwh = 0.0;
+  r.budget_remaining_kwh = 0.0;
+  r.gate_passed = false;
+  r.source.clear();
+  r.stage_id.assign("unknown");
+}
+
+double* DoubleField(SlotRecord& r, size_t f) {
+  switch (f) {
+    case kPlannedOffset:
+      return &r.planned_offset_deg;
+    case kActualOffset:
+      return &r.actual_offset_deg;
+    case kEnergyCost:
+      return &r.energy_cost_kwh;
+    case kBudgetSpent:
+      return &r.budget_spent_kwh;
+    default:
+      return &r.budget_remaining_kwh;
+  }
+}
+
+}  // namespace
+
+Result<bool> ImportReader::Next(ImportBatch& batch) {
+  // batch.records keeps its elements (ConvertRows overwrites them) unless
+  // nothing is handed out.
+  batch.rows.clear();
+  batch.problems.clear();
+  if (done_) {
+    batch.records.clear();
+    return false;
+  }
+  while (group_pos_ >= group_rows_) {
+    ++group_;
+    if (group_ >= file_->num_row_groups()) {
+      done_ = true;
+      decoded_.clear();
+      batch.records.clear();
+      return false;
+    }
+    group_first_row_ += static_cast<int64_t>(group_rows_);
+    group_rows_ = static_cast<size_t>(file_->row_group_num_rows(group_));
+    group_pos_ = 0;
+    auto cols = file_->ReadRowGroup(group_, read_columns_);
+    if (!cols.ok()) {
+      done_ = true;
+      batch.records.clear();
+      return cols.status().WithContext(
+          fmt::format("{}: row group {} (rows {}..{})", file_->path(), group_, group_first_row_ + 1,
+                      group_first_row_ + static_cast<int64_t>(group_rows_)));
+    }
+    decoded_ = std::move(*cols);
+    for (auto& f : fields_) {
+      f.cursor = 0;
+      if (f.present && decoded_[f.slot].row_count() != group_rows_) {
+        done_ = true;
+        batch.records.clear();
+        return Status::Corruption(fmt::format(
+            "{}: row group {}: column '{}' has {} rows, the row group {}", file_->path(), group_,
+            f.desc->name, decoded_[f.slot].row_count(), group_rows_));
+      }
+    }
+  }
+  size_t begin = group_pos_;
+  size_t end = std::min(group_rows_, begin + options_.batch_rows);
+  group_pos_ = end;
+  BA_RETURN_IF_ERROR(ConvertRows(begin, end, batch));
+  return true;
+}
+
+Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
+  const size_t n = end - begin;
+  // Rows are built in scratch_ (whose strings keep their capacity from batch
+  // to batch) and the good ones swapped into batch.records.
+  if (scratch_.size() < n) scratch_.resize(n);
+  for (size_t i = 0; i < n; ++i) ResetToDefaults(scratch_[i]);
+  problem_of_.assign(n, -1);
+  defaulted_.assign(n, 0);
+  scratch_problems_.clear();
+  auto refuse = [&](size_t i, std::string message) {
+    if (problem_of_[i] >= 0) return;  // the first problem of a row is reported
+    problem_of_[i] = static_cast<int32_t>(scratch_problems_.size());
+    scratch_problems_.push_back(
+        {group_first_row_ + static_cast<int64_t>(begin + i) + 1, std::move(message)});
+  };
+  auto defined = [&](const ColumnVector& v, size_t row) {
+    return v.defined.empty() || v.defined[row] != 0;
+  };
+
+  // timestamp
+  {
+    Field& f = fields_[kTimestamp];
+    const ColumnDescriptor& c = *f.desc;
+    const ColumnVector& v = decoded_[f.slot];
+    for (size_t i = 0; i < n; ++i) {
+      if (!defined(v, begin + i)) {
+        refuse(i, "timestamp: null (the log needs every row's timestamp)");
+        continue;
+      }
+      size_t vi = f.cursor++;
+      int64_t us = 0, sub = 0;  // sub: nanoseconds below the microsecond
+      bool overflow = false;
+      std::string raw;  // the stored value, for messages
+      if (c.type == Type::INT96) {
+        // As Spark reads it: day and nanoseconds combined in int64 with
+        // wrap-around (Spark writes values beyond the int64-nanosecond range,
+        // e.g. year 290000, that way, and they come back exact).
+        parquet::Int96Time t = parquet::Int96ToTime(v.FixedAt(vi));
+        us = t.micros;
+        sub = t.sub_micro_nanos;
+      } else {
+        int64_t x = v.i64[vi];
+        switch (c.unit) {
+          case TimeUnit::MILLIS:
+            overflow = __builtin_mul_overflow(x, int64_t{1000}, &us);
+            if (overflow) raw = fmt::format("{} ms", x);
+            break;
+          case TimeUnit::MICROS:
+            us = x;
+            break;
+          case TimeUnit::NANOS:
+            us = FloorDiv(x, 1000);
+            sub = FloorMod(x, 1000);
+            break;
+        }
+      }
+      if (overflow) {
+        refuse(i, fmt::format("timestamp: {} is outside the range of the log (int64 microseconds)",
+                              raw));
+        continue;
+      }
+      if (sub != 0) {
+        if (!options_.truncate_sub_micros) {
+          refuse(i, fmt::format(
+                        "timestamp: {} has {} ns below the microsecond; the log stores "
+                        "microseconds (--truncate-nanos floors such timestamps)",
+                        FormatTimestampParts(FloorDiv(us, 1000000),
+                                             FloorMod(us, 1000000) * 1000 + sub, 1000000000, true),
+                        sub));
+          continue;
+        }
+        ++counts_.truncated_timestamps;
+      }
+      scratch_[i].timestamp_us = us;
+    }
+  }
+
+  // date: the column's value, checked against the timestamp; else derived.
+  {
+    Field& f = fields_[kDate];
+    const ColumnVector* v = f.present ? &decoded_[f.slot] : nullptr;
+    for (size_t i = 0; i < n; ++i) {
+      SlotRecord& r = scratch_[i];
+      const int64_t utc_day = FloorDiv(r.timestamp_us, kMicrosPerDay);
+      bool have = false;
+      if (v == nullptr) {
+        // counted for the rows handed out, below
+      } else if (!defined(*v, begin + i)) {
+        defaulted_[i] |= 1u << kDate;
+      } else {
+        size_t vi = f.cursor++;
+        have = true;
+        if (problem_of_[i] >= 0) continue;  // no timestamp to check against
+        std::optional<int64_t> day;
+        std::string_view text;
+        if (f.desc->kind == ValueKind::kDate) {
+          day = v->i32[vi];
+        } else {
+          text = v->ByteArrayAt(vi);
+          day = ParseDate(text);
+          if (!day) {
+            std::string shown;
+            parquet::AppendJsonString(text.substr(0, 40), shown);
+            refuse(i, fmt::format("date: {} is not a date YYYY-MM-DD", shown));
+            continue;
+          }
+        }
+        if (*day < utc_day - 1 || *day > utc_day + 1) {
+          refuse(i, fmt::format("date: {} is not the calendar date of timestamp {} in any UTC "
+                                "offset",
+                                FormatDate(*day), TimestampText(r.timestamp_us)));
+          continue;
+        }
+        if (f.desc->kind == ValueKind::kDate) {
+          r.date = FormatDate(*day);
+        } else {
+          r.date.assign(text);
+        }
+      }
+      if (!have && problem_of_[i] < 0) {
+        if (utc_day != cached_day_) {
+          cached_day_ = utc_day;
+          cached_date_ = FormatDate(utc_day);
+        }
+        r.date = cached_date_;
+      }
+    }
+  }
+
+  // The other fields.
+  std::string problem;
+  for (size_t fi = kSlotIndex; fi < kImportFieldCount; ++fi) {
+    Field& f = fields_[fi];
+    if (!f.present) continue;  // counted below
+    const ColumnDescriptor& c = *f.desc;
+    const ColumnVector& v = decoded_[f.slot];
+    const char* name = kImportFieldNames[fi];
+    for (size_t i = 0; i < n; ++i) {
+      if (!defined(v, begin + i)) {
+        defaulted_[i] |= static_cast<uint16_t>(1u << fi);
+        continue;
+      }
+      size_t vi = f.cursor++;
+      SlotRecord& r = scratch_[i];
+      switch (kFieldTypes[fi]) {
+        case FieldType::kInteger: {
+          auto x = IntegerValue(c, v, vi, problem);
+          if (!x) {
+            refuse(i, fmt::format("{}: {}", name, problem));
+          } else {
+            r.slot_index = *x;
+          }
+          break;
+        }
+        case FieldType::kDouble:
+          *DoubleField(r, fi) = DoubleValue(c, v, vi);
+          break;
+        case FieldType::kBool:
+          r.gate_passed = v.bools[vi] != 0;
+          break;
+        case FieldType::kString: {
+          std::string_view s = v.ByteArrayAt(vi);
+          if (!ValidUtf8(s)) {
+            refuse(i, fmt::format("{}: not valid UTF-8", name));
+            break;
+          }
+          (fi == kSource ? r.source : r.stage_id).assign(s);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  // Hand out the good rows and the problems, in row order; count the
+  // defaults the handed-out rows got.
+  const int64_t first = group_first_row_ + static_cast<int64_t>(begin) + 1;
+  const size_t good = n - scratch_problems_.size();
+  for (size_t f = 0; f < kImportFieldCount; ++f) {
+    if (!fields_[f].present) counts_.missing[f] += static_cast<int64_t>(good);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (problem_of_[i] >= 0 || defaulted_[i] == 0) continue;
+    for (size_t f = 0; f < kImportFieldCount; ++f) {
+      if (defaulted_[i] & (1u << f)) ++counts_.nulls[f];
+    }
+  }
+  batch.rows.resize(good);
+  if (good == n) {
+    for (size_t i = 0; i < n; ++i) batch.rows[i] = first + static_cast<int64_t>(i);
+    scratch_.resize(n);
+    std::swap(batch.records, scratch_);  // scratch_ takes the old batch's records
+  } else {
+    batch.records.resize(good);
+    size_t k = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (problem_of_[i] >= 0) continue;
+      batch.rows[k] = first + static_cast<int64_t>(i);
+      std::swap(batch.records[k], scratch_[i]);
+      ++k;
+    }
+  }
+  batch.problems = std::move(scratch_problems_);
+  scratch_problems_ = {};
+  counts_.rows_read += static_cast<int64_t>(n);
+  counts_.refused += static_cast<int64_t>(batch.problems.size());
+  return Status::OK();
+}
+
+std::optional<uint64_t> ConflictingSeq(const Status& status) {
+  const std::string& m = status.message();
+  size_t pos = m.rfind("seq ");
+  if (pos == std::string::npos) return std::nullopt;
+  pos += 4;
+  uint64_t seq = 0;
+  auto [ptr, ec] = std::from_chars(m.data() + pos, m.data() + m.size(), seq);
+  if (ec != std::errc() || ptr == m.data() + pos) return std::nullopt;
+  return seq;
+}
+
+Importer::Importer(AuditLog* log, Env* env, ImportOptions options,
+                   std::function<void(const ImportEvent&)> on_event)
+    : log_(log), env_(env), options_(std::move(options)), on_event_(std::move(on_event)) {}
+
+FileReport Importer::ImportFile(const std::string& path) {
+  FileReport report;
+  report.path = path;
+  if (!log_status_.ok()) {
+    report.status = log_status_;
+    return report;
+  }
+  auto opened = ImportReader::Open(env_, path, options_);
+  if (!opened.ok()) {
+    report.status = opened.status();
+    ++stats_.files_failed;
+    return report;
+  }
+  ImportReader& reader = **opened;
+  ++stats_.files;
+  report.rows = reader.num_rows();
+  report.missing_columns = reader.missing_columns();
+  report.extra_columns = reader.extra_columns();
+  report.notes = reader.notes();
+  for (const auto& e : report.extra_columns) ++stats_.extra_columns[e];
+  auto emit = [&](ImportEvent e) {
+    if (on_event_) {
+      e.path = &path;
+      on_event_(e);
+    }
+  };
+  {
+    ImportEvent e;
+    e.kind = ImportEvent::kFileOpened;
+    e.reader = &reader;
+    emit(e);
+  }
+
+  ImportBatch batch;
+  for (;;) {
+    auto more = reader.Next(batch);
+    if (!more.ok()) {
+      report.status = more.status();
+      break;
+    }
+    if (!*more) break;
+    size_t pi = 0;
+    auto refused_until = [&](int64_t row) {
+      while (pi < batch.problems.size() && batch.problems[pi].row < row) {
+        ImportEvent e;
+        e.kind = ImportEvent::kRefused;
+        e.row = batch.problems[pi].row;
+        e.message = &batch.problems[pi].message;
+        emit(e);
+        ++pi;
+      }
+    };
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      refused_until(batch.rows[i]);
+      // Seal before the log would (see importer.h): first, and at each
+      // month later than any so far.
+      std::string_view month = std::string_view(batch.records[i].date).substr(0, 7);
+      if (!sealed_once_ || month > max_month_) {
+        if (Status s = log_->Seal(); !s.ok()) {
+          log_status_ =
+              s.WithContext(fmt::format("{}: sealing before row {}", path, batch.rows[i]));
+          report.status = log_status_;
+          break;
+        }
+        sealed_once_ = true;
+        if (month > max_month_) max_month_.assign(month);
+      }
+      if ((i & 4095) == 4095) {
+        ImportEvent e;
+        e.kind = ImportEvent::kProgress;
+        e.rows_done = rows_done_ + static_cast<int64_t>(i);
+        emit(e);
+      }
+      auto seq = log_->Append(batch.records[i]);
+      if (seq.ok()) {
+        if (log_->last_append_was_duplicate()) {
+          ++report.already_present;
+        } else {
+          ++report.appended;
+        }
+        continue;
+      }
+      if (seq.status().code() == StatusCode::kAlreadyExists) {
+        ++report.conflicts;
+        ImportEvent e;
+        e.kind = ImportEvent::kConflict;
+        e.row = batch.rows[i];
+        e.existing_seq = ConflictingSeq(seq.status());
+        e.message = &seq.status().message();
+        emit(e);
+        continue;
+      }
+      log_status_ = seq.status().WithContext(fmt::format("{}: row {}", path, batch.rows[i]));
+      report.status = log_status_;
+      break;
+    }
+    if (!log_status_.ok()) break;
+    refused_until(std::numeric_limits<int64_t>::max());
+    rows_done_ += static_cast<int64_t>(batch.records.size() + batch.problems.size());
+    ImportEvent e;
+    e.kind = ImportEvent::kProgress;
+    e.rows_done = rows_done_;
+    emit(e);
+  }
+
+  report.read = reader.counts();
+  if (!report.status.ok()) ++stats_.files_failed;
+  stats_.rows_read += report.read.rows_read;
+  stats_.refused += report.read.refused;
+  stats_.truncated_timestamps += report.read.truncated_timestamps;
+  for (size_t f = 0; f < kImportFieldCount; ++f) {
+    stats_.missing[f] += report.read.missing[f];
+    stats_.nulls[f] += report.read.nulls[f];
+  }
+  stats_.appended += report.appended;
+  stats_.already_present += report.already_present;
+  stats_.conflicts += report.conflicts;
+  return report;
+}
+
+namespace {
+
+class GatheringEnv;
+
+// A file of GatheringEnv opened for writing.
+class GatheredFile final : public WritableFile {
+ public:
+  GatheredFile(GatheringEnv* env, std::unique_ptr<WritableFile> file, size_t cap);
+  ~GatheredFile() override;
+
+  Status Append(std::span<const uint8_t> data) override {
+    if (!error_.ok()) return error_;
+    if (buf_.size() + data.size() > cap_) BA_RETURN_IF_ERROR(Flush());
+    if (data.size() >= cap_) return Keep(file_->Append(data));
+    buf_.insert(buf_.end(), data.begin(), data.end());
+    return Status::OK();
+  }
+  Status Sync() override {
+    BA_RETURN_IF_ERROR(Flush());
+    return Keep(file_->Sync());
+  }
+  Status Truncate(uint64_t size) override {
+    BA_RETURN_IF_ERROR(Flush());
+    return Keep(file_->Truncate(size));
+  }
+  Status Close() override {
+    BA_RETURN_IF_ERROR(Flush());
+    return Keep(file_->Close());
+  }
+  const std::string& path() const override { return file_->path(); }
+
+  // Writes out the gathered bytes.
+  Status Flush() {
+    if (!error_.ok()) return error_;
+    if (buf_.empty()) return Status::OK();
+    Status s = file_->Append(buf_);
+    buf_.clear();
+    return Keep(std::move(s));
+  }
+
+ private:
+  Status Keep(Status s) {
+    if (!s.ok() && error_.ok()) error_ = s;
+    return s;
+  }
+
+  GatheringEnv* env_;
+  std::unique_ptr<WritableFile> file_;
+  size_t cap_;
+  std::vector<uint8_t> buf_;
+  Status error_;  // the first failure; every later call returns it
+};
+
+class GatheringEnv final : public Env {
+ public:
+  GatheringEnv(Env* base, size_t cap) : base_(base), cap_(std::max<size_t>(cap, 1)) {}
+
+  void Register(GatheredFile* f) {
+    std::lock_guard<std::mutex> l(mu_);
+    live_.insert(f);
+  }
+  void Unregister(GatheredFile* f) {
+    std::lock_guard<std::mutex> l(mu_);
+    live_.erase(f);
+  }
+
+  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->NewRandomAccessFile(path);
+  }
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    BA_ASSIGN_OR_RETURN(auto f, base_->NewWritableFile(path));
+    return std::unique_ptr<WritableFile>(new GatheredFile(this, std::move(f), cap_));
+  }
+  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    BA_ASSIGN_OR_RETURN(auto f, base_->NewAppendableFile(path));
+    return std::unique_ptr<WritableFile>(new GatheredFile(this, std::move(f), cap_));
+  }
+  Result<bool> FileExists(const std::string& path) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->FileExists(path);
+  }
+  Result<bool> IsDirectory(const std::string& path) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->IsDirectory(path);
+  }
+  Result<uint64_t> GetFileSize(const std::string& path) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->GetFileSize(path);
+  }
+  Result<std::vector<std::string>> GetChildren(const std::string& dir) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->GetChildren(dir);
+  }
+  Status CreateDir(const std::string& dir) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->CreateDir(dir);
+  }
+  Status DeleteFile(const std::string& path) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->DeleteFile(path);
+  }
+  Status RenameFile(const std::string& from, const std::string& to) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->RenameFile(from, to);
+  }
+  Status SyncDir(const std::string& dir) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->SyncDir(dir);
+  }
+  Result<std::unique_ptr<FileLock>> TryLockFile(const std::string& path,
+                                                const std::string& holder_info) override {
+    BA_RETURN_IF_ERROR(FlushAll());
+    return base_->TryLockFile(path, holder_info);
+  }
+  int64_t NowMicros() override { return base_->NowMicros(); }
+
+ private:
+  Status FlushAll() {
+    std::lock_guard<std::mutex> l(mu_);
+    for (GatheredFile* f : live_) BA_RETURN_IF_ERROR(f->Flush());
+    return Status::OK();
+  }
+
+  Env* base_;
+  size_t cap_;
+  std::mutex mu_;
+  std::set<GatheredFile*> live_;
+};
+
+GatheredFile::GatheredFile(GatheringEnv* env, std::unique_ptr<WritableFile> file, size_t cap)
+    : env_(env), file_(std::move(file)), cap_(cap) {
+  buf_.reserve(cap_);
+  env_->Register(this);
+}
+
+GatheredFile::~GatheredFile() {
+  env_->Unregister(this);
+  // Dropped without Close(): what was appended still reaches the file, as
+  // it would have unbuffered; a failure here has no caller to go to (the
+  // log syncs or closes a journal file it relies on).
+  Flush().IgnoreError();
+}
+
+}  // namespace
+
+std::unique_ptr<Env> NewAppendGatheringEnv(Env* base, size_t buffer_bytes) {
+  return std::make_unique<GatheringEnv>(base, buffer_bytes);
+}
+
+}  // namespace budget_audit::log
