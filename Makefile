@@ -36,10 +36,13 @@ fuzz-build: deps
 fuzz: fuzz-build
 	bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+# The comparative suite: ours against the Python version's strategy, a bare
+# write+fdatasync and DuckDB, on this machine; writes bench/RESULTS.md
+# (~10 min; BENCH_QUICK=1 for a quick check, see scripts/bench.sh).
 bench: deps
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBA_TESTS=OFF -DBA_BENCH=ON
 	cmake --build build-bench -j $(JOBS)
-	./build-bench/ba_bench
+	bash scripts/bench.sh build-bench
 
 # The demo: a season of ticks of the demo plant (examples/demo) logged into a
 # fresh data directory, then the rollup as a table and as JSON.

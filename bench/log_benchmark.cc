@@ -4,7 +4,11 @@
 //                              to an O_APPEND file, then fdatasync()
 //   BM_DurableAppend/<n>       AuditLog::Append with SyncMode::kAlways of
 //                              one-minute ticks, into a log already holding n
-//                              records (0 or 1,000,000)
+//                              records (0, 100,000 or 1,000,000)
+//   BM_DurableInterleaved/<n>  appends into an empty log and into one of n
+//                              records and bare write+fdatasyncs, side by
+//                              side in one loop, so their ratios compare the
+//                              same disk (see below; scripts/bench.sh uses it)
 //   BM_BatchIngest/<mode>      Append with SyncMode::kBatch (Sync() every 1000
 //                              records) or kNone; items/s = records/s, seals
 //                              included ("unsealed_rec_per_s" without them)
@@ -21,23 +25,26 @@
 // latency, "plain_us" the mean of the other appends; p50/p99/max are over
 // all appends. Latencies are wall-clock (UseRealTime).
 //
-// The 1,000,000-record log is filled once per process with SyncMode::kNone
-// through the public API (ticks ending one minute before 2028-01-01T00:00Z,
-// so appended ticks come strictly after them), sealed and flushed, and kept
-// for the process lifetime; each timed run works on a fresh copy of it.
-// BM_PrefillAppend/1000000 is that fill (registered first, so its burst of
+// The 100,000- and 1,000,000-record logs are each filled once per process
+// with SyncMode::kNone through the public API (ticks ending one minute before
+// 2028-01-01T00:00Z, so appended ticks come strictly after them), sealed and
+// flushed, and kept for the process lifetime; each timed run works on a
+// fresh copy of it.
+// BM_PrefillAppend/<n> is that fill (registered first, so its burst of
 // I/O is over before any latency is timed; its time is the fill's wall
-// time, cpu_s its CPU time, seal_* the 694 seals it saw: mean, early and
-// late in a month, max). BM_DurableAppend/1000000 also fills the log if
-// BM_PrefillAppend was filtered out.
+// time, cpu_s its CPU time, seal_* the seals it saw -- 694 for 1,000,000:
+// mean, early and late in a month, max). BM_DurableAppend/<n> also fills the
+// log if BM_PrefillAppend was filtered out.
 //
 // BM_DurableAppend reports x_bare (to BM_BareWriteFdatasync) and
-// BM_DurableAppend/1000000 x_empty (to BM_DurableAppend/0) when those ran
+// BM_DurableAppend/<n > 0> x_empty (to BM_DurableAppend/0) when those ran
 // earlier in the same process: of the means and (_p50) of the medians. On a
 // shared or throttled disk the fdatasync latency drifts between runs;
 // compare runs that saw the same regime (p50_us), or interleave them:
 //   --benchmark_repetitions=3 --benchmark_enable_random_interleaving=true
-// (the 1,000,000-record log is still filled once).
+// (each prefilled log is still filled once). scripts/bench.sh (make bench)
+// runs these with repetitions and compares them with the Python version's
+// strategy (bench/RESULTS.md).
 //
 // Files go to a fresh directory under $BA_BENCH_DIR if set, else under the
 // current directory (not /tmp, which may be tmpfs where fdatasync costs
@@ -459,6 +466,7 @@ void BM_PrefillAppend(benchmark::State& state) {
 
 BENCHMARK(BM_PrefillAppend)
     ->ArgName("records")
+    ->Arg(100'000)
     ->Arg(1'000'000)
     ->Iterations(1)
     ->UseManualTime()
@@ -563,6 +571,121 @@ void BM_DurableAppend(benchmark::State& state) {
 BENCHMARK(BM_DurableAppend)
     ->ArgName("records")
     ->Arg(0)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Iterations(kDurableAppends)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// ---- durable appends interleaved with the floor ----
+
+// On a shared disk the fdatasync latency moves between regimes (p50 of
+// 0.2 ms and of 4 ms were both seen on the same machine minutes apart), so
+// the ratio of two separately timed runs may compare two regimes. This
+// loop times three operations side by side: an append into an empty log
+// (growing to one day), an append into a log of n records, and a bare
+// write+fdatasync of one frame, rotating their order every iteration so
+// each sees the same disk and each position equally. Counters: each one's
+// mean (seal included) and median in µs (empty_*, full_*, bare_*) and the
+// ratios of the means and of the medians (x_full_bare, x_empty_bare,
+// x_full_empty; *_p50). Its time per iteration is the three together.
+void BM_DurableInterleaved(benchmark::State& state) {
+  const int64_t existing = state.range(0);
+  std::string error;
+  const std::string empty_dir = LogWithRecords(0, &error);
+  const std::string full_dir = empty_dir.empty() ? "" : LogWithRecords(existing, &error);
+  if (empty_dir.empty() || full_dir.empty()) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  const auto ticks = Ticks(kStartMinute, static_cast<int64_t>(state.max_iterations));
+  AuditLogOptions o;
+  o.sync = SyncMode::kAlways;
+  auto empty_log = AuditLog::Open(empty_dir, o);
+  auto full_log = AuditLog::Open(full_dir, o);
+  if (!empty_log.ok() || !full_log.ok()) {
+    state.SkipWithError((empty_log.ok() ? full_log.status() : empty_log.status()).ToString().c_str());
+    return;
+  }
+  if ((*full_log)->last_seq() != static_cast<uint64_t>(existing)) {
+    state.SkipWithError("the log does not hold the expected number of records");
+    return;
+  }
+  const Bytes frame = RepresentativeFrame();
+  const std::string bare_path = empty_dir + "/bare.journal";
+  const int fd = ::open(bare_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    state.SkipWithError("open failed");
+    return;
+  }
+  SyncFileSystem(empty_dir);
+  enum { kEmpty = 0, kFull = 1, kBare = 2 };
+  std::vector<double> lat[3];
+  for (auto& v : lat) v.reserve(ticks.size());
+  size_t i = 0;
+  bool failed = false;
+  for (auto _ : state) {
+    for (size_t k = 0; k < 3 && !failed; ++k) {
+      const size_t which = (i + k) % 3;
+      const auto t0 = Clock::now();
+      if (which == kBare) {
+        if (::write(fd, frame.data(), frame.size()) != static_cast<ssize_t>(frame.size()) ||
+            ::fdatasync(fd) != 0) {
+          state.SkipWithError("write or fdatasync failed");
+          failed = true;
+        }
+      } else {
+        auto seq = (which == kEmpty ? *empty_log : *full_log)->Append(ticks[i]);
+        if (!seq.ok()) {
+          state.SkipWithError(seq.status().ToString().c_str());
+          failed = true;
+        }
+      }
+      lat[which].push_back(MicrosSince(t0));
+    }
+    if (failed) break;
+    ++i;
+  }
+  ::close(fd);
+  if (failed) return;
+  for (auto* l : {&*empty_log, &*full_log}) {
+    if (!(*l)->last_seal_status().ok()) {
+      state.SkipWithError(("seal: " + (*l)->last_seal_status().ToString()).c_str());
+    }
+  }
+  if ((*full_log)->last_seq() != static_cast<uint64_t>(existing) + i ||
+      (*empty_log)->last_seq() != i) {
+    state.SkipWithError("appends were not all new records");
+  }
+  empty_log->reset();
+  full_log->reset();
+  if (i == 0) return;  // lat[*] each hold i latencies
+  double mean[3], p50[3];
+  const char* names[3] = {"empty", "full", "bare"};
+  for (int w = 0; w < 3; ++w) {
+    std::vector<double>& v = lat[w];
+    double sum = 0;
+    for (double x : v) sum += x;
+    mean[w] = sum / static_cast<double>(v.size());
+    std::sort(v.begin(), v.end());
+    p50[w] = v[v.size() / 2];
+    const std::string n = names[w];
+    state.counters[n + "_us"] = mean[w];
+    state.counters[n + "_p50_us"] = p50[w];
+    state.counters[n + "_p99_us"] = v[std::min(v.size() - 1, v.size() * 99 / 100)];
+    state.counters[n + "_max_us"] = v.back();
+  }
+  state.counters["x_full_bare"] = mean[kFull] / mean[kBare];
+  state.counters["x_empty_bare"] = mean[kEmpty] / mean[kBare];
+  state.counters["x_full_empty"] = mean[kFull] / mean[kEmpty];
+  state.counters["x_full_bare_p50"] = p50[kFull] / p50[kBare];
+  state.counters["x_empty_bare_p50"] = p50[kEmpty] / p50[kBare];
+  state.counters["x_full_empty_p50"] = p50[kFull] / p50[kEmpty];
+  state.counters["frame_bytes"] = static_cast<double>(frame.size());
+}
+BENCHMARK(BM_DurableInterleaved)
+    ->ArgName("records")
+    ->Arg(100'000)
     ->Arg(1'000'000)
     ->Iterations(kDurableAppends)
     ->UseRealTime()

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "budget_audit/env.h"
 #include "budget_audit/slot_record.h"
@@ -54,6 +55,16 @@ struct ScanOptions {
   std::optional<std::string> date;
 };
 
+// What the rollup report needs over a whole view (Totals()).
+struct SnapshotTotals {
+  uint64_t records = 0;
+  uint64_t gate_passed = 0;         // records with gate_passed true
+  std::vector<std::string> dates;   // the distinct `date` values, sorted
+  // energy_cost_kwh summed in seq order exactly as numpy sums a column
+  // (util/numpy_sum.h), NaN counted as 0 as pandas does.
+  double energy_cost_sum = 0.0;
+};
+
 class LogSnapshot {
  public:
   // `env` (nullptr: Env::Default()) must outlive the snapshot. NotFound if
@@ -73,6 +84,13 @@ class LogSnapshot {
   // Stops at the first error, from reading or from fn.
   Status Scan(const ScanOptions& options,
               const std::function<Status(uint64_t seq, const SlotRecord& record)>& fn) const;
+
+  // Totals over every record in the view. Sealed files are read through
+  // the summaries their manifest entries carry (docs/format.md §2.4; a file
+  // without one, or holding part of the last partial numpy chunk, is
+  // decoded), so the cost is the journal tail and the manifest, not the
+  // history. Same results as a Scan over all records.
+  Result<SnapshotTotals> Totals() const;
 
   struct Impl;
 

@@ -1,12 +1,15 @@
 #include "log/importer.h"
 
 #include <charconv>
+#include <condition_variable>
+#include <deque>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <mutex>
 #include <set>
 #include <span>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -654,6 +657,86 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
   return Status::OK();
 }
 
+// Reads batches ahead on a second thread, so that decoding the next row
+// group overlaps appending this one. Batches go back and forth between the
+// threads (their vectors are reused); the reader is used only by the
+// prefetching thread until the prefetcher is destroyed.
+class BatchPrefetcher {
+ public:
+  explicit BatchPrefetcher(ImportReader& reader) : reader_(reader), thread_([this] { Run(); }) {}
+  ~BatchPrefetcher() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  BatchPrefetcher(const BatchPrefetcher&) = delete;
+  BatchPrefetcher& operator=(const BatchPrefetcher&) = delete;
+
+  // As ImportReader::Next; `batch`'s old contents are recycled.
+  Result<bool> Next(ImportBatch& batch) {
+    Item item;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait(l, [&] { return !ready_.empty(); });
+      item = std::move(ready_.front());
+      ready_.pop_front();
+      free_.push_back(std::move(batch));
+    }
+    cv_.notify_all();
+    if (!item.status.ok()) return item.status;
+    if (!item.more) return false;
+    batch = std::move(item.batch);
+    return true;
+  }
+
+ private:
+  static constexpr size_t kAhead = 2;
+  struct Item {
+    Status status;
+    bool more = false;
+    ImportBatch batch;
+  };
+
+  void Run() {
+    for (;;) {
+      Item item;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        if (!free_.empty()) {
+          item.batch = std::move(free_.front());
+          free_.pop_front();
+        }
+      }
+      auto more = reader_.Next(item.batch);
+      if (more.ok()) {
+        item.more = *more;
+      } else {
+        item.status = more.status();
+      }
+      const bool last = !item.status.ok() || !item.more;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [&] { return stop_ || ready_.size() < kAhead; });
+        if (stop_) return;
+        ready_.push_back(std::move(item));
+      }
+      cv_.notify_all();
+      if (last) return;
+    }
+  }
+
+  ImportReader& reader_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> ready_;
+  std::deque<ImportBatch> free_;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once the members above exist
+};
+
 std::optional<uint64_t> ConflictingSeq(const Status& status) {
   const std::string& m = status.message();
   size_t pos = m.rfind("seq ");
@@ -703,8 +786,10 @@ FileReport Importer::ImportFile(const std::string& path) {
   }
 
   ImportBatch batch;
+  std::optional<BatchPrefetcher> prefetch;
+  prefetch.emplace(reader);
   for (;;) {
-    auto more = reader.Next(batch);
+    auto more = prefetch->Next(batch);
     if (!more.ok()) {
       report.status = more.status();
       break;
@@ -774,6 +859,7 @@ FileReport Importer::ImportFile(const std::string& path) {
     emit(e);
   }
 
+  prefetch.reset();  // the reader is this thread's again
   report.read = reader.counts();
   if (!report.status.ok()) ++stats_.files_failed;
   stats_.rows_read += report.read.rows_read;

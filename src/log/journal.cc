@@ -44,6 +44,27 @@ void EncodeJournalHeader(const JournalFileHeader& h, ByteWriter& out) {
   out.PutU32LE(MaskCrc(crc));
 }
 
+ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& prev,
+                                 ByteWriter& out) {
+  const size_t start = out.size();
+  out.PutU32LE(0);  // CRC, filled in below
+  out.PutU32LE(0);  // payload length
+  out.PutU8(kFrameTick);
+  const size_t payload = out.size();
+  EncodeCanonical(r, seq, out);
+  Sha256Hasher h;
+  h.Update(ByteSpan(prev.data(), prev.size()));
+  h.Update(ByteSpan(out.bytes().data() + payload, out.size() - payload));
+  const ChainHash next = h.Finish();
+  out.PutRaw(next.data(), next.size());
+  uint8_t* frame = out.mutable_bytes().data() + start;
+  const auto length = static_cast<uint32_t>(out.size() - payload);
+  std::memcpy(frame + 4, &length, 4);  // little-endian, as PutU32LE
+  const uint32_t crc = MaskCrc(Crc32c(ByteSpan(frame + 4, out.size() - start - 4)));
+  std::memcpy(frame, &crc, 4);
+  return next;
+}
+
 void EncodeTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& hash, ByteWriter& out) {
   ByteWriter payload;
   EncodeCanonical(r, seq, payload);

@@ -60,6 +60,11 @@ std::optional<uint64_t> ParseJournalFileName(const std::string& name);
 
 void EncodeJournalHeader(const JournalFileHeader& h, ByteWriter& out);
 void EncodeTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& hash, ByteWriter& out);
+// The same frame for the record after `prev` in the chain, appended to
+// `out` in one pass (the canonical bytes are encoded once, for the hash and
+// the frame); returns the record's chain hash.
+ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& prev,
+                                 ByteWriter& out);
 
 // Reads one journal file. `is_last`: damage at the end is a torn tail (OK,
 // reported in the scan) rather than Corruption.

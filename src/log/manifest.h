@@ -2,11 +2,13 @@
 // (docs/format.md §2.4). Replaced atomically (temp, fsync, rename, fsync dir).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "budget_audit/env.h"
 #include "log/record.h"
+#include "log/summary.h"
 
 namespace budget_audit::log {
 
@@ -21,6 +23,12 @@ struct SealedFile {
   uint64_t min_seq = 0, max_seq = 0;
   int64_t min_timestamp_us = 0, max_timestamp_us = 0;
   std::string sha256;     // hex, of the whole file
+  std::optional<FileSummary> summary;  // absent: too many runs, or an older log
+  // The entry's manifest text, reused while sha256 (and so everything
+  // above) is unchanged: a seal rewrites the manifest, and re-encoding
+  // every month's summary each time would grow with the square of the
+  // log's age.
+  mutable std::string json_cache, json_cache_key;
 };
 
 struct Manifest {
@@ -31,6 +39,8 @@ struct Manifest {
 };
 
 Result<Manifest> ReadManifest(Env* env, const std::string& dir);
+// The manifest in `bytes` (read from `path`, named in errors).
+Result<Manifest> ParseManifest(const Bytes& bytes, const std::string& path);
 Status WriteManifest(Env* env, const std::string& dir, const Manifest& m);
 
 }  // namespace budget_audit::log

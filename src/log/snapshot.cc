@@ -1,11 +1,13 @@
 #include "log/snapshot.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
 #include "log/journal.h"
 #include "log/sealed_reader.h"
+#include "util/numpy_sum.h"
 #include "util/sha256.h"
 
 namespace budget_audit {
@@ -28,8 +30,10 @@ struct LogSnapshot::Impl {
     // so reading the manifest again and finding it unchanged proves the
     // journal read is consistent with it.
     const std::string jdir = JoinPath(dir, kJournalDirName);
+    const std::string manifest_path = JoinPath(dir, kManifestName);
     for (int attempt = 0;; ++attempt) {
-      BA_ASSIGN_OR_RETURN(manifest, ReadManifest(env, dir));
+      BA_ASSIGN_OR_RETURN(Bytes manifest_bytes, env->ReadFileToBytes(manifest_path, 64u << 20));
+      BA_ASSIGN_OR_RETURN(manifest, ParseManifest(manifest_bytes, manifest_path));
       journal.clear();
       torn_tail = false;
       bool vanished = false;
@@ -54,8 +58,9 @@ struct LogSnapshot::Impl {
           }
         }
       }
-      BA_ASSIGN_OR_RETURN(Manifest again, ReadManifest(env, dir));
-      if (!vanished && again.sealed_seq == manifest.sealed_seq) break;
+      // Unchanged bytes: the same manifest (it is replaced whole, never edited).
+      BA_ASSIGN_OR_RETURN(Bytes again, env->ReadFileToBytes(manifest_path, 64u << 20));
+      if (!vanished && again == manifest_bytes) break;
       if (attempt >= 20) return Status::Busy(fmt::format("{}: the log kept changing while being read", dir));
     }
     last_seq = manifest.sealed_seq;
@@ -140,6 +145,105 @@ Status LogSnapshot::Scan(const ScanOptions& options,
     BA_RETURN_IF_ERROR(fn(e.seq, projected));
   }
   return Status::OK();
+}
+
+namespace {
+
+// Cost values of a stretch of consecutive seqs: a summary's run, or values
+// read from a file or the journal.
+struct CostPiece {
+  uint64_t first_seq = 0, rows = 0;
+  const log::CostRun* run = nullptr;  // else `values`
+  std::vector<double> values;
+};
+
+double CostValue(const SlotRecord& r) { return std::isnan(r.energy_cost_kwh) ? 0.0 : r.energy_cost_kwh; }
+
+// Appends a value at `seq` to the pieces, starting a new one at a gap.
+void AddCostValue(std::vector<CostPiece>& pieces, uint64_t seq, double v) {
+  if (pieces.empty() || pieces.back().run || pieces.back().first_seq + pieces.back().rows != seq) {
+    pieces.push_back(CostPiece{seq, 0, nullptr, {}});
+  }
+  pieces.back().values.push_back(v);
+  ++pieces.back().rows;
+}
+
+}  // namespace
+
+Result<SnapshotTotals> LogSnapshot::Totals() const {
+  using namespace log;
+  const Impl& im = *impl_;
+  SnapshotTotals t;
+  t.records = im.last_seq;
+  NumpyPieceSum sum(im.last_seq);
+  std::vector<CostPiece> pieces;
+  std::vector<std::string> dates;
+  auto add_record = [&](uint64_t seq, const SlotRecord& r) {
+    if (r.gate_passed) ++t.gate_passed;
+    if (dates.empty() || dates.back() != r.date) dates.push_back(r.date);
+    AddCostValue(pieces, seq, CostValue(r));
+  };
+  for (const auto& f : im.manifest.files) {
+    // A summary serves unless its block sums reach into the last partial
+    // chunk, whose numpy leaves are not 128-aligned: then the values are read.
+    bool use = f.summary.has_value();
+    for (size_t i = 0; use && i < f.summary->cost_runs.size(); ++i) {
+      const CostRun& run = f.summary->cost_runs[i];
+      const uint64_t body_end = run.first_seq - 1 + run.head() + run.body() * NumpyPieceSum::kBlock;
+      if (run.body() > 0 && body_end > sum.final_chunk_start()) use = false;
+    }
+    if (use) {
+      t.gate_passed += f.summary->gate_passed;
+      dates.insert(dates.end(), f.summary->dates.begin(), f.summary->dates.end());
+      for (const auto& run : f.summary->cost_runs) pieces.push_back(CostPiece{run.first_seq, run.rows, &run, {}});
+      continue;
+    }
+    RowFilter filter;
+    filter.max_seq = im.manifest.sealed_seq;
+    BA_ASSIGN_OR_RETURN(auto cursor, SealedFileCursor::Open(im.env, JoinPath(im.dir, f.name),
+                                                            kColDate | kColEnergyCost | kColGatePassed,
+                                                            filter));
+    while (!cursor->done()) {
+      add_record(cursor->row().seq, cursor->row().record);
+      BA_RETURN_IF_ERROR(cursor->Next());
+    }
+  }
+  for (const auto& e : im.journal) add_record(e.seq, e.record);
+  std::sort(dates.begin(), dates.end());
+  dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  t.dates = std::move(dates);
+
+  std::sort(pieces.begin(), pieces.end(),
+            [](const CostPiece& a, const CostPiece& b) { return a.first_seq < b.first_seq; });
+  for (const CostPiece& p : pieces) {
+    if (p.first_seq != sum.position() + 1) {
+      return Status::Corruption(fmt::format(
+          "{}: the sealed files and the journal do not hold seqs 1..{} once each (seq {} where {} was "
+          "expected)", im.dir, im.last_seq, p.first_seq, sum.position() + 1));
+    }
+    if (!p.run) {
+      for (double v : p.values) sum.AddValue(v);
+      continue;
+    }
+    const std::vector<double>& v = p.run->values;
+    const size_t head = p.run->head(), body = p.run->body();
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i < head || i >= head + body) {
+        sum.AddValue(v[i]);
+      } else if (sum.BlockAllowed()) {
+        sum.AddBlock(v[i]);
+      } else {
+        return Status::Corruption(fmt::format("{}: a summary's block at seq {} is not aligned", im.dir,
+                                              sum.position() + 1));
+      }
+    }
+  }
+  if (sum.position() != im.last_seq) {
+    return Status::Corruption(fmt::format("{}: the sealed files and the journal hold {} of {} records",
+                                          im.dir, sum.position(), im.last_seq));
+  }
+  t.energy_cost_sum = sum.Result();
+  return t;
 }
 
 namespace log {

@@ -91,6 +91,7 @@ class Verifier {
     report_.files = manifest_.files.size();
     struct Seen {
       uint64_t rows = 0, first = 0, last = 0;
+      SummaryBuilder summary;
     };
     std::map<std::string, Seen> seen;
     BA_RETURN_IF_ERROR(MergeSealedFiles(
@@ -99,14 +100,20 @@ class Verifier {
           Seen& s = seen[f.name];
           if (s.rows++ == 0) s.first = row.seq;
           s.last = row.seq;
+          if (f.summary) s.summary.Add(row.seq, row.record);
           return Next(row.seq, row.record, fmt::format("{} (row {})", f.name, index));
         }));
     for (const auto& f : manifest_.files) {
-      const Seen& s = seen[f.name];
+      Seen& s = seen[f.name];
       if (s.rows != f.rows || s.rows == 0 || s.first != f.min_seq || s.last != f.max_seq) {
         return Status::Corruption(fmt::format(
             "{}: holds {} rows (seq {}..{}) but the manifest says {} rows (seq {}..{})", f.name, s.rows,
             s.first, s.last, f.rows, f.min_seq, f.max_seq));
+      }
+      // The reports trust the summary instead of the rows: it must be theirs.
+      if (f.summary && s.summary.Finish() != f.summary) {
+        return Status::Corruption(fmt::format(
+            "{}: the manifest's report summary does not match the file's rows", f.name));
       }
     }
     return Status::OK();

@@ -100,6 +100,15 @@ TEST_F(VerifyTest, ValueRewrittenByAValidWriterIsFound) {
   ASSERT_TRUE(WriteManifest(env_.get(), "/log", m).ok());
   Status s = Verify();
   ASSERT_TRUE(s.IsCorruption());
+  // The file's report summary no longer matches its rows...
+  EXPECT_NE(s.message().find("report summary"), std::string::npos) << s.message();
+  // ...and without a summary (the attacker dropped it) the chain gives it away.
+  for (auto& f : m.files) {
+    if (f.name == "2026-05.parquet") f.summary.reset();
+  }
+  ASSERT_TRUE(WriteManifest(env_.get(), "/log", m).ok());
+  s = Verify();
+  ASSERT_TRUE(s.IsCorruption());
   EXPECT_NE(s.message().find("sealed_head"), std::string::npos) << s.message();
 }
 

@@ -3,7 +3,9 @@
 #include "parquet/file_reader.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -97,8 +99,10 @@ class ChunkWriter {
       value_encoding_ = Encoding::DELTA_BINARY_PACKED;
     } else if (col_.type == Type::BOOLEAN) {
       value_encoding_ = opts_.data_page_v2 ? Encoding::RLE : Encoding::PLAIN;
-    } else if (opts_.dictionary) {
+    } else if (opts_.dictionary && !TooManyDistinct(v)) {
       dict_ = std::make_unique<DictionaryEncoder>(col_.type, col_.type_length);
+    } else if (opts_.dictionary && (col_.type == Type::FLOAT || col_.type == Type::DOUBLE)) {
+      value_encoding_ = opts_.varied_float_encoding;
     }
     size_t page_row_begin = 0, page_value_begin = 0;
     size_t value_pos = 0;
@@ -231,6 +235,32 @@ class ChunkWriter {
       case Type::BYTE_ARRAY: return (e - b) * 4 + (v.offsets[e] - v.offsets[b]);
     }
     return 0;
+  }
+
+  // dictionary_max_distinct_ratio: whether the chunk's fixed-width values
+  // are too varied for a dictionary to pay.
+  bool TooManyDistinct(const ColumnVector& v) const {
+    if (opts_.dictionary_max_distinct_ratio >= 1.0) return false;
+    size_t width = 0;
+    const uint8_t* base = nullptr;
+    switch (col_.type) {
+      case Type::INT32: width = 4; base = reinterpret_cast<const uint8_t*>(v.i32.data()); break;
+      case Type::FLOAT: width = 4; base = reinterpret_cast<const uint8_t*>(v.f32.data()); break;
+      case Type::INT64: width = 8; base = reinterpret_cast<const uint8_t*>(v.i64.data()); break;
+      case Type::DOUBLE: width = 8; base = reinterpret_cast<const uint8_t*>(v.f64.data()); break;
+      default: return false;
+    }
+    const size_t n = v.value_count();
+    const auto limit = static_cast<size_t>(opts_.dictionary_max_distinct_ratio * static_cast<double>(n));
+    std::unordered_set<uint64_t> seen;
+    seen.reserve(std::min(n, limit + 1));
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, base + i * width, width);
+      seen.insert(bits);
+      if (seen.size() > limit) return true;
+    }
+    return false;
   }
 
   Status FinishDictionary() {

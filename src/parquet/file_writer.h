@@ -73,6 +73,14 @@ struct WriterOptions {
   // INT32/INT64 columns (by name) written DELTA_BINARY_PACKED instead of
   // dictionary (good for sorted integers such as timestamps and seq).
   std::set<std::string> delta_columns;
+  // A column chunk of INT32/INT64/FLOAT/DOUBLE values with more distinct
+  // values than this fraction of its values is written PLAIN, without a
+  // dictionary (which would only add its page). 1: always a dictionary, as
+  // pyarrow writes.
+  double dictionary_max_distinct_ratio = 1.0;
+  // The encoding of FLOAT/DOUBLE chunks that the ratio above leaves without a
+  // dictionary: PLAIN, or BYTE_STREAM_SPLIT (compresses better).
+  Encoding varied_float_encoding = Encoding::PLAIN;
   bool write_statistics = true;
   bool write_page_crc = false;
   bool sync_on_close = false;

@@ -215,6 +215,35 @@ TEST(FileWriter, StatisticsAsArrowWritesThem) {
   EXPECT_FALSE(MayOverlap(seq, range, StatValue(int64_t{101}), StatValue(int64_t{200})));
 }
 
+// dictionary_max_distinct_ratio: a varied DOUBLE chunk is PLAIN without a
+// dictionary page, a repetitive one keeps its dictionary; both read back.
+TEST(FileWriter, DictionaryOnlyWhenValuesRepeat) {
+  auto env = NewMemEnv();
+  ASSERT_TRUE(env->CreateDir("/t").ok());
+  WriterOptions o;
+  o.dictionary_max_distinct_ratio = 0.5;
+  auto w = FileWriter::Open(env.get(), "/t/d.parquet", {DoubleColumn("varied"), DoubleColumn("few")}, o);
+  ASSERT_TRUE(w.ok());
+  ColumnVector varied, few;
+  varied.type = few.type = Type::DOUBLE;
+  for (int i = 0; i < 1000; ++i) {
+    varied.f64.push_back(i * 0.25);
+    few.f64.push_back(i % 10 * 1.5);
+  }
+  varied.f64[7] = varied.f64[8];  // 999 distinct: still too many
+  ASSERT_TRUE((*w)->WriteRowGroup({varied, few}).ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = FileReader::Open(env.get(), "/t/d.parquet");
+  ASSERT_TRUE(r.ok());
+  const auto& cols = (*r)->metadata().row_groups[0].columns;
+  EXPECT_FALSE(cols[0].meta_data->dictionary_page_offset.has_value());
+  EXPECT_TRUE(cols[1].meta_data->dictionary_page_offset.has_value());
+  auto back = (*r)->ReadRowGroup(0, {0, 1});
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ((*back)[0].f64, varied.f64);
+  EXPECT_EQ((*back)[1].f64, few.f64);
+}
+
 TEST(FileWriter, RejectsNullInRequiredColumn) {
   auto env = NewMemEnv();
   ASSERT_TRUE(env->CreateDir("/t").ok());

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "report/numpy_sum.h"
+#include "util/numpy_sum.h"
 
 namespace budget_audit::report {
 namespace {
@@ -19,28 +19,16 @@ Value NoData() { return Value::Dict({{"error", "No audit data"}}); }
 }  // namespace
 
 Result<Value> WeeklyReport(const LogSnapshot& snap, const PlantSettings& plant, LogTotals* totals) {
-  NumpyStreamSum cost;
-  uint64_t rows = 0, interventions = 0;
-  std::unordered_set<std::string> dates;
-  std::string last_date;
-  ScanOptions o;
-  o.columns = kColDate | kColEnergyCost | kColGatePassed;
-  BA_RETURN_IF_ERROR(snap.Scan(o, [&](uint64_t, const SlotRecord& r) {
-    ++rows;
-    cost.Add(NanToZero(r.energy_cost_kwh));
-    interventions += r.gate_passed ? 1 : 0;
-    if (rows == 1 || r.date != last_date) {
-      last_date = r.date;
-      dates.insert(r.date);
-    }
-    return Status::OK();
-  }));
-  if (totals) *totals = LogTotals{rows, dates.size()};
+  // Sealed history comes from the files' summaries (LogSnapshot::Totals),
+  // the same numbers a scan of every record gives.
+  BA_ASSIGN_OR_RETURN(SnapshotTotals all, snap.Totals());
+  const uint64_t rows = all.records, interventions = all.gate_passed;
+  if (totals) *totals = LogTotals{rows, all.dates.size()};
   if (rows == 0) return NoData();
 
   // The Python version's arithmetic, operation for operation.
-  const double total_cost = cost.Result();
-  const auto days = static_cast<int64_t>(dates.size());
+  const double total_cost = all.energy_cost_sum;
+  const auto days = static_cast<int64_t>(all.dates.size());
   const double daily_potential_kwh = plant.capacity_kw * 6.0;  // ~6 peak sun hours
   const double annual_potential_kwh = daily_potential_kwh * 365;
   const double ceiling_kwh = annual_potential_kwh * plant.max_reduction_pct / 100.0;

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sodium/crypto_hash_sha256.h>
+
+#include <random>
 #include <string>
+#include <vector>
 
 namespace budget_audit {
 namespace {
@@ -48,6 +52,59 @@ TEST(Sha256Test, FinishResetsAndCopiesFork) {
   h.Update("abc");
   EXPECT_EQ(h.Finish(), Sha256(AsSpan("abc")));
 }
+
+// Both compression functions (SHA-NI where the CPU has it, and portable)
+// against libsodium's SHA-256, on every length around the block and padding
+// boundaries and on random splits of random messages.
+class Sha256ImplTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    if (!GetParam() && sha256_internal::BlocksShaNi() == nullptr) {
+      GTEST_SKIP() << "this CPU has no SHA extensions";
+    }
+    sha256_internal::ForcePortable(GetParam());
+  }
+  void TearDown() override { sha256_internal::ForcePortable(false); }
+};
+
+Sha256Digest Sodium(const std::vector<uint8_t>& m) {
+  Sha256Digest d;
+  crypto_hash_sha256(d.data(), m.data(), m.size());
+  return d;
+}
+
+TEST_P(Sha256ImplTest, MatchesLibsodium) {
+  std::mt19937_64 rng(42);
+  for (size_t len = 0; len <= 300; ++len) {
+    std::vector<uint8_t> m(len);
+    for (auto& b : m) b = static_cast<uint8_t>(rng());
+    ASSERT_EQ(Sha256(m), Sodium(m)) << "length " << len;
+  }
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<uint8_t> m(rng() % 5000);
+    for (auto& b : m) b = static_cast<uint8_t>(rng());
+    Sha256Hasher h;
+    size_t at = 0;
+    while (at < m.size()) {
+      size_t n = std::min<size_t>(m.size() - at, rng() % 200);
+      h.Update(ByteSpan(m.data() + at, n));
+      at += n;
+    }
+    ASSERT_EQ(h.Finish(), Sodium(m)) << "trial " << trial;
+  }
+}
+
+TEST_P(Sha256ImplTest, FipsVectorsAndMillionAs) {
+  EXPECT_EQ(ToHex(Sha256(AsSpan("abc"))),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256Hasher h;
+  std::string chunk(1000, 'a');
+  for (int i = 0; i < 1000; ++i) h.Update(chunk);
+  EXPECT_EQ(ToHex(h.Finish()), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+INSTANTIATE_TEST_SUITE_P(Impl, Sha256ImplTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Portable" : "ShaNi"; });
 
 TEST(Sha256Test, Hex) {
   EXPECT_EQ(ToHex(ByteSpan{}), "");

@@ -1,8 +1,8 @@
-#include "report/numpy_sum.h"
+#include "util/numpy_sum.h"
 
 #include <algorithm>
 
-namespace budget_audit::report {
+namespace budget_audit {
 namespace {
 
 constexpr size_t kBlock = 128;  // numpy's PW_BLOCKSIZE
@@ -52,4 +52,45 @@ double NumpyStreamSum::Result() const {
   return chunk_.empty() ? total_ : total_ + Pairwise(chunk_.data(), chunk_.size());
 }
 
-}  // namespace budget_audit::report
+double PairwiseSum(std::span<const double> chunk) { return Pairwise(chunk.data(), chunk.size()); }
+
+NumpyPieceSum::NumpyPieceSum(uint64_t count)
+    : final_start_(count - count % NumpyStreamSum::kChunk) {
+  block_.reserve(kBlock);
+  leaves_.reserve(NumpyStreamSum::kChunk / kBlock);
+}
+
+void NumpyPieceSum::AddValue(double v) {
+  if (position_++ >= final_start_) {
+    final_.push_back(v);
+    return;
+  }
+  block_.push_back(v);
+  if (block_.size() == kBlock) {
+    AddLeaf(Pairwise(block_.data(), kBlock));
+    block_.clear();
+  }
+}
+
+void NumpyPieceSum::AddBlock(double block_sum) {
+  position_ += kBlock;
+  AddLeaf(block_sum);
+}
+
+void NumpyPieceSum::AddLeaf(double leaf) {
+  leaves_.push_back(leaf);
+  if (leaves_.size() < NumpyStreamSum::kChunk / kBlock) return;
+  // A full chunk: pw halves it down to its 64 leaves, so it is the
+  // balanced pairwise combination of them.
+  for (size_t n = leaves_.size(); n > 1; n /= 2) {
+    for (size_t i = 0; i < n / 2; ++i) leaves_[i] = leaves_[2 * i] + leaves_[2 * i + 1];
+  }
+  total_ += leaves_[0];
+  leaves_.clear();
+}
+
+double NumpyPieceSum::Result() const {
+  return final_.empty() ? total_ : total_ + Pairwise(final_.data(), final_.size());
+}
+
+}  // namespace budget_audit

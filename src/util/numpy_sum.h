@@ -19,7 +19,7 @@
 #include <span>
 #include <vector>
 
-namespace budget_audit::report {
+namespace budget_audit {
 
 // numpy.add.reduce over `values`.
 double NumpySum(std::span<const double> values);
@@ -46,4 +46,39 @@ class NumpyStreamSum {
   std::vector<double> chunk_;
 };
 
-}  // namespace budget_audit::report
+// numpy's pairwise sum of one chunk (pw above; at most kChunk values).
+double PairwiseSum(std::span<const double> chunk);
+
+// The sum of a sequence given partly as values and partly as the pw sums of
+// whole 128-value blocks (blocks that start at a multiple of 128 from the
+// start of the sequence: within a full chunk they are exactly pw's leaves).
+// Gives NumpySum of the whole sequence, so sums kept for sealed history
+// need not be recomputed from every value (log/summary.h). The values of
+// the last, partial chunk (from final_chunk_start(), where pw's leaves are
+// not aligned) must come as values.
+class NumpyPieceSum {
+ public:
+  explicit NumpyPieceSum(uint64_t count);
+  static constexpr size_t kBlock = 128;  // numpy's PW_BLOCKSIZE
+  uint64_t position() const { return position_; }
+  uint64_t final_chunk_start() const { return final_start_; }
+  // May AddBlock be called now: at a block boundary, before the final chunk.
+  bool BlockAllowed() const {
+    return position_ % kBlock == 0 && position_ + kBlock <= final_start_;
+  }
+  void AddValue(double v);
+  // The pw sum of the next 128 values. Requires BlockAllowed().
+  void AddBlock(double block_sum);
+  // Requires position() == count.
+  double Result() const;
+
+ private:
+  void AddLeaf(double leaf);
+  uint64_t final_start_, position_ = 0;
+  double total_ = 0.0;
+  std::vector<double> block_;   // values of the current block (before the final chunk)
+  std::vector<double> leaves_;  // leaf sums of the current chunk
+  std::vector<double> final_;   // values of the final chunk
+};
+
+}  // namespace budget_audit

@@ -1,0 +1,92 @@
+#include "log/summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <sodium/utils.h>
+
+#include "util/numpy_sum.h"
+
+namespace budget_audit::log {
+namespace {
+
+constexpr size_t kBlock = NumpyPieceSum::kBlock;
+
+size_t HeadLength(uint64_t first_seq, uint64_t rows) {
+  const uint64_t pos = first_seq - 1;
+  return static_cast<size_t>(std::min<uint64_t>(rows, (kBlock - pos % kBlock) % kBlock));
+}
+
+}  // namespace
+
+size_t CostRun::head() const { return HeadLength(first_seq, rows); }
+size_t CostRun::body() const { return static_cast<size_t>((rows - head()) / kBlock); }
+size_t CostRun::expected_values() const {
+  return head() + body() + static_cast<size_t>((rows - head()) % kBlock);
+}
+
+void SummaryBuilder::Add(uint64_t seq, const SlotRecord& r) {
+  if (r.gate_passed) ++s_.gate_passed;
+  auto d = std::lower_bound(s_.dates.begin(), s_.dates.end(), r.date);
+  if (d == s_.dates.end() || *d != r.date) s_.dates.insert(d, r.date);
+  if (too_many_runs_) return;
+  if (s_.cost_runs.empty() || s_.cost_runs.back().first_seq + s_.cost_runs.back().rows != seq) {
+    if (s_.cost_runs.size() == kMaxRuns) {
+      too_many_runs_ = true;
+      s_.cost_runs.clear();
+      return;
+    }
+    s_.cost_runs.push_back(CostRun{seq, 0, {}});
+  }
+  CostRun& run = s_.cost_runs.back();
+  const double v = std::isnan(r.energy_cost_kwh) ? 0.0 : r.energy_cost_kwh;
+  ++run.rows;
+  run.values.push_back(v);
+  // A block is complete when the value just added ends a 128-block of the
+  // log past the run's head: its values become its pairwise sum.
+  const size_t head = run.head();
+  if (run.rows > head && (run.rows - head) % kBlock == 0) {
+    const double sum = PairwiseSum(std::span<const double>(run.values).last(kBlock));
+    run.values.resize(run.values.size() - kBlock);
+    run.values.push_back(sum);
+  }
+}
+
+std::optional<FileSummary> SummaryBuilder::Finish() {
+  if (too_many_runs_) return std::nullopt;
+  return std::move(s_);
+}
+
+std::string EncodeRunValues(const std::vector<double>& values) {
+  std::string raw(values.size() * 8, '\0');
+  for (size_t i = 0; i < values.size(); ++i) {
+    uint64_t bits;
+    std::memcpy(&bits, &values[i], 8);
+    for (int b = 0; b < 8; ++b) raw[8 * i + b] = static_cast<char>(bits >> (8 * b));
+  }
+  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                    raw.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+Result<std::vector<double>> DecodeRunValues(const std::string& text) {
+  std::vector<unsigned char> raw(text.size() / 4 * 3 + 3);
+  size_t len = 0;
+  if (sodium_base642bin(raw.data(), raw.size(), text.data(), text.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      len % 8 != 0) {
+    return Status::Corruption("run values are not base64 of 8-byte doubles");
+  }
+  std::vector<double> out(len / 8);
+  for (size_t i = 0; i < out.size(); ++i) {
+    uint64_t bits = 0;
+    for (int b = 0; b < 8; ++b) bits |= uint64_t{raw[8 * i + b]} << (8 * b);
+    std::memcpy(&out[i], &bits, 8);
+  }
+  return out;
+}
+
+}  // namespace budget_audit::log
