@@ -104,7 +104,13 @@ Status LogSnapshot::Scan(const ScanOptions& options,
   filter.date = options.date;
   std::vector<SealedFile> files;
   for (const auto& f : impl_->manifest.files) {
-    if (filter.FileMayMatch(f)) files.push_back(f);
+    if (!filter.FileMayMatch(f)) continue;
+    // A file's summary lists its dates: a one-day scan opens only its file.
+    if (options.date && f.summary &&
+        !std::binary_search(f.summary->dates.begin(), f.summary->dates.end(), *options.date)) {
+      continue;
+    }
+    files.push_back(f);
   }
   uint64_t last = 0;
   BA_RETURN_IF_ERROR(MergeSealedFiles(
