@@ -33,9 +33,6 @@ for bin in budget-audit ba_bench; do
   fi
 done
 
-for tool in node npm; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is not installed (scripts/install-deps.sh installs nodejs and npm)" >&2; exit 1; }
-done
 # /usr/bin/time (peak RSS of our commands): Debian's "time" package.
 if [[ ! -x /usr/bin/time ]]; then
   echo "bench: installing time (for /usr/bin/time)" >&2
@@ -46,12 +43,8 @@ fi
 
 # The pinned @duckdb/node-api, from package-lock.json, when node_modules is
 # missing or holds another version.
-want="$(node -p "require('$peers/package.json').dependencies['@duckdb/node-api']")"
-have="$(node -p "try { require('$peers/node_modules/@duckdb/node-api/package.json').version } catch (e) { '' }")"
-if [[ "$have" != "$want" ]]; then
-  echo "bench: installing @duckdb/node-api $want (npm ci)" >&2
-  (cd "$peers" && npm ci --no-audit --no-fund --loglevel=error) >&2 || { echo "bench: npm ci failed in bench/peers" >&2; exit 1; }
-fi
+source "$repo/scripts/node-deps.sh"
+ensure_node_modules "$peers" bench || exit 1
 
 if [[ -n "${BA_BENCH_DIR:-}" ]]; then
   work="$BA_BENCH_DIR/budget-audit-bench"

@@ -10,31 +10,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "run_cli.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs the CLI with `args` (shell words), feeding `input` on stdin.
-CliRun RunCli(const std::string& args, const std::string& input = "") {
-  std::string dir = ::testing::TempDir();
-  std::string in = dir + "/cli_in_" + std::to_string(::getpid());
-  std::string out = dir + "/cli_out_" + std::to_string(::getpid());
-  std::string err = dir + "/cli_err_" + std::to_string(::getpid());
-  std::ofstream(in) << input;
-  std::string cmd = std::string(BA_CLI_PATH) + " " + args + " <" + in + " >" + out + " 2>" + err;
-  int status = std::system(cmd.c_str());
-  CliRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream o(out), e(err);
-  r.out.assign(std::istreambuf_iterator<char>(o), {});
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  return r;
-}
+using budget_audit::cli_test::CliRun;
+using budget_audit::cli_test::RunCli;
 
 const std::string kData = BA_TEST_DATA_DIR;
 

@@ -13,15 +13,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "run_cli.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
+using budget_audit::cli_test::CliRun;
+using budget_audit::cli_test::RunCli;
 
 class ReportCli : public ::testing::Test {
  protected:
@@ -34,20 +34,10 @@ class ReportCli : public ::testing::Test {
 
   // Runs the CLI in dir_ with a clean environment plus `env` ("K=V ...").
   CliRun Run(const std::string& args, const std::string& input = "", const std::string& env = "") {
-    const std::string in = (dir_ / "in").string(), out = (dir_ / "out").string(),
-                      err = (dir_ / "err").string();
-    std::ofstream(in) << input;
-    std::string cmd = "cd " + dir_.string() +
+    return RunCli(args, input,
+                  "cd " + dir_.string() +
                       " && env -u BUDGET_AUDIT_DATA_DIR -u BUDGET_AUDIT_CONFIG -u BUDGET_AUDIT_CAPACITY_KW"
-                      " -u BUDGET_AUDIT_MAX_REDUCTION_PCT -u BUDGET_AUDIT_TIMEZONE " +
-                      env + " " + BA_CLI_PATH + " " + args + " <" + in + " >" + out + " 2>" + err;
-    int status = std::system(cmd.c_str());
-    CliRun r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    std::ifstream o(out), e(err);
-    r.out.assign(std::istreambuf_iterator<char>(o), {});
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    return r;
+                      " -u BUDGET_AUDIT_MAX_REDUCTION_PCT -u BUDGET_AUDIT_TIMEZONE " + env);
   }
 
   void LogTicks() {

@@ -17,35 +17,9 @@
 # Ends with `import-check: N passed, M failed`; exits 1 when anything failed, 2 on bad usage.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-usage() { echo "usage: bash tests/interop/import_check.sh BUDGET_AUDIT_BINARY [--keep DIR]" >&2; exit 2; }
-[[ $# -ge 1 && "$1" != -* ]] || usage
-cli="$1"; shift
-keep=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --keep) [[ $# -ge 2 ]] || usage; keep="$2"; shift 2 ;;
-    *) usage ;;
-  esac
-done
-
-fail_setup() { echo "import-check: $*" >&2; echo "import-check: 0 passed, 1 failed"; exit 1; }
-[[ -f "$cli" && -x "$cli" ]] || fail_setup "not an executable file: $cli"
-cli="$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")"
-for tool in node npm; do command -v "$tool" >/dev/null || fail_setup "$tool is not installed"; done
-want="$(node -p "require('$here/package.json').dependencies['@duckdb/node-api']")"
-have="$(node -p "try { require('$here/node_modules/@duckdb/node-api/package.json').version } catch (e) { '' }")"
-if [[ "$have" != "$want" ]]; then
-  echo "import-check: installing @duckdb/node-api $want (npm ci)" >&2
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >&2 || fail_setup "npm ci failed in tests/interop"
-fi
-
-if [[ -n "$keep" ]]; then mkdir -p "$keep"; work="$(cd "$keep" && pwd)"; rm -rf "$work/log"; else
-  work="$(mktemp -d "${TMPDIR:-/tmp}/import-check.XXXXXX")"; trap 'rm -rf "$work"' EXIT; fi
-
-passed=0; failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; [[ -z "${2:-}" ]] || head -c 4000 <<<"$2" | sed "s/^/     /"; }
+name=import-check; tools=""
+source "$(dirname "${BASH_SOURCE[0]}")/check_common.sh"
+[[ -z "$keep" ]] || rm -rf "$work/log"
 
 # Runs SQL statements (one per argument) in one DuckDB session with TimeZone UTC.
 duckdb_sql() {

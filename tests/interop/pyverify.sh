@@ -13,36 +13,8 @@
 # bad usage. Installs the pinned node modules (npm ci) when they are missing, as run.sh does.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-usage() { echo "usage: bash tests/interop/pyverify.sh BUDGET_AUDIT_BINARY [--keep DIR]" >&2; exit 2; }
-[[ $# -ge 1 && "$1" != -* ]] || usage
-cli="$1"; shift
-keep=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --keep) [[ $# -ge 2 ]] || usage; keep="$2"; shift 2 ;;
-    *) usage ;;
-  esac
-done
-
-fail_setup() { echo "pyverify: $*" >&2; echo "pyverify: 0 passed, 1 failed"; exit 1; }
-[[ -f "$cli" && -x "$cli" ]] || fail_setup "not an executable file: $cli"
-cli="$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")"
-for tool in node npm python3; do command -v "$tool" >/dev/null || fail_setup "$tool is not installed"; done
-want="$(node -p "require('$here/package.json').dependencies['@duckdb/node-api']")"
-have="$(node -p "try { require('$here/node_modules/@duckdb/node-api/package.json').version } catch (e) { '' }")"
-if [[ "$have" != "$want" ]]; then
-  echo "pyverify: installing @duckdb/node-api $want (npm ci)" >&2
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >&2 || fail_setup "npm ci failed in tests/interop"
-fi
-
-if [[ -n "$keep" ]]; then mkdir -p "$keep"; work="$(cd "$keep" && pwd)"; else
-  work="$(mktemp -d "${TMPDIR:-/tmp}/pyverify.XXXXXX")"; trap 'rm -rf "$work"' EXIT; fi
-
-passed=0; failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; [[ -z "${2:-}" ]] || sed 's/^/     /' <<<"$2"; }
+name=pyverify; tools="python3"
+source "$(dirname "${BASH_SOURCE[0]}")/check_common.sh"
 
 # The script under test; prints its output, returns its exit code.
 pyverify() { PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$here/pyshim" python3 "$root/tools/verify_log.py" "$1" 2>&1; }

@@ -34,18 +34,10 @@ if [[ -d "$cli" || ! -x "$cli" ]]; then
 fi
 cli="$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")"
 
-command -v node >/dev/null || fail_setup "node is not installed (scripts/install-deps.sh installs nodejs and npm)"
-command -v npm >/dev/null || fail_setup "npm is not installed (scripts/install-deps.sh installs nodejs and npm)"
-
 # The pinned @duckdb/node-api, installed from package-lock.json when missing
 # or when node_modules holds another version.
-want="$(node -p "require('$here/package.json').dependencies['@duckdb/node-api']")"
-have="$(node -p "try { require('$here/node_modules/@duckdb/node-api/package.json').version } catch (e) { '' }")"
-if [[ "$have" != "$want" ]]; then
-  echo "interop: installing @duckdb/node-api $want (npm ci)" >&2
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >&2 ||
-    fail_setup "npm ci failed in tests/interop"
-fi
+source "$here/../../scripts/node-deps.sh"
+ensure_node_modules "$here" interop || fail_setup "the DuckDB oracle could not be installed"
 
 status=0
 node "$here/suite.mjs" --cli "$cli" "$@" || status=1
