@@ -88,6 +88,36 @@ TEST(SummaryBuilder, RunValuesRoundTripExactly) {
   EXPECT_FALSE(DecodeRunValues("not base64!").ok());
   EXPECT_FALSE(DecodeRunValues("AAAA").ok());  // 3 bytes, not a double
   EXPECT_TRUE(DecodeRunValues("")->empty());
+  // Every length, random bits.
+  std::mt19937_64 rng(5);
+  for (size_t n = 0; n < 40; ++n) {
+    std::vector<double> r(n);
+    for (auto& x : r) {
+      uint64_t bits = rng();
+      std::memcpy(&x, &bits, 8);
+    }
+    auto t = EncodeRunValues(r);
+    auto b = DecodeRunValues(t);
+    ASSERT_TRUE(b.ok()) << n;
+    ASSERT_EQ(b->size(), n);
+    if (n == 0) continue;
+    ASSERT_EQ(std::memcmp(b->data(), r.data(), n * 8), 0) << n;
+    std::string broken = t;
+    broken[t.size() / 2] = '=';  // padding in the middle
+    EXPECT_FALSE(DecodeRunValues(broken).ok()) << broken;
+    broken = t;
+    broken[0] = '*';
+    EXPECT_FALSE(DecodeRunValues(broken).ok()) << broken;
+  }
+  // One double = 8 bytes = "xxxxxxxxxxw=": the last character before the
+  // padding carries 2 unused bits that must be zero.
+  std::string one = EncodeRunValues({1.0});
+  ASSERT_EQ(one.back(), '=');
+  ASSERT_TRUE(DecodeRunValues(one).ok());
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char& last = one[one.size() - 2];
+  last = alphabet[alphabet.find(last) ^ 1];  // sets or clears an unused bit
+  EXPECT_FALSE(DecodeRunValues(one).ok()) << one;
 }
 
 TEST(Manifest, RefusesNumbersOfTheWrongKind) {
