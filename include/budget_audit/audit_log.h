@@ -35,6 +35,8 @@ enum class SealPolicy {
              // Parquet files see the history up to the end of the previous day
   kMonthly,  // seal only when a new month begins (bulk imports: each month file
              // is written once); call Seal() at the end
+  kManual,   // seal only when Seal() is called (a bulk load sealing many months
+             // at once, with one manifest commit for them)
 };
 
 struct AuditLogOptions {

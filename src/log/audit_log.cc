@@ -465,6 +465,7 @@ struct AuditLog::Impl {
       if (options.seal_policy == SealPolicy::kMonthly) {
         new_day = new_day && MonthFileName(r.date) != MonthFileName(max_date);
       }
+      if (options.seal_policy == SealPolicy::kManual) new_day = false;
       max_date = r.date;
       if (new_day && unsealed.size() > 1) {
         seal_status = SealUpTo(last_seq - 1, false);

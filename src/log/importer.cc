@@ -808,10 +808,12 @@ FileReport Importer::ImportFile(const std::string& path) {
     };
     for (size_t i = 0; i < batch.records.size(); ++i) {
       refused_until(batch.rows[i]);
-      // Seal before the log would (see importer.h): first, and at each
-      // month later than any so far.
+      // Seal first, and then where a later month than any so far begins
+      // once kSealBatchRows rows have come since the last seal (see
+      // importer.h).
       std::string_view month = std::string_view(batch.records[i].date).substr(0, 7);
-      if (!sealed_once_ || month > max_month_) {
+      const bool new_month = month > max_month_;
+      if (!sealed_once_ || (new_month && rows_since_seal_ >= kSealBatchRows)) {
         if (Status s = log_->Seal(); !s.ok()) {
           log_status_ =
               s.WithContext(fmt::format("{}: sealing before row {}", path, batch.rows[i]));
@@ -819,8 +821,10 @@ FileReport Importer::ImportFile(const std::string& path) {
           break;
         }
         sealed_once_ = true;
-        if (month > max_month_) max_month_.assign(month);
+        rows_since_seal_ = 0;
       }
+      if (new_month) max_month_.assign(month);
+      ++rows_since_seal_;
       if ((i & 4095) == 4095) {
         ImportEvent e;
         e.kind = ImportEvent::kProgress;

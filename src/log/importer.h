@@ -55,15 +55,16 @@
 // happened to each row: appended, already present (the same timestamp and
 // content: Append's retry detection, which makes a re-import add nothing),
 // conflict (the same timestamp, other content), refused while reading.
-// It calls AuditLog::Seal() itself before its first row and before each row
-// of a later month than any before, so the log's own sealing on a month
-// change never runs: with SyncMode::kNone that sealing closes the journal
-// file holding the (unsynced) record that triggered it, and a power cut
-// before the next seal leaves that file torn while it is not the last one,
-// which AuditLog::Open refuses as Corruption. Sealed first, each month's
-// journal file holds only that month's records and goes once they are
-// sealed; a power cut during an import leaves a torn tail that Open cuts,
-// and running the import again completes it.
+// It calls AuditLog::Seal() itself: before its first row, and before the
+// first row of a later month than any before once kSealBatchRows rows have
+// come since the last seal (and the caller seals at the end). With the log
+// opened with SealPolicy::kManual (as `import` does) every seal then writes
+// whole months, each month file once, and one manifest commit serves
+// several months (each seal costs about ten fsyncs). With kMonthly the log
+// also seals at each month change by itself. Sealed in whole months, the
+// journal files hold only unsealed records and go at each seal; a power cut
+// during an import leaves a torn tail that Open cuts, and running the
+// import again completes it.
 //
 // Rows are numbered from 1 in file order in every message (pandas:
 // df.iloc[row - 1]).
@@ -250,6 +251,12 @@ class Importer {
   ImportStats stats_;
   int64_t rows_done_ = 0;
   bool sealed_once_ = false;
+  // Rows appended since the last Seal(); sealing waits for a month boundary
+  // after this many, so a seal writes several whole months (their files
+  // once each) with one manifest commit, and the records held unsealed stay
+  // bounded (about 60 MiB).
+  static constexpr uint64_t kSealBatchRows = 1 << 18;
+  uint64_t rows_since_seal_ = 0;
   std::string max_month_;  // "YYYY-MM" of the latest date appended
 };
 

@@ -101,7 +101,7 @@ class ImportCommand {
     AuditLogOptions ao;
     ao.env = log_env_.get();
     ao.sync = SyncMode::kNone;              // synced once at the end
-    ao.seal_policy = SealPolicy::kMonthly;  // each month file written once
+    ao.seal_policy = SealPolicy::kManual;  // the importer seals whole months, several at once
     ao.holder_info = fmt::format("budget-audit import (pid {})", ::getpid());
     const std::string dir = ctx_.LogDir();
     auto opened = AuditLog::Open(dir, ao);
