@@ -31,6 +31,33 @@ using log::ChainHash;
 using log::JournalFileHeader;
 using log::LogId;
 
+namespace {
+
+// A file being written that feeds every byte appended to it to a hasher
+// (sealing records each month file's SHA-256 in the manifest).
+class HashingFile final : public WritableFile {
+ public:
+  HashingFile(std::unique_ptr<WritableFile> file, Sha256Hasher* hash)
+      : file_(std::move(file)), hash_(hash) {}
+  Status Append(std::span<const uint8_t> data) override {
+    BA_RETURN_IF_ERROR(file_->Append(data));
+    hash_->Update(ByteSpan(data.data(), data.size()));
+    return Status::OK();
+  }
+  Status Sync() override { return file_->Sync(); }
+  Status Truncate(uint64_t) override {
+    return Status::FailedPrecondition(fmt::format("{}: a hashed file cannot be truncated", path()));
+  }
+  Status Close() override { return file_->Close(); }
+  const std::string& path() const override { return file_->path(); }
+
+ private:
+  std::unique_ptr<WritableFile> file_;
+  Sha256Hasher* hash_;
+};
+
+}  // namespace
+
 struct AuditLog::Impl {
   Env* env = nullptr;
   AuditLogOptions options;
@@ -363,7 +390,11 @@ struct AuditLog::Impl {
         {"budget_audit.log_id", ToHex(ByteSpan(manifest.log_id.data(), manifest.log_id.size()))},
         {"budget_audit.sealed_seq", std::to_string(sealed_seq)},
     };
-    BA_ASSIGN_OR_RETURN(auto w, parquet::FileWriter::Open(env, tmp, log::AuditColumnSpecs(), wo));
+    // The file is hashed as it is written, not read back for it.
+    Sha256Hasher hash;
+    BA_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(tmp));
+    BA_ASSIGN_OR_RETURN(auto w, parquet::FileWriter::Open(std::make_unique<HashingFile>(std::move(file), &hash),
+                                                          log::AuditColumnSpecs(), wo));
     for (int g = 0; old && g < old->num_row_groups(); ++g) BA_RETURN_IF_ERROR(w->CopyRowGroup(*old, g));
     // One row group per site-local day (in seq order), so a report for one
     // day decodes one group; a group ends at a date change once it holds
@@ -379,8 +410,7 @@ struct AuditLog::Impl {
       start = i;
     }
     BA_RETURN_IF_ERROR(w->Close().status());
-    BA_ASSIGN_OR_RETURN(auto bytes, env->ReadFileToBytes(tmp));
-    Sha256Digest d = Sha256(bytes);
+    const Sha256Digest d = hash.Finish();
     BA_RETURN_IF_ERROR(env->RenameFile(tmp, JoinPath(dir, name)));
     return ToHex(ByteSpan(d.data(), d.size()));
   }

@@ -44,12 +44,31 @@ void EncodeJournalHeader(const JournalFileHeader& h, ByteWriter& out) {
   out.PutU32LE(MaskCrc(crc));
 }
 
-ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& prev,
-                                 ByteWriter& out) {
+namespace {
+
+// A tick frame is written in place: BeginTickFrame reserves the CRC and
+// length fields, the caller appends the payload, FinishTickFrame fills them.
+size_t BeginTickFrame(ByteWriter& out) {
   const size_t start = out.size();
-  out.PutU32LE(0);  // CRC, filled in below
+  out.PutU32LE(0);  // masked CRC-32C of the rest of the frame
   out.PutU32LE(0);  // payload length
   out.PutU8(kFrameTick);
+  return start;
+}
+
+void FinishTickFrame(ByteWriter& out, size_t start) {
+  uint8_t* frame = out.mutable_bytes().data() + start;
+  const auto length = static_cast<uint32_t>(out.size() - start - kFrameHeaderSize);
+  std::memcpy(frame + 4, &length, 4);  // little-endian, as PutU32LE
+  const uint32_t crc = MaskCrc(Crc32c(ByteSpan(frame + 4, out.size() - start - 4)));
+  std::memcpy(frame, &crc, 4);
+}
+
+}  // namespace
+
+ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& prev,
+                                 ByteWriter& out) {
+  const size_t start = BeginTickFrame(out);
   const size_t payload = out.size();
   EncodeCanonical(r, seq, out);
   Sha256Hasher h;
@@ -57,24 +76,15 @@ ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainH
   h.Update(ByteSpan(out.bytes().data() + payload, out.size() - payload));
   const ChainHash next = h.Finish();
   out.PutRaw(next.data(), next.size());
-  uint8_t* frame = out.mutable_bytes().data() + start;
-  const auto length = static_cast<uint32_t>(out.size() - payload);
-  std::memcpy(frame + 4, &length, 4);  // little-endian, as PutU32LE
-  const uint32_t crc = MaskCrc(Crc32c(ByteSpan(frame + 4, out.size() - start - 4)));
-  std::memcpy(frame, &crc, 4);
+  FinishTickFrame(out, start);
   return next;
 }
 
 void EncodeTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& hash, ByteWriter& out) {
-  ByteWriter payload;
-  EncodeCanonical(r, seq, payload);
-  payload.PutRaw(hash.data(), hash.size());
-  ByteWriter body;  // length | type | payload: what the CRC covers
-  body.PutU32LE(static_cast<uint32_t>(payload.size()));
-  body.PutU8(kFrameTick);
-  body.PutBytes(payload.bytes());
-  out.PutU32LE(MaskCrc(Crc32c(body.bytes())));
-  out.PutBytes(body.bytes());
+  const size_t start = BeginTickFrame(out);
+  EncodeCanonical(r, seq, out);
+  out.PutRaw(hash.data(), hash.size());
+  FinishTickFrame(out, start);
 }
 
 Result<JournalScan> ScanJournalBytes(ByteSpan bytes, const std::string& name, bool is_last) {

@@ -1,7 +1,6 @@
 #include "log/snapshot.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
 
@@ -163,8 +162,6 @@ struct CostPiece {
   std::vector<double> values;
 };
 
-double CostValue(const SlotRecord& r) { return std::isnan(r.energy_cost_kwh) ? 0.0 : r.energy_cost_kwh; }
-
 // Appends a value at `seq` to the pieces, starting a new one at a gap.
 void AddCostValue(std::vector<CostPiece>& pieces, uint64_t seq, double v) {
   if (pieces.empty() || pieces.back().run || pieces.back().first_seq + pieces.back().rows != seq) {
@@ -187,7 +184,7 @@ Result<SnapshotTotals> LogSnapshot::Totals() const {
   auto add_record = [&](uint64_t seq, const SlotRecord& r) {
     if (r.gate_passed) ++t.gate_passed;
     if (dates.empty() || dates.back() != r.date) dates.push_back(r.date);
-    AddCostValue(pieces, seq, CostValue(r));
+    AddCostValue(pieces, seq, NanAsZero(r.energy_cost_kwh));
   };
   for (const auto& f : im.manifest.files) {
     // A summary serves unless its block sums reach into the last partial

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstring>
 
 #include <sodium/utils.h>
@@ -41,7 +40,7 @@ void SummaryBuilder::Add(uint64_t seq, const SlotRecord& r) {
     s_.cost_runs.push_back(CostRun{seq, 0, {}});
   }
   CostRun& run = s_.cost_runs.back();
-  const double v = std::isnan(r.energy_cost_kwh) ? 0.0 : r.energy_cost_kwh;
+  const double v = NanAsZero(r.energy_cost_kwh);
   ++run.rows;
   run.values.push_back(v);
   // A block is complete when the value just added ends a 128-block of the

@@ -11,9 +11,6 @@
 namespace budget_audit::report {
 namespace {
 
-// pandas skips NaN in sums (nansum fills them with 0) and in max.
-double NanToZero(double v) { return std::isnan(v) ? 0.0 : v; }
-
 Value NoData() { return Value::Dict({{"error", "No audit data"}}); }
 
 }  // namespace
@@ -70,7 +67,7 @@ Result<Value> DailySummary(const LogSnapshot& snap, const std::string& date) {
   o.columns = kColEnergyCost | kColGatePassed | kColActualOffset | kColBudgetRemaining;
   o.date = date;
   BA_RETURN_IF_ERROR(snap.Scan(o, [&](uint64_t, const SlotRecord& r) {
-    costs.push_back(NanToZero(r.energy_cost_kwh));
+    costs.push_back(NanAsZero(r.energy_cost_kwh));
     interventions += r.gate_passed ? 1 : 0;
     const double a = std::fabs(r.actual_offset_deg);
     if (!std::isnan(a) && (std::isnan(max_abs_offset) || a > max_abs_offset)) max_abs_offset = a;

@@ -46,6 +46,9 @@ class NumpyStreamSum {
   std::vector<double> chunk_;
 };
 
+// pandas' Series.sum() skips NaN (nansum fills them with 0 before adding).
+inline double NanAsZero(double v) { return v != v ? 0.0 : v; }
+
 // numpy's pairwise sum of one chunk (pw above; at most kChunk values).
 double PairwiseSum(std::span<const double> chunk);
 
