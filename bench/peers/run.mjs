@@ -710,7 +710,7 @@ function render(r) {
   L.push("## 5. Size on disk");
   L.push("");
   L.push(
-    `The ${fmtN(sz.rows)} sealed records of §2's log (${sz.files} month files, one row group per day, 12 columns with seq; ` +
+    `The ${fmtN(sz.rows)} sealed records of §2's log (${sz.files} month files, row groups of 2^17 rows (here one per month), 12 columns with seq; ` +
       "docs/format.md §2.5) against DuckDB's `COPY (SELECT * FROM read_parquet('<log>/*.parquet') ORDER BY seq) TO f " +
       "(FORMAT parquet, COMPRESSION zstd|snappy)` of the same rows, DuckDB's default settings otherwise.",
   );

@@ -49,6 +49,10 @@ struct AuditLogOptions {
   // Records LogSlot() keeps while the disk refuses them (oldest first).
   size_t retry_queue_capacity = 100000;
   SealPolicy seal_policy = SealPolicy::kDaily;
+  // Month files a seal writes at once, each on its own thread (a bulk load
+  // seals several months per seal). More than 1 needs an Env whose files
+  // may be written from several threads at once.
+  size_t seal_threads = 1;
 };
 
 class AuditLog {
@@ -69,6 +73,9 @@ class AuditLog {
   // last_append_was_duplicate() is true. The same timestamp with different
   // content is AlreadyExists naming the existing seq.
   Result<uint64_t> Append(const SlotRecord& record);
+  // The same, taking the record's strings instead of copying them (a bulk
+  // load); `record` is left valid but unspecified.
+  Result<uint64_t> Append(SlotRecord&& record);
   bool last_append_was_duplicate() const;
 
   // For a control loop that must never stop: first retries the records

@@ -8,8 +8,8 @@
 // sealed_seq of the manifest it read).
 //
 // Scan() streams records in seq order. It decodes only the requested
-// columns, one row group at a time (memory is bounded by a day of rows per
-// month file being merged), and skips whole files and row groups whose
+// columns, one row group at a time (memory is bounded by a row group, at
+// most 2^17 rows, per month file being merged), and skips whole files and row groups whose
 // statistics exclude the time range or date asked for.
 //
 // Thread safety: a LogSnapshot may be scanned by one thread at a time.

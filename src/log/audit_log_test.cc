@@ -6,6 +6,7 @@
 
 #include "log/journal.h"
 #include "log/sealed_reader.h"
+#include "parquet/file_reader.h"
 
 namespace budget_audit {
 namespace {
@@ -138,6 +139,126 @@ TEST(AuditLogSeal, DayChangeSealsMonthFilesAndDropsJournal) {
   ASSERT_TRUE(june.ok());
   EXPECT_EQ(june->size(), 20u);
   EXPECT_EQ(*(*log)->Append(DayRec(4, 0)), 41u);
+}
+
+// Ticks every `step_s` seconds from 2026-05-01T00:00:00Z.
+SlotRecord SecondRec(int64_t i, int64_t step_s = 1) {
+  SlotRecord r;
+  const int64_t s = i * step_s;
+  r.timestamp_us = (int64_t{1777593600} + s) * 1000000;
+  r.date = fmt::format("2026-05-{:02}", 1 + s / 86400);
+  r.slot_index = (s % 86400) / 900;
+  r.energy_cost_kwh = 0.001 * static_cast<double>(i % 977);
+  r.source = "plan";
+  return r;
+}
+
+std::vector<int64_t> GroupRows(Env* env, const std::string& path) {
+  std::vector<int64_t> rows;
+  auto r = parquet::FileReader::Open(env, path);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return rows;
+  for (int g = 0; g < (*r)->num_row_groups(); ++g) rows.push_back((*r)->row_group_num_rows(g));
+  return rows;
+}
+
+// Daily seals rewrite the month's last row group with each new day until
+// it holds 2^17 rows; the file ends as one sealing it all at once leaves it.
+TEST(AuditLogSeal, RowGroupsFillUpAcrossDailySealsAsInABulkSeal) {
+  constexpr int64_t kDay = 86400;
+  const int64_t total = 2 * kDay + 100;  // two days of one-second ticks and 100 more
+  auto daily_env = NewMemEnv();
+  {
+    AuditLogOptions o;
+    o.env = daily_env.get();
+    o.sync = SyncMode::kNone;
+    auto log = AuditLog::Open("/log", o);
+    ASSERT_TRUE(log.ok());
+    for (int64_t i = 0; i < total; ++i) {
+      ASSERT_TRUE((*log)->Append(SecondRec(i)).ok());
+      if (i == kDay) {
+        EXPECT_EQ(GroupRows(daily_env.get(), "/log/2026-05.parquet"), std::vector<int64_t>{kDay});
+      }
+      if (i == 2 * kDay) {
+        EXPECT_EQ(GroupRows(daily_env.get(), "/log/2026-05.parquet"),
+                  (std::vector<int64_t>{131072, 2 * kDay - 131072}));
+      }
+    }
+    ASSERT_TRUE((*log)->last_seal_status().ok()) << (*log)->last_seal_status().ToString();
+    ASSERT_TRUE((*log)->Seal().ok());
+  }
+  EXPECT_EQ(GroupRows(daily_env.get(), "/log/2026-05.parquet"),
+            (std::vector<int64_t>{131072, total - 131072}));
+
+  auto bulk_env = NewMemEnv();
+  {
+    AuditLogOptions o;
+    o.env = bulk_env.get();
+    o.sync = SyncMode::kNone;
+    o.seal_policy = SealPolicy::kManual;
+    auto log = AuditLog::Open("/log", o);
+    ASSERT_TRUE(log.ok());
+    for (int64_t i = 0; i < total; ++i) ASSERT_TRUE((*log)->Append(SecondRec(i)).ok());
+    ASSERT_TRUE((*log)->Seal().ok());
+  }
+  EXPECT_EQ(GroupRows(bulk_env.get(), "/log/2026-05.parquet"),
+            (std::vector<int64_t>{131072, total - 131072}));
+  auto daily = log::ReadAuditFile(daily_env.get(), "/log/2026-05.parquet");
+  auto bulk = log::ReadAuditFile(bulk_env.get(), "/log/2026-05.parquet");
+  ASSERT_TRUE(daily.ok() && bulk.ok());
+  ASSERT_EQ(daily->size(), static_cast<size_t>(total));
+  for (int64_t i = 0; i < total; ++i) {
+    ASSERT_EQ((*daily)[static_cast<size_t>(i)].seq, static_cast<uint64_t>(i + 1));
+    ASSERT_EQ((*daily)[static_cast<size_t>(i)].record, SecondRec(i)) << i;
+    ASSERT_EQ((*bulk)[static_cast<size_t>(i)].record, SecondRec(i)) << i;
+  }
+}
+
+// A seal of many months on several threads gives the files and manifest
+// one thread gives.
+TEST(AuditLogSeal, SealThreadsWriteTheSameMonthFiles) {
+  auto seal_with = [](size_t threads, Env* env) {
+    AuditLogOptions o;
+    o.env = env;
+    o.sync = SyncMode::kNone;
+    o.seal_policy = SealPolicy::kManual;
+    o.seal_threads = threads;
+    auto log = AuditLog::Open("/log", o);
+    ASSERT_TRUE(log.ok());
+    // Six months of 15-minute ticks, sealed twice (a month continued).
+    for (int64_t i = 0; i < 6 * 2900; ++i) {
+      SlotRecord r = SecondRec(i, 900);
+      const int64_t day = i * 900 / 86400;
+      static const int kMonthDays[] = {31, 30, 31, 31, 30, 31};  // May..October
+      int m = 0;
+      int64_t d = day;
+      while (m < 5 && d >= kMonthDays[m]) d -= kMonthDays[m++];
+      r.date = fmt::format("2026-{:02}-{:02}", 5 + m, 1 + d);
+      ASSERT_TRUE((*log)->Append(r).ok());
+      if (i == 3 * 2900) {
+        ASSERT_TRUE((*log)->Seal().ok());
+      }
+    }
+    ASSERT_TRUE((*log)->Seal().ok());
+  };
+  auto one = NewMemEnv();
+  auto four = NewMemEnv();
+  seal_with(1, one.get());
+  seal_with(4, four.get());
+  for (const char* month : {"05", "06", "07", "08", "09", "10"}) {
+    const std::string path = fmt::format("/log/2026-{}.parquet", month);
+    auto a = log::ReadAuditFile(one.get(), path);
+    auto b = log::ReadAuditFile(four.get(), path);
+    ASSERT_TRUE(a.ok()) << path << ": " << a.status().ToString();
+    ASSERT_TRUE(b.ok()) << path << ": " << b.status().ToString();
+    ASSERT_EQ(a->size(), b->size()) << path;
+    EXPECT_GT(a->size(), 0u);
+    for (size_t i = 0; i < a->size(); ++i) {
+      ASSERT_EQ((*a)[i].seq, (*b)[i].seq) << path;
+      ASSERT_EQ((*a)[i].record, (*b)[i].record) << path;
+    }
+    EXPECT_EQ(GroupRows(one.get(), path), GroupRows(four.get(), path)) << path;
+  }
 }
 
 }  // namespace

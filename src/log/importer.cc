@@ -831,7 +831,7 @@ FileReport Importer::ImportFile(const std::string& path) {
         e.rows_done = rows_done_ + static_cast<int64_t>(i);
         emit(e);
       }
-      auto seq = log_->Append(batch.records[i]);
+      auto seq = log_->Append(std::move(batch.records[i]));  // not read again
       if (seq.ok()) {
         if (log_->last_append_was_duplicate()) {
           ++report.already_present;
@@ -890,28 +890,38 @@ class GatheredFile final : public WritableFile {
   ~GatheredFile() override;
 
   Status Append(std::span<const uint8_t> data) override {
+    std::lock_guard<std::mutex> l(mu_);
     if (!error_.ok()) return error_;
-    if (buf_.size() + data.size() > cap_) BA_RETURN_IF_ERROR(Flush());
+    if (buf_.size() + data.size() > cap_) BA_RETURN_IF_ERROR(FlushLocked());
     if (data.size() >= cap_) return Keep(file_->Append(data));
     buf_.insert(buf_.end(), data.begin(), data.end());
     return Status::OK();
   }
   Status Sync() override {
-    BA_RETURN_IF_ERROR(Flush());
+    std::lock_guard<std::mutex> l(mu_);
+    BA_RETURN_IF_ERROR(FlushLocked());
     return Keep(file_->Sync());
   }
   Status Truncate(uint64_t size) override {
-    BA_RETURN_IF_ERROR(Flush());
+    std::lock_guard<std::mutex> l(mu_);
+    BA_RETURN_IF_ERROR(FlushLocked());
     return Keep(file_->Truncate(size));
   }
   Status Close() override {
-    BA_RETURN_IF_ERROR(Flush());
+    std::lock_guard<std::mutex> l(mu_);
+    BA_RETURN_IF_ERROR(FlushLocked());
     return Keep(file_->Close());
   }
   const std::string& path() const override { return file_->path(); }
 
   // Writes out the gathered bytes.
   Status Flush() {
+    std::lock_guard<std::mutex> l(mu_);
+    return FlushLocked();
+  }
+
+ private:
+  Status FlushLocked() {
     if (!error_.ok()) return error_;
     if (buf_.empty()) return Status::OK();
     Status s = file_->Append(buf_);
@@ -919,7 +929,6 @@ class GatheredFile final : public WritableFile {
     return Keep(std::move(s));
   }
 
- private:
   Status Keep(Status s) {
     if (!s.ok() && error_.ok()) error_ = s;
     return s;
@@ -928,6 +937,9 @@ class GatheredFile final : public WritableFile {
   GatheringEnv* env_;
   std::unique_ptr<WritableFile> file_;
   size_t cap_;
+  // A file may be written by one thread while another's call on the Env
+  // writes out what it gathered (an AuditLog sealing on several threads).
+  std::mutex mu_;
   std::vector<uint8_t> buf_;
   Status error_;  // the first failure; every later call returns it
 };

@@ -274,7 +274,9 @@ std::optional<uint64_t> ConflictingSeq(const Status& status);
 // and by every later call on the file. A process killed meanwhile loses at
 // most the gathered bytes (the journal's torn-tail recovery cuts a partial
 // record); with SyncMode::kNone a power cut may lose more anyway, and an
-// import is simply run again. `base` must outlive the returned Env.
+// import is simply run again. Files may be written from different threads
+// (each by one at a time), as an AuditLog sealing with seal_threads > 1 does.
+// `base` must outlive the returned Env.
 std::unique_ptr<Env> NewAppendGatheringEnv(Env* base, size_t buffer_bytes = size_t{1} << 20);
 
 }  // namespace budget_audit::log

@@ -88,6 +88,7 @@ Status SealedFileCursor::LoadRowGroup() {
       cols_.clear();
       return Status::OK();
     }
+    if (group_ < filter_.first_group) continue;
     // Skip the group when its statistics exclude every wanted row.
     auto seq_range = IntRange(reader_->ChunkRange(group_, file_cols_[kSeqColumn]));
     if (seq_range && seq_range->first > 0 &&

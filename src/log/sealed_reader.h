@@ -2,8 +2,9 @@
 // requested columns, row groups skipped by their statistics; and the merge
 // of several month files into one stream in seq order.
 //
-// Month files are written one row group per site-local day (docs/format.md
-// §2.5), so a cursor holds at most about a day of decoded rows.
+// Month files are written in row groups of 2^17 rows (a month of one-minute
+// ticks is one group; docs/format.md §2.5), so a cursor holds at most that
+// many decoded rows.
 #pragma once
 
 #include <functional>
@@ -27,6 +28,7 @@ struct RowFilter {
   std::optional<int64_t> until_us;   // timestamp < until_us
   std::optional<std::string> date;   // date == this
   std::optional<int64_t> timestamp;  // timestamp == this (duplicate lookups)
+  int first_group = 0;                // row groups before this one are skipped unread
 
   // Columns the filter itself needs.
   ColumnSet NeededColumns() const;

@@ -122,12 +122,12 @@ TEST_F(SnapshotTest, DateFilter) {
   }
 }
 
-TEST_F(SnapshotTest, MonthFilesHoldOneRowGroupPerDay) {
+TEST_F(SnapshotTest, AMonthOfDailySealsIsOneRowGroup) {
   auto reader = parquet::FileReader::Open(env_.get(), "/log/2026-05.parquet");
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-  EXPECT_EQ((*reader)->num_row_groups(), 12);
+  EXPECT_EQ((*reader)->num_row_groups(), 1);
   EXPECT_EQ((*reader)->num_rows(), 12 * 144);
-  // The cursor decodes one day only when asked for one date.
+  // The cursor gives one day's rows when asked for one date.
   log::RowFilter f;
   f.date = "2026-05-20";
   auto c = log::SealedFileCursor::Open(env_.get(), "/log/2026-05.parquet", kColDate, f);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -252,13 +251,31 @@ class ChunkWriter {
     }
     const size_t n = v.value_count();
     const auto limit = static_cast<size_t>(opts_.dictionary_max_distinct_ratio * static_cast<double>(n));
-    std::unordered_set<uint64_t> seen;
-    seen.reserve(std::min(n, limit + 1));
+    // Open addressing over bit patterns (a zero pattern is tracked apart):
+    // at most limit + 1 distinct values are held, in a table twice that.
+    size_t cap = 16;
+    int shift = 60;  // 64 - log2(cap): a slot from the product's top bits
+    while (cap < 2 * (std::min(n, limit + 1) + 1)) {
+      cap <<= 1;
+      --shift;
+    }
+    std::vector<uint64_t> table(cap, 0);
+    const size_t mask = cap - 1;
+    size_t distinct = 0;
+    bool zero_seen = false;
     for (size_t i = 0; i < n; ++i) {
       uint64_t bits = 0;
       std::memcpy(&bits, base + i * width, width);
-      seen.insert(bits);
-      if (seen.size() > limit) return true;
+      if (bits == 0) {
+        if (zero_seen) continue;
+        zero_seen = true;
+      } else {
+        size_t s = static_cast<size_t>((bits * 0x9E3779B97F4A7C15ull) >> shift);
+        while (table[s] != 0 && table[s] != bits) s = (s + 1) & mask;
+        if (table[s] == bits) continue;
+        table[s] = bits;
+      }
+      if (++distinct > limit) return true;
     }
     return false;
   }

@@ -349,6 +349,10 @@ Status DictionaryEncoder::PutBytes(const ColumnVector& values, size_t begin, siz
   const size_t old = indices->size();
   indices->resize(old + (end - begin));
   uint32_t* out = indices->data() + old;
+  // The previous value (columns such as dates and sources come in runs):
+  // a value equal to it takes its index without hashing.
+  const uint8_t* prev = nullptr;
+  size_t prev_len = 0;
   for (size_t i = begin; i < end; ++i) {
     const uint8_t* p;
     size_t len;
@@ -359,6 +363,12 @@ Status DictionaryEncoder::PutBytes(const ColumnVector& values, size_t begin, siz
       p = values.fixed.data() + i * width_;
       len = width_;
     }
+    if (prev != nullptr && len == prev_len && (len == 0 || std::memcmp(p, prev, len) == 0)) {
+      out[i - begin] = out[i - begin - 1];
+      continue;
+    }
+    prev = p;
+    prev_len = len;
     const uint64_t h = HashBytes(p, len);
     size_t s = h & mask_;
     uint32_t e;
