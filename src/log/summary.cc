@@ -72,7 +72,7 @@ std::string EncodeRunValues(const std::vector<double>& values) {
   return out;
 }
 
-Result<std::vector<double>> DecodeRunValues(const std::string& text) {
+Result<std::vector<double>> DecodeRunValues(std::string_view text) {
   // Standard base64 with padding (a table lookup: libsodium's decoder is
   // constant-time, several times slower, and this is no secret).
   static const auto kValue = [] {

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "budget_audit/slot_record.h"
@@ -68,6 +69,6 @@ class SummaryBuilder {
 // The manifest's text form of a run's values: base64 of little-endian
 // IEEE-754 doubles (exact, and NaN/infinity survive).
 std::string EncodeRunValues(const std::vector<double>& values);
-Result<std::vector<double>> DecodeRunValues(const std::string& text);
+Result<std::vector<double>> DecodeRunValues(std::string_view text);
 
 }  // namespace budget_audit::log

@@ -133,6 +133,37 @@ TEST(Manifest, RefusesNumbersOfTheWrongKind) {
   EXPECT_TRUE(ParseManifest(Bytes(good.begin(), good.end()), "/log/_manifest.json").ok());
 }
 
+TEST(Manifest, MalformedTextIsCorruptionNamingTheFieldOrTheProblem) {
+  const std::string head = R"({"format": "budget-audit log", "version": 1, "sealed_seq": 3,
+    "log_id": "00112233445566778899aabbccddeeff", "sealed_head": ")" + std::string(64, '0') + "\", ";
+  const std::string entry = R"({"name": "2026-05.parquet", "rows": 3, "min_seq": 1, "max_seq": 3,
+    "min_timestamp_us": 5, "max_timestamp_us": 7, "sha256": "ab")";
+  const std::pair<std::string, std::string> cases[] = {
+      {"", "empty file"},
+      {"{", "malformed"},
+      {"[]", "not a JSON object"},
+      {head + "\"files\": {}}", "files is not an array"},
+      {head + "\"files\": [7]}", "files[] is not an object"},
+      {head + "\"files\": [" + entry + "}]}", ""},  // well-formed
+      {head + "\"files\": [" + entry.substr(0, entry.find(", \"sha256\"")) + "}]}", "sha256 is missing"},
+      {head + "\"files\": [" + entry + R"(, "summary": {"gate_passed": 1, "dates": [1], "energy_cost_runs": []}}]})",
+       "2026-05.parquet: summary dates hold a non-string"},
+      {head + "\"files\": [" + entry + R"(, "summary": {"gate_passed": 1, "dates": []}}]})",
+       "2026-05.parquet: energy_cost_runs is missing"},
+  };
+  for (const auto& [text, want] : cases) {
+    auto m = ParseManifest(Bytes(text.begin(), text.end()), "/log/_manifest.json");
+    if (want.empty()) {
+      EXPECT_TRUE(m.ok()) << text << ": " << m.status().ToString();
+      continue;
+    }
+    ASSERT_FALSE(m.ok()) << text;
+    EXPECT_EQ(m.status().code(), StatusCode::kCorruption) << text;
+    EXPECT_NE(m.status().message().find(want), std::string::npos) << m.status().message();
+    EXPECT_NE(m.status().message().find("/log/_manifest.json"), std::string::npos) << m.status().message();
+  }
+}
+
 // Totals over logs of many shapes against a plain scan of every record.
 class TotalsTest : public ::testing::TestWithParam<int> {};
 
