@@ -153,6 +153,18 @@ SlotRecord SecondRec(int64_t i, int64_t step_s = 1) {
   return r;
 }
 
+// A log in /log of `env` that syncs nothing (these tests are about sealing).
+std::unique_ptr<AuditLog> OpenUnsynced(Env* env, SealPolicy policy, size_t seal_threads = 1) {
+  AuditLogOptions o;
+  o.env = env;
+  o.sync = SyncMode::kNone;
+  o.seal_policy = policy;
+  o.seal_threads = seal_threads;
+  auto log = AuditLog::Open("/log", o);
+  EXPECT_TRUE(log.ok()) << log.status().ToString();
+  return log.ok() ? std::move(*log) : nullptr;
+}
+
 std::vector<int64_t> GroupRows(Env* env, const std::string& path) {
   std::vector<int64_t> rows;
   auto r = parquet::FileReader::Open(env, path);
@@ -169,13 +181,10 @@ TEST(AuditLogSeal, RowGroupsFillUpAcrossDailySealsAsInABulkSeal) {
   const int64_t total = 2 * kDay + 100;  // two days of one-second ticks and 100 more
   auto daily_env = NewMemEnv();
   {
-    AuditLogOptions o;
-    o.env = daily_env.get();
-    o.sync = SyncMode::kNone;
-    auto log = AuditLog::Open("/log", o);
-    ASSERT_TRUE(log.ok());
+    auto log = OpenUnsynced(daily_env.get(), SealPolicy::kDaily);
+    ASSERT_TRUE(log);
     for (int64_t i = 0; i < total; ++i) {
-      ASSERT_TRUE((*log)->Append(SecondRec(i)).ok());
+      ASSERT_TRUE(log->Append(SecondRec(i)).ok());
       if (i == kDay) {
         EXPECT_EQ(GroupRows(daily_env.get(), "/log/2026-05.parquet"), std::vector<int64_t>{kDay});
       }
@@ -184,22 +193,18 @@ TEST(AuditLogSeal, RowGroupsFillUpAcrossDailySealsAsInABulkSeal) {
                   (std::vector<int64_t>{131072, 2 * kDay - 131072}));
       }
     }
-    ASSERT_TRUE((*log)->last_seal_status().ok()) << (*log)->last_seal_status().ToString();
-    ASSERT_TRUE((*log)->Seal().ok());
+    ASSERT_TRUE(log->last_seal_status().ok()) << log->last_seal_status().ToString();
+    ASSERT_TRUE(log->Seal().ok());
   }
   EXPECT_EQ(GroupRows(daily_env.get(), "/log/2026-05.parquet"),
             (std::vector<int64_t>{131072, total - 131072}));
 
   auto bulk_env = NewMemEnv();
   {
-    AuditLogOptions o;
-    o.env = bulk_env.get();
-    o.sync = SyncMode::kNone;
-    o.seal_policy = SealPolicy::kManual;
-    auto log = AuditLog::Open("/log", o);
-    ASSERT_TRUE(log.ok());
-    for (int64_t i = 0; i < total; ++i) ASSERT_TRUE((*log)->Append(SecondRec(i)).ok());
-    ASSERT_TRUE((*log)->Seal().ok());
+    auto log = OpenUnsynced(bulk_env.get(), SealPolicy::kManual);
+    ASSERT_TRUE(log);
+    for (int64_t i = 0; i < total; ++i) ASSERT_TRUE(log->Append(SecondRec(i)).ok());
+    ASSERT_TRUE(log->Seal().ok());
   }
   EXPECT_EQ(GroupRows(bulk_env.get(), "/log/2026-05.parquet"),
             (std::vector<int64_t>{131072, total - 131072}));
@@ -218,13 +223,8 @@ TEST(AuditLogSeal, RowGroupsFillUpAcrossDailySealsAsInABulkSeal) {
 // one thread gives.
 TEST(AuditLogSeal, SealThreadsWriteTheSameMonthFiles) {
   auto seal_with = [](size_t threads, Env* env) {
-    AuditLogOptions o;
-    o.env = env;
-    o.sync = SyncMode::kNone;
-    o.seal_policy = SealPolicy::kManual;
-    o.seal_threads = threads;
-    auto log = AuditLog::Open("/log", o);
-    ASSERT_TRUE(log.ok());
+    auto log = OpenUnsynced(env, SealPolicy::kManual, threads);
+    ASSERT_TRUE(log);
     // Six months of 15-minute ticks, sealed twice (a month continued).
     for (int64_t i = 0; i < 6 * 2900; ++i) {
       SlotRecord r = SecondRec(i, 900);
@@ -234,12 +234,12 @@ TEST(AuditLogSeal, SealThreadsWriteTheSameMonthFiles) {
       int64_t d = day;
       while (m < 5 && d >= kMonthDays[m]) d -= kMonthDays[m++];
       r.date = fmt::format("2026-{:02}-{:02}", 5 + m, 1 + d);
-      ASSERT_TRUE((*log)->Append(r).ok());
+      ASSERT_TRUE(log->Append(r).ok());
       if (i == 3 * 2900) {
-        ASSERT_TRUE((*log)->Seal().ok());
+        ASSERT_TRUE(log->Seal().ok());
       }
     }
-    ASSERT_TRUE((*log)->Seal().ok());
+    ASSERT_TRUE(log->Seal().ok());
   };
   auto one = NewMemEnv();
   auto four = NewMemEnv();
