@@ -426,6 +426,29 @@ std::string LogWithRecords(int64_t records, std::string* error) {
   return d;
 }
 
+// A log of `records` records (LogWithRecords) opened for durable appends,
+// its directory in *dir; null when that fails, with the benchmark skipped.
+std::unique_ptr<AuditLog> OpenDurableLog(benchmark::State& state, int64_t records, std::string* dir) {
+  std::string error;
+  *dir = LogWithRecords(records, &error);
+  if (dir->empty()) {
+    state.SkipWithError(error.c_str());
+    return nullptr;
+  }
+  AuditLogOptions o;
+  o.sync = SyncMode::kAlways;
+  auto log = AuditLog::Open(*dir, o);
+  if (!log.ok()) {
+    state.SkipWithError(log.status().ToString().c_str());
+    return nullptr;
+  }
+  if ((*log)->last_seq() != static_cast<uint64_t>(records)) {
+    state.SkipWithError("the log does not hold the expected number of records");
+    return nullptr;
+  }
+  return std::move(*log);
+}
+
 // The fill of the log BM_DurableAppend/<n> appends to, timed (the first
 // call in the process does it; later calls report the same figures).
 void BM_PrefillAppend(benchmark::State& state) {
@@ -519,24 +542,10 @@ BENCHMARK(BM_BareWriteFdatasync)
 
 void BM_DurableAppend(benchmark::State& state) {
   const int64_t existing = state.range(0);
-  std::string error;
-  const std::string dir = LogWithRecords(existing, &error);
-  if (dir.empty()) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
+  std::string dir;
+  std::unique_ptr<AuditLog> log = OpenDurableLog(state, existing, &dir);
+  if (!log) return;
   const auto ticks = Ticks(kStartMinute, static_cast<int64_t>(state.max_iterations));
-  AuditLogOptions o;
-  o.sync = SyncMode::kAlways;
-  auto log = AuditLog::Open(dir, o);
-  if (!log.ok()) {
-    state.SkipWithError(log.status().ToString().c_str());
-    return;
-  }
-  if ((*log)->last_seq() != static_cast<uint64_t>(existing)) {
-    state.SkipWithError("the log does not hold the expected number of records");
-    return;
-  }
   Latencies lat(ticks.size());
   size_t i = 0;
   const auto start = Clock::now();
@@ -544,7 +553,7 @@ void BM_DurableAppend(benchmark::State& state) {
     const SlotRecord& r = ticks[i];
     const bool day_change = i > 0 && r.date != ticks[i - 1].date;
     const auto t0 = Clock::now();
-    auto seq = (*log)->Append(r);
+    auto seq = log->Append(r);
     if (!seq.ok()) {
       state.SkipWithError(seq.status().ToString().c_str());
       break;
@@ -553,13 +562,13 @@ void BM_DurableAppend(benchmark::State& state) {
     ++i;
   }
   const double secs = MicrosSince(start) / 1e6;
-  if (!(*log)->last_seal_status().ok()) {
-    state.SkipWithError(("seal: " + (*log)->last_seal_status().ToString()).c_str());
+  if (!log->last_seal_status().ok()) {
+    state.SkipWithError(("seal: " + log->last_seal_status().ToString()).c_str());
   }
-  if ((*log)->last_seq() != static_cast<uint64_t>(existing) + i) {
+  if (log->last_seq() != static_cast<uint64_t>(existing) + i) {
     state.SkipWithError("appends were not all new records");
   }
-  log->reset();
+  log.reset();
   const double p50 = lat.Report(state);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
   if (state.iterations() == 0) return;
@@ -591,26 +600,12 @@ BENCHMARK(BM_DurableAppend)
 // x_full_empty; *_p50). Its time per iteration is the three together.
 void BM_DurableInterleaved(benchmark::State& state) {
   const int64_t existing = state.range(0);
-  std::string error;
-  const std::string empty_dir = LogWithRecords(0, &error);
-  const std::string full_dir = empty_dir.empty() ? "" : LogWithRecords(existing, &error);
-  if (empty_dir.empty() || full_dir.empty()) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
+  std::string empty_dir, full_dir;
+  std::unique_ptr<AuditLog> empty_log = OpenDurableLog(state, 0, &empty_dir);
+  if (!empty_log) return;
+  std::unique_ptr<AuditLog> full_log = OpenDurableLog(state, existing, &full_dir);
+  if (!full_log) return;
   const auto ticks = Ticks(kStartMinute, static_cast<int64_t>(state.max_iterations));
-  AuditLogOptions o;
-  o.sync = SyncMode::kAlways;
-  auto empty_log = AuditLog::Open(empty_dir, o);
-  auto full_log = AuditLog::Open(full_dir, o);
-  if (!empty_log.ok() || !full_log.ok()) {
-    state.SkipWithError((empty_log.ok() ? full_log.status() : empty_log.status()).ToString().c_str());
-    return;
-  }
-  if ((*full_log)->last_seq() != static_cast<uint64_t>(existing)) {
-    state.SkipWithError("the log does not hold the expected number of records");
-    return;
-  }
   const Bytes frame = RepresentativeFrame();
   const std::string bare_path = empty_dir + "/bare.journal";
   const int fd = ::open(bare_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -635,7 +630,7 @@ void BM_DurableInterleaved(benchmark::State& state) {
           failed = true;
         }
       } else {
-        auto seq = (which == kEmpty ? *empty_log : *full_log)->Append(ticks[i]);
+        auto seq = (which == kEmpty ? empty_log : full_log)->Append(ticks[i]);
         if (!seq.ok()) {
           state.SkipWithError(seq.status().ToString().c_str());
           failed = true;
@@ -648,17 +643,16 @@ void BM_DurableInterleaved(benchmark::State& state) {
   }
   ::close(fd);
   if (failed) return;
-  for (auto* l : {&*empty_log, &*full_log}) {
-    if (!(*l)->last_seal_status().ok()) {
-      state.SkipWithError(("seal: " + (*l)->last_seal_status().ToString()).c_str());
+  for (AuditLog* l : {empty_log.get(), full_log.get()}) {
+    if (!l->last_seal_status().ok()) {
+      state.SkipWithError(("seal: " + l->last_seal_status().ToString()).c_str());
     }
   }
-  if ((*full_log)->last_seq() != static_cast<uint64_t>(existing) + i ||
-      (*empty_log)->last_seq() != i) {
+  if (full_log->last_seq() != static_cast<uint64_t>(existing) + i || empty_log->last_seq() != i) {
     state.SkipWithError("appends were not all new records");
   }
-  empty_log->reset();
-  full_log->reset();
+  empty_log.reset();
+  full_log.reset();
   if (i == 0) return;  // lat[*] each hold i latencies
   double mean[3], p50[3];
   const char* names[3] = {"empty", "full", "bare"};

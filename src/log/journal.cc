@@ -71,10 +71,7 @@ ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainH
   const size_t start = BeginTickFrame(out);
   const size_t payload = out.size();
   EncodeCanonical(r, seq, out);
-  Sha256Hasher h;
-  h.Update(ByteSpan(prev.data(), prev.size()));
-  h.Update(ByteSpan(out.bytes().data() + payload, out.size() - payload));
-  const ChainHash next = h.Finish();
+  const ChainHash next = ChainNextOfCanonical(prev, ByteSpan(out.bytes().data() + payload, out.size() - payload));
   out.PutRaw(next.data(), next.size());
   FinishTickFrame(out, start);
   return next;

@@ -82,9 +82,15 @@ ChainHash Genesis(const LogId& log_id) {
 
 ChainHash ChainNext(const ChainHash& prev, const SlotRecord& r, uint64_t seq) {
   ByteWriter w;
-  w.PutRaw(prev.data(), prev.size());
   EncodeCanonical(r, seq, w);
-  return Sha256(w.bytes());
+  return ChainNextOfCanonical(prev, w.bytes());
+}
+
+ChainHash ChainNextOfCanonical(const ChainHash& prev, ByteSpan canonical) {
+  Sha256Hasher h;
+  h.Update(ByteSpan(prev.data(), prev.size()));
+  h.Update(canonical);
+  return h.Finish();
 }
 
 bool SameContent(const SlotRecord& a, const SlotRecord& b) {

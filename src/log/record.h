@@ -37,6 +37,8 @@ Result<SlotRecord> DecodeCanonical(ByteSpan data, uint64_t* seq);
 
 ChainHash Genesis(const LogId& log_id);
 ChainHash ChainNext(const ChainHash& prev, const SlotRecord& r, uint64_t seq);
+// The same from the record's canonical bytes (EncodeCanonical) already at hand.
+ChainHash ChainNextOfCanonical(const ChainHash& prev, ByteSpan canonical);
 
 // The same record content (field by field, bit for bit for doubles), used
 // to tell a retried tick from a conflicting one.
