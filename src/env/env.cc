@@ -49,14 +49,19 @@ Result<std::vector<uint8_t>> Env::ReadFileToBytes(const std::string& path, uint6
 }
 
 Status Env::WriteFileAtomic(const std::string& path, std::span<const uint8_t> data) {
-  std::string tmp = JoinPath(DirName(path), "_tmp." + BaseName(path));
-  {
-    BA_ASSIGN_OR_RETURN(auto file, NewWritableFile(tmp));
-    BA_RETURN_IF_ERROR(file->Append(data));
-    BA_RETURN_IF_ERROR(file->Sync());
-    BA_RETURN_IF_ERROR(file->Close());
+  const std::string tmp = JoinPath(DirName(path), "_tmp." + BaseName(path));
+  BA_ASSIGN_OR_RETURN(auto file, NewWritableFile(tmp));
+  Status s = file->Append(data);
+  if (s.ok()) s = file->Sync();
+  Status closed = file->Close();
+  if (s.ok()) s = closed;
+  if (s.ok()) s = RenameFile(tmp, path);
+  if (!s.ok()) {
+    // Created above, so ours to remove: a partial copy must not keep the
+    // space that is left.
+    (void)DeleteFile(tmp);
+    return s;
   }
-  BA_RETURN_IF_ERROR(RenameFile(tmp, path));
   return SyncDir(DirName(path));
 }
 

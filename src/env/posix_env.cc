@@ -109,17 +109,36 @@ class PosixWritableFile final : public WritableFile {
   int fd_;
 };
 
+// Holds two flocks: on the directory that contains the lock file (which
+// cannot be unlinked from under a running writer) and on the lock file
+// itself (which older versions and other tools look at).
 class PosixFileLock final : public FileLock {
  public:
-  explicit PosixFileLock(int fd) : fd_(fd) {}
+  PosixFileLock(int dir_fd, int fd) : dir_fd_(dir_fd), fd_(fd) {}
   ~PosixFileLock() override {
     ::flock(fd_, LOCK_UN);
     ::close(fd_);
+    ::flock(dir_fd_, LOCK_UN);
+    ::close(dir_fd_);
   }
 
  private:
+  int dir_fd_;
   int fd_;
 };
+
+// What a lock file says about its holder ("pid 123"), trimmed; "" if unreadable.
+std::string ReadHolder(const std::string& path) {
+  std::string holder;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return holder;
+  char buf[256];
+  ssize_t n = ::pread(fd, buf, sizeof(buf) - 1, 0);
+  ::close(fd);
+  if (n > 0) holder.assign(buf, static_cast<size_t>(n));
+  while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
+  return holder;
+}
 
 class PosixEnv final : public Env {
  public:
@@ -204,30 +223,46 @@ class PosixEnv final : public Env {
     return Status::OK();
   }
 
+  // The lock is taken on the directory holding `path` first: unlinking or
+  // replacing the lock file under a running writer must not admit a second
+  // one (the directory cannot be replaced while it holds the log). The lock
+  // file is locked too and records the holder for the Busy message.
   Result<std::unique_ptr<FileLock>> TryLockFile(const std::string& path,
                                                 const std::string& holder_info) override {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return PosixError("open lock file " + path, errno);
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      int err = errno;
-      std::string holder;
-      char buf[256];
-      ssize_t n = ::pread(fd, buf, sizeof(buf) - 1, 0);
-      if (n > 0) holder.assign(buf, static_cast<size_t>(n));
-      while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
-      ::close(fd);
+    const std::string dir = DirName(path);
+    int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) return PosixError("open directory " + dir, errno);
+    auto busy_or_error = [&](int err) -> Status {
       if (err == EWOULDBLOCK) {
+        std::string holder = ReadHolder(path);
         return Status::Busy(fmt::format("{} is locked by another writer{}", path,
                                         holder.empty() ? "" : " (" + holder + ")"));
       }
       return PosixError("lock " + path, err);
+    };
+    if (::flock(dir_fd, LOCK_EX | LOCK_NB) != 0) {
+      int err = errno;
+      ::close(dir_fd);
+      return busy_or_error(err);
+    }
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      int err = errno;
+      ::close(dir_fd);
+      return PosixError("open lock file " + path, err);
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int err = errno;
+      ::close(fd);
+      ::close(dir_fd);
+      return busy_or_error(err);
     }
     // Record who holds it, for the message another writer will print.
     if (::ftruncate(fd, 0) == 0) {
       ssize_t w = ::pwrite(fd, holder_info.data(), holder_info.size(), 0);
       (void)w;  // best effort: the lock itself is what matters
     }
-    return std::unique_ptr<FileLock>(new PosixFileLock(fd));
+    return std::unique_ptr<FileLock>(new PosixFileLock(dir_fd, fd));
   }
 
   int64_t NowMicros() override {

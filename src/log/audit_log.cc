@@ -208,6 +208,7 @@ struct AuditLog::Impl {
     std::string holder = options.holder_info.empty() ? fmt::format("pid {}", ::getpid())
                                                      : options.holder_info;
     BA_ASSIGN_OR_RETURN(lock, env->TryLockFile(JoinPath(dir, log::kLockName), holder));
+    BA_RETURN_IF_ERROR(RemoveTemporaries());
     BA_ASSIGN_OR_RETURN(bool has_manifest, env->FileExists(JoinPath(dir, log::kManifestName)));
     if (has_manifest) {
       BA_ASSIGN_OR_RETURN(manifest, log::ReadManifest(env, dir));
@@ -222,6 +223,20 @@ struct AuditLog::Impl {
     }
     BA_RETURN_IF_ERROR(env->CreateDirs(journal_dir));
     return Recover();
+  }
+
+  // Removes what an earlier writer left half-written ("_tmp.*": a month
+  // file it was sealing, a manifest it was replacing) when it was killed or
+  // its disk filled. Only the lock holder writes them, so none is in use.
+  Status RemoveTemporaries() {
+    BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(dir));
+    bool removed = false;
+    for (const auto& n : names) {
+      if (n.rfind(log::kTempPrefix, 0) != 0) continue;
+      BA_RETURN_IF_ERROR(env->DeleteFile(JoinPath(dir, n)));
+      removed = true;
+    }
+    return removed ? env->SyncDir(dir) : Status::OK();
   }
 
   Status Recover() {
@@ -513,7 +528,7 @@ struct AuditLog::Impl {
   // copied ones) in groups of kGroupRows, atomically.
   Result<std::string> PublishMonth(const std::string& name, const parquet::FileReader* old, int copy_groups,
                                    std::span<const log::SeqRecord> rows, uint64_t sealed_seq) {
-    const std::string tmp = JoinPath(dir, "_tmp." + name);
+    const std::string tmp = JoinPath(dir, log::SealTempName(name));
     parquet::WriterOptions wo;
     wo.sync_on_close = true;
     // zstd, and no dictionary for a day's numbers that rarely repeat
@@ -531,6 +546,16 @@ struct AuditLog::Impl {
     // The file is hashed as it is written, not read back for it.
     Sha256Hasher hash;
     BA_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(tmp));
+    // A failed seal (disk full, I/O error) must not leave its partial file
+    // taking the space that remains.
+    struct RemoveOnFailure {
+      Env* env;
+      const std::string& path;
+      bool armed = true;
+      ~RemoveOnFailure() {
+        if (armed) (void)env->DeleteFile(path);
+      }
+    } cleanup{env, tmp};
     BA_ASSIGN_OR_RETURN(auto w, parquet::FileWriter::Open(std::make_unique<HashingFile>(std::move(file), &hash),
                                                           log::AuditColumnSpecs(), wo));
     for (int g = 0; old && g < copy_groups; ++g) BA_RETURN_IF_ERROR(w->CopyRowGroup(*old, g));
@@ -543,6 +568,7 @@ struct AuditLog::Impl {
     BA_RETURN_IF_ERROR(w->Close().status());
     const Sha256Digest d = hash.Finish();
     BA_RETURN_IF_ERROR(env->RenameFile(tmp, JoinPath(dir, name)));
+    cleanup.armed = false;
     return ToHex(ByteSpan(d.data(), d.size()));
   }
 

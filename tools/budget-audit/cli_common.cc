@@ -81,6 +81,8 @@ Status Output::Finish() {
   if (owned_) {
     if (std::fclose(f_) != 0 && error_ == 0) error_ = errno ? errno : EIO;
     f_ = nullptr;
+  } else if (error_ != 0) {
+    std::clearerr(f_);  // reported below, not again by main()
   }
   if (error_ != 0) {
     return Status::IOError(fmt::format("writing {}: {}", path_, std::strerror(error_)));

@@ -2,14 +2,23 @@
 // durable its seq is printed on its own line (flushed), so a controller can
 // keep one process open as a pipe. Bad lines are reported on stderr as
 // "line N: field: problem" and skipped; the exit code is then 1.
+//
+// With --ack json every input line gets exactly one JSON object on stdout,
+// in input order: {"line":N,"seq":S,"duplicate":false} once the record is
+// durable, {"line":N,"error":"field: problem"} for a refused line, so a
+// controller that writes a line and reads a line never waits forever and
+// can match each answer to its tick.
 #include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "budget_audit/audit_log.h"
 #include "cli.h"
@@ -20,8 +29,14 @@ namespace {
 
 struct LogOptions {
   std::string sync = "always";
+  std::string ack = "seq";
   double wait_seconds = 0;
 };
+
+// A message as a JSON string (bytes that are not UTF-8 become U+FFFD).
+std::string JsonString(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 // Reads lines from a file descriptor, and tells whether more input is
 // already waiting (so batch mode can acknowledge a group when the pipe
@@ -49,6 +64,8 @@ class LineReader {
       Fill();
     }
   }
+  // The read error that ended the input (0: end of input).
+  int error() const { return error_; }
   bool InputPending() {
     if (buf_.find('\n', pos_) != std::string::npos) return true;
     if (eof_) return pos_ < buf_.size();
@@ -66,6 +83,7 @@ class LineReader {
       n = ::read(fd_, tmp, sizeof(tmp));
     } while (n < 0 && errno == EINTR);
     if (n <= 0) {
+      if (n < 0) error_ = errno;
       eof_ = true;
       return;
     }
@@ -75,6 +93,7 @@ class LineReader {
   std::string buf_;
   size_t pos_ = 0;
   bool eof_ = false;
+  int error_ = 0;
 };
 
 int RunLog(Context& ctx, const LogOptions& o) {
@@ -105,12 +124,15 @@ int RunLog(Context& ctx, const LogOptions& o) {
   if (!log.ok()) return ReportError(log.status().WithContext(dir));
 
   LineReader in(STDIN_FILENO);
+  const bool json_acks = o.ack == "json";
   std::string line;
-  std::string pending;  // acknowledgements waiting for a batch sync
+  std::string pending;  // acknowledgements waiting for a batch sync (and the answers after them)
   size_t line_no = 0, bad = 0, group = 0;
+  // Writes the pending answers; false (after saying why on stderr) when the
+  // batch's sync or the write fails: nothing more may be acknowledged.
   auto flush_acks = [&]() -> bool {
     if (pending.empty()) return true;
-    if (ao.sync == SyncMode::kBatch) {
+    if (ao.sync == SyncMode::kBatch && group > 0) {
       Status s = (*log)->Sync();
       if (!s.ok()) {
         std::fprintf(stderr, "budget-audit: %s (the last %zu records were not acknowledged)\n",
@@ -118,40 +140,66 @@ int RunLog(Context& ctx, const LogOptions& o) {
         return false;
       }
     }
-    std::fwrite(pending.data(), 1, pending.size(), stdout);
-    std::fflush(stdout);
+    errno = 0;
+    const bool written = std::fwrite(pending.data(), 1, pending.size(), stdout) == pending.size();
+    if (std::fflush(stdout) != 0 || !written || std::ferror(stdout)) {
+      const int err = errno ? errno : EIO;
+      std::clearerr(stdout);  // reported here, not again by main()
+      std::fprintf(stderr,
+                   "budget-audit: writing acknowledgements to standard output: %s (the last %zu "
+                   "records are logged but their acknowledgements were lost; resending them is "
+                   "safe: a resent tick is acknowledged with its first seq)\n",
+                   std::strerror(err), group);
+      return false;
+    }
     pending.clear();
     group = 0;
     return true;
   };
+  // A refused line: "line N: problem" on stderr, and with --ack json its answer.
+  auto refuse = [&](const std::string& problem) {
+    std::fprintf(stderr, "line %zu: %s\n", line_no, problem.c_str());
+    if (json_acks) pending += fmt::format("{{\"line\":{},\"error\":{}}}\n", line_no, JsonString(problem));
+  };
   while (in.Next(line)) {
     ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto rec = log::ParseTick(line, ctx.env->NowMicros());
-    if (!rec.ok()) {
-      std::fprintf(stderr, "line %zu: %s\n", line_no, rec.status().message().c_str());
-      ++bad;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      if (!json_acks) continue;
+      pending += fmt::format("{{\"line\":{},\"skipped\":\"empty line\"}}\n", line_no);
+      if (!in.InputPending() && !flush_acks()) return kExitProblem;
       continue;
     }
-    auto seq = (*log)->Append(*rec);
-    if (!seq.ok()) {
-      if (seq.status().code() == StatusCode::kAlreadyExists) {
-        std::fprintf(stderr, "line %zu: %s\n", line_no, seq.status().message().c_str());
-        ++bad;
-        continue;
-      }
+    auto rec = log::ParseTick(line, ctx.env->NowMicros());
+    Result<uint64_t> seq = rec.ok() ? (*log)->Append(*rec) : Result<uint64_t>(rec.status());
+    if (!seq.ok() && (!rec.ok() || seq.status().code() == StatusCode::kAlreadyExists)) {
+      refuse(seq.status().message());
+      ++bad;
+    } else if (!seq.ok()) {
       // Not durable: stop, acknowledge nothing more; the controller retries.
+      const std::string why = "not logged: " + seq.status().message();
+      if (json_acks) refuse(why);
       if (!flush_acks()) return kExitProblem;
-      std::fprintf(stderr, "line %zu: not logged: %s\n", line_no, seq.status().message().c_str());
+      if (!json_acks) std::fprintf(stderr, "line %zu: %s\n", line_no, why.c_str());
       return kExitProblem;
+    } else {
+      if (json_acks) {
+        pending += fmt::format("{{\"line\":{},\"seq\":{},\"duplicate\":{}}}\n", line_no, *seq,
+                               (*log)->last_append_was_duplicate());
+      } else {
+        pending += fmt::format("{}\n", *seq);
+      }
+      ++group;
     }
-    pending += fmt::format("{}\n", *seq);
-    ++group;
     if (ao.sync != SyncMode::kBatch || group >= 4096 || !in.InputPending()) {
       if (!flush_acks()) return kExitProblem;
     }
   }
   if (!flush_acks()) return kExitProblem;
+  if (in.error() != 0) {
+    std::fprintf(stderr, "budget-audit: reading standard input after line %zu: %s\n", line_no,
+                 std::strerror(in.error()));
+    return kExitProblem;
+  }
   if (Status s = (*log)->last_seal_status(); !s.ok()) {
     std::fprintf(stderr, "budget-audit: warning: sealing into Parquet failed (the records are safe "
                          "in the journal and sealing is retried): %s\n", s.message().c_str());
@@ -171,6 +219,11 @@ void SetupLog(CLI::App& app, Context& ctx, Action& action) {
                   "always: fdatasync before each acknowledgement (default); batch: acknowledge a "
                   "group after one fdatasync; none: never sync")
       ->check(CLI::IsMember({"always", "batch", "none"}));
+  cmd->add_option("--ack", opts->ack,
+                  "seq: print each durable record's seq on its own line (default); json: answer "
+                  "every input line, in order, with one JSON object: {\"line\":N,\"seq\":S,"
+                  "\"duplicate\":false} or {\"line\":N,\"error\":\"field: problem\"}")
+      ->check(CLI::IsMember({"seq", "json"}));
   cmd->add_option("--wait", opts->wait_seconds,
                   "If another writer holds the log, wait up to SECONDS for it (default 0)");
   cmd->callback([&ctx, &action, opts]() {

@@ -2,7 +2,9 @@
 // (daily_summary) and, without a command, its default output; with the
 // aliases of its flags (--report, --daily DATE). JSON is laid out as
 // Python's json.dumps(indent=2); --format table is for people.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -87,9 +89,12 @@ std::string Table(const std::string& title, const Value& v) {
 }
 
 int Print(const std::string& text) {
+  errno = 0;
   std::fputs(text.c_str(), stdout);
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    return ReportError(Status::IOError("standard output: write failed"));
+    const int err = errno ? errno : EIO;
+    std::clearerr(stdout);  // reported here, not again by main()
+    return ReportError(Status::IOError(fmt::format("writing standard output: {}", std::strerror(err))));
   }
   return kExitOk;
 }

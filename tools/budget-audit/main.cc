@@ -1,8 +1,13 @@
 // budget-audit: the command-line front end. Parses arguments with CLI11,
 // dispatches to one subcommand, and maps failures to the exit codes of the
 // command-line contract. Exceptions stop here; the library returns Status.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include <fmt/format.h>
@@ -10,9 +15,39 @@
 #include "cli.h"
 #include "parquet/file_writer.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+// Started with descriptor 0, 1 or 2 closed (`budget-audit log >&- 2>&-`),
+// the next files opened would get them, and acknowledgements or messages
+// meant for stdout and stderr would land in the log's own files. Each closed
+// one is opened on /dev/null first (reads see end of input, writes vanish).
+void MakeStandardDescriptorsSafe() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    int got = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (got < 0) _exit(125);  // nothing safe to write to, and nothing safe to open
+    if (got != fd) {  // cannot happen (lowest free descriptor), but be sure
+      ::dup2(got, fd);
+      ::close(got);
+    }
+  }
+}
+
+// Whatever a command printed must have reached standard output (a full
+// disk, a closed pipe): a command that reported its own write error has
+// cleared the stream's error, so it is not reported twice.
+int CheckStandardOutput(int rc) {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    int err = errno ? errno : EIO;
+    std::fprintf(stderr, "budget-audit: writing standard output: %s\n", std::strerror(err));
+    if (rc == budget_audit::cli::kExitOk) rc = budget_audit::cli::kExitProblem;
+  }
+  return rc;
+}
+
+int Run(int argc, char** argv) {
   using namespace budget_audit::cli;
-  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe becomes a write error we report
 
   CLI::App app{
       "budget-audit: the energy-sacrifice audit log of agrivoltaic solar plants.\n"
@@ -62,4 +97,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "budget-audit: internal error: %s\n", e.what());
     return kExitProblem;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MakeStandardDescriptorsSafe();
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe becomes a write error we report
+  return CheckStandardOutput(Run(argc, argv));
 }
