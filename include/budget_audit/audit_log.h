@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,10 @@ struct AuditLogOptions {
   // Records LogSlot() keeps while the disk refuses them (oldest first).
   size_t retry_queue_capacity = 100000;
   SealPolicy seal_policy = SealPolicy::kDaily;
+  // The site's calendar date ("YYYY-MM-DD") at a UTC instant, for sealing
+  // the days that have ended (SealEndedDays); default: the UTC date. The
+  // command-line tool passes the configured time zone's.
+  std::function<std::string(int64_t utc_us)> local_date;
   // Month files a seal writes at once, each on its own thread (a bulk load
   // seals several months per seal). More than 1 needs an Env whose files
   // may be written from several threads at once.
@@ -58,11 +63,21 @@ struct AuditLogOptions {
 class AuditLog {
  public:
   // Opens (creating if needed) the log in `dir`, takes the writer lock
-  // (Busy naming the holder if another process has it) and recovers: a torn
-  // journal tail is cut; damage before it is Corruption and nothing opens.
+  // (Busy naming the holder if another process has it) and recovers: after
+  // a crash a torn journal tail is moved aside into _cut/ and cut; damage
+  // (anything else, or any torn tail after a clean close, or a missing part
+  // of the layout) is Corruption and nothing opens.
   static Result<std::unique_ptr<AuditLog>> Open(const std::string& dir,
                                                 const AuditLogOptions& options = {});
+  // Closes the log if Close() was not called (its errors are then lost).
   ~AuditLog();
+
+  // Makes every record durable and records a clean close: until the next
+  // writer opens the log, any damage to the end of the journal is reported
+  // as damage (Corruption), never taken for a crash's torn tail. Later
+  // calls other than Close() fail. Not recorded after a failed append (the
+  // next writer then recovers as after a crash).
+  Status Close();
 
   // Appends one record; returns its seq (dense, from 1). Durable before it
   // returns unless the sync mode says otherwise. On failure nothing is
@@ -98,6 +113,17 @@ class AuditLog {
   // Seals every record appended so far into the month files (normally done
   // automatically when the first record of a new day is appended).
   Status Seal();
+  // Seals every day that has ended by the clock (options.local_date): the
+  // records, in seq order, up to the first one dated today or tomorrow. A
+  // record dated more than a day ahead of the clock (a controller's clock
+  // gone wrong, 9999-12-31) does not hold sealing back: it is sealed with
+  // the days before it, into its own month file. With SealPolicy::kDaily
+  // this also runs when the log opens and when it closes; a plant that
+  // stops ticking at night still has yesterday sealed. Other policies: a
+  // no-op.
+  Status SealEndedDays();
+  // Records in sealed files (every seq <= sealed_seq()).
+  uint64_t sealed_seq() const;
   // The result of the last sealing attempt (automatic or Seal()).
   Status last_seal_status() const;
 

@@ -22,10 +22,12 @@
 #include <fmt/format.h>
 
 #include "log/journal.h"
+#include "log/layout.h"
 #include "log/manifest.h"
 #include "log/sealed_reader.h"
 #include "log/slot_parquet.h"
 #include "parquet/file_reader.h"
+#include "util/civil_time.h"
 #include "util/sha256.h"
 
 namespace budget_audit {
@@ -72,7 +74,11 @@ struct AuditLog::Impl {
   std::unique_ptr<WritableFile> journal;  // current file, positioned at its end
   uint64_t journal_size = 0;
   bool needs_recovery = false;
+  Status recovery_cause;  // what set needs_recovery
   bool torn_tail_cut = false;
+  // The last writer's clean-close record, until recovery has checked it.
+  std::optional<log::CleanClose> clean_close;
+  bool closed = false;
   // Records not yet sealed (seq > manifest.sealed_seq), with chain hashes.
   std::vector<log::SeqRecord> unsealed;
   std::vector<ChainHash> unsealed_hashes;
@@ -209,9 +215,12 @@ struct AuditLog::Impl {
                                                      : options.holder_info;
     BA_ASSIGN_OR_RETURN(lock, env->TryLockFile(JoinPath(dir, log::kLockName), holder));
     BA_RETURN_IF_ERROR(RemoveTemporaries());
-    BA_ASSIGN_OR_RETURN(bool has_manifest, env->FileExists(JoinPath(dir, log::kManifestName)));
-    if (has_manifest) {
+    // A missing or mangled part of a log is damage, never a new log: a new
+    // identity would make every later writer refuse the old journal.
+    BA_ASSIGN_OR_RETURN(log::LayoutState layout, log::CheckLayout(env, dir));
+    if (layout == log::LayoutState::kComplete) {
       BA_ASSIGN_OR_RETURN(manifest, log::ReadManifest(env, dir));
+      BA_ASSIGN_OR_RETURN(clean_close, log::ReadCleanClose(env, dir));
     } else {
       std::random_device rd;
       for (auto& b : manifest.log_id) b = static_cast<uint8_t>(rd());
@@ -256,14 +265,21 @@ struct AuditLog::Impl {
       if (auto seq = log::ParseJournalFileName(n)) files.emplace_back(*seq, n);
     }
     std::sort(files.begin(), files.end());
+    log::JournalEnd end;  // how the last file ends
+    const std::string clock_date = ClockDate();
+    bool last_headerless = false;
     for (size_t i = 0; i < files.size(); ++i) {
       const bool is_last = i + 1 == files.size();
       const std::string path = JoinPath(journal_dir, files[i].second);
       BA_ASSIGN_OR_RETURN(auto scan, log::ScanJournalFile(env, path, is_last));
-      if (!scan.header) {  // cut while being created: remove it
-        BA_RETURN_IF_ERROR(env->DeleteFile(path));
-        BA_RETURN_IF_ERROR(env->SyncDir(journal_dir));
-        torn_tail_cut = true;
+      if (is_last) {
+        end.journal = files[i].second;
+        end.journal_bytes = scan.file_size;
+        end.valid_bytes = scan.valid_bytes;
+        end.torn_tail = scan.torn_tail;
+      }
+      if (!scan.header) {  // cut while being created (only the last file can be)
+        last_headerless = true;
         continue;
       }
       const JournalFileHeader& h = *scan.header;
@@ -288,24 +304,44 @@ struct AuditLog::Impl {
         }
         head = expect;
         last_seq = e.seq;
-        if (e.record.date > max_date) max_date = e.record.date;
+        if (e.record.date > max_date && !AheadOf(e.record.date, clock_date)) max_date = e.record.date;
         unsealed.push_back({e.seq, e.record});
         unsealed_hashes.push_back(e.hash);
         IndexLastUnsealed();
       }
       journal_files.emplace_back(files[i].first, path);
-      if (is_last) {
-        if (scan.torn_tail) {
-          BA_ASSIGN_OR_RETURN(auto f, env->NewAppendableFile(path));
-          BA_RETURN_IF_ERROR(f->Truncate(scan.valid_bytes));
-          BA_RETURN_IF_ERROR(f->Sync());
-          torn_tail_cut = true;
-          journal = std::move(f);
-        } else {
-          BA_ASSIGN_OR_RETURN(journal, env->NewAppendableFile(path));
-        }
-        journal_size = scan.valid_bytes;
+    }
+    end.last_seq = last_seq;
+    end.head = head;
+    if (clean_close) {
+      // The last writer closed cleanly: the journal must end exactly where
+      // it said. Then the marker goes (durably) before anything is appended.
+      BA_RETURN_IF_ERROR(log::CheckCleanClose(dir, *clean_close, end));
+      BA_RETURN_IF_ERROR(log::RemoveCleanClose(env, dir));
+      clean_close.reset();
+    }
+    if (!files.empty()) {
+      // A crash's torn tail is moved aside (kept in _cut/, reported by
+      // verify), then cut.
+      const std::string path = JoinPath(journal_dir, end.journal);
+      if (end.torn_tail) {
+        BA_ASSIGN_OR_RETURN(auto bytes, env->ReadFileToBytes(path, uint64_t{1} << 34));
+        BA_RETURN_IF_ERROR(log::KeepCutTail(env, dir, end.journal, end.valid_bytes, last_seq + 1,
+                                            ByteSpan(bytes.data() + end.valid_bytes, bytes.size() - end.valid_bytes)));
+        torn_tail_cut = true;
       }
+      if (last_headerless) {
+        BA_RETURN_IF_ERROR(env->DeleteFile(path));
+        BA_RETURN_IF_ERROR(env->SyncDir(journal_dir));
+      } else if (end.torn_tail) {
+        BA_ASSIGN_OR_RETURN(auto f, env->NewAppendableFile(path));
+        BA_RETURN_IF_ERROR(f->Truncate(end.valid_bytes));
+        BA_RETURN_IF_ERROR(f->Sync());
+        journal = std::move(f);
+      } else {
+        BA_ASSIGN_OR_RETURN(journal, env->NewAppendableFile(path));
+      }
+      journal_size = end.valid_bytes;
     }
     if (last_seq < manifest.sealed_seq) {
       return Status::Corruption("journal ends before the sealed history");
@@ -625,6 +661,7 @@ struct AuditLog::Impl {
 
   Result<uint64_t> Append(SlotRecord&& record) {
     const SlotRecord& r = record;
+    if (closed) return Status::FailedPrecondition(fmt::format("{}: the log was closed", dir));
     if (needs_recovery) BA_RETURN_IF_ERROR(Recover());
     last_was_duplicate = false;
     BA_ASSIGN_OR_RETURN(auto existing, FindByTimestamp(r.timestamp_us));
@@ -642,6 +679,7 @@ struct AuditLog::Impl {
       // Whatever reached the file is cut by the recovery before the next
       // append; nothing is acknowledged now.
       needs_recovery = true;
+      recovery_cause = s;
       journal.reset();
       return s;
     }
@@ -649,7 +687,9 @@ struct AuditLog::Impl {
     // durable already, so a sealing failure does not fail the append; it is
     // kept in seal_status and retried at the next day change or Seal().
     const std::string& date = unsealed.back().record.date;  // the record was moved there
-    if (date > max_date) {
+    // A date far ahead of the clock does not move max_date: it would stop
+    // the daily seals until that date (it is sealed with the next one).
+    if (date > max_date && (max_date.empty() || !AheadOf(date, ClockDate()))) {
       bool new_day = !max_date.empty();
       if (options.seal_policy == SealPolicy::kMonthly) {
         new_day = new_day && MonthFileName(date) != MonthFileName(max_date);
@@ -661,6 +701,55 @@ struct AuditLog::Impl {
       }
     }
     return last_seq;
+  }
+
+  // The clock's date at the site, and whether `date` is so far ahead of it
+  // (more than a day) that it must not hold the daily sealing back.
+  std::string ClockDate() {
+    const int64_t now = env->NowMicros();
+    return options.local_date ? options.local_date(now) : FormatDate(FloorDiv(now, 86400000000));
+  }
+  static bool AheadOf(const std::string& date, const std::string& clock_date) {
+    auto d = ParseDate(date), c = ParseDate(clock_date);
+    return d && c && *d > *c + 1;
+  }
+
+  Status SealEndedDays() {
+    if (options.seal_policy != SealPolicy::kDaily || closed) return Status::OK();
+    if (needs_recovery) BA_RETURN_IF_ERROR(Recover());
+    const std::string today = ClockDate();
+    size_t k = 0;
+    while (k < unsealed.size() &&
+           (unsealed[k].record.date < today || AheadOf(unsealed[k].record.date, today))) {
+      ++k;
+    }
+    if (k == 0) return Status::OK();
+    seal_status = SealUpTo(unsealed[k - 1].seq, false);
+    return seal_status;
+  }
+
+  // Makes everything durable and records the clean close (log/layout.h).
+  // After a failed append the journal may end in a partial frame: no clean
+  // close is recorded, and the next writer treats the end as a crash's.
+  Status Close() {
+    if (closed) return Status::OK();
+    closed = true;
+    if (needs_recovery) return Status::OK();
+    // Days that ended are sealed first (a failure stays in seal_status: the
+    // records are safe in the journal and the close goes on).
+    closed = false;
+    (void)SealEndedDays();
+    closed = true;
+    if (needs_recovery) return Status::OK();
+    if (journal) BA_RETURN_IF_ERROR(journal->Sync());
+    log::CleanClose c;
+    c.last_seq = last_seq;
+    c.head = head;
+    if (!journal_files.empty()) {
+      c.journal = BaseName(journal_files.back().second);
+      BA_ASSIGN_OR_RETURN(c.journal_bytes, env->GetFileSize(journal_files.back().second));
+    }
+    return log::WriteCleanClose(env, dir, c);
   }
 
   Status AppendImpl(SlotRecord&& r) {
@@ -681,7 +770,11 @@ struct AuditLog::Impl {
 };
 
 AuditLog::AuditLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-AuditLog::~AuditLog() = default;
+AuditLog::~AuditLog() {
+  if (impl_) (void)impl_->Close();  // Close() reports what this cannot
+}
+
+Status AuditLog::Close() { return impl_->Close(); }
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& dir,
                                                  const AuditLogOptions& options) {
@@ -691,6 +784,9 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& dir,
   impl->dir = dir;
   impl->journal_dir = JoinPath(dir, log::kJournalDirName);
   BA_RETURN_IF_ERROR(impl->Init());
+  // Days that ended while no writer ran (a failure is kept in
+  // last_seal_status(): the log is open and the records are safe).
+  (void)impl->SealEndedDays();
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
@@ -698,11 +794,19 @@ Result<uint64_t> AuditLog::Append(const SlotRecord& record) { return impl_->Appe
 Result<uint64_t> AuditLog::Append(SlotRecord&& record) { return impl_->Append(std::move(record)); }
 
 Status AuditLog::Sync() {
-  if (impl_->needs_recovery) return Status::FailedPrecondition("the journal needs recovery");
+  if (impl_->needs_recovery) {
+    // The failure that stopped the journal, with its OS error: the records
+    // appended since the last sync are not durable.
+    const Status& cause = impl_->recovery_cause;
+    return Status(cause.ok() ? StatusCode::kFailedPrecondition : cause.code(),
+                  fmt::format("the journal needs recovery after a failed write: {}",
+                              cause.ok() ? "unknown error" : cause.message()));
+  }
   if (!impl_->journal) return Status::OK();
   Status s = impl_->journal->Sync();
   if (!s.ok()) {
     impl_->needs_recovery = true;
+    impl_->recovery_cause = s;
     impl_->journal.reset();
   }
   return s;
@@ -713,6 +817,9 @@ Status AuditLog::Seal() {
   impl_->seal_status = impl_->SealUpTo(impl_->last_seq, false);
   return impl_->seal_status;
 }
+
+Status AuditLog::SealEndedDays() { return impl_->SealEndedDays(); }
+uint64_t AuditLog::sealed_seq() const { return impl_->manifest.sealed_seq; }
 
 Status AuditLog::FlushRetryQueue() {
   auto& q = impl_->retry_queue;

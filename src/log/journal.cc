@@ -150,10 +150,12 @@ Result<JournalScan> ScanJournalBytes(ByteSpan bytes, const std::string& name, bo
       break;
     }
     if (Crc32c(rest.subspan(4, frame - 4)) != crc) {
-      // Damage at the end of the last file with nothing after it but zeros
-      // is what a crash leaves; anything else is damage.
-      if (is_last && AllZero(rest.subspan(frame))) { scan.torn_tail = true; break; }
-      return corrupt(pos, "frame checksum mismatch (damage before the end of the journal)");
+      // A write torn by a crash leaves a prefix of the frame (cut short,
+      // above) or, where a file system extended the file without its data,
+      // nothing but zeros. A whole frame whose checksum fails is neither:
+      // it is damage, even at the very end.
+      if (is_last && AllZero(rest)) { scan.torn_tail = true; break; }
+      return corrupt(pos, "frame checksum mismatch (a whole frame, so damage, not a torn write)");
     }
     uint8_t type = rest[8];
     if (type != kFrameTick) return corrupt(pos, fmt::format("unknown frame type {}", type));

@@ -9,10 +9,13 @@
 //                      u8 type (1 = tick) | payload
 //   tick payload:      canonical(record, seq) (log/record.h) | chain hash after this record (32)
 //
-// A torn tail — the last frame of the last file cut at any byte, followed by
-// nothing but zeros, or a last file cut inside its header — is the normal
-// state after a crash: readers stop before it and the next writer cuts it.
-// Any other damage is Corruption naming the file and offset.
+// A torn tail — the last frame of the last file cut at any byte, or nothing
+// but zeros after the last whole frame, or a last file cut inside its
+// header — is the normal state after a crash: readers stop before it and
+// the next writer moves it aside (log/layout.h) and cuts it. A whole frame
+// whose checksum fails is never a torn write, and after a clean close
+// (log/layout.h) no torn tail is; any other damage is Corruption naming the
+// file and offset.
 #pragma once
 
 #include <memory>

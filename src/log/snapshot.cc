@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "log/journal.h"
+#include "log/layout.h"
 #include "log/sealed_reader.h"
 #include "util/numpy_sum.h"
 #include "util/sha256.h"
@@ -21,8 +22,10 @@ struct LogSnapshot::Impl {
 
   Status Load() {
     using namespace log;
-    BA_ASSIGN_OR_RETURN(bool exists, env->FileExists(JoinPath(dir, kManifestName)));
-    if (!exists) return Status::NotFound(fmt::format("{}: no audit log here (no {})", dir, kManifestName));
+    BA_ASSIGN_OR_RETURN(LayoutState layout, CheckLayout(env, dir));
+    if (layout == LayoutState::kNone) {
+      return Status::NotFound(fmt::format("{}: no audit log here (no {})", dir, kManifestName));
+    }
     // The manifest and the journal must be of one moment: a seal that
     // completes between reading them deletes journal files the old manifest
     // still counts on. Journal files are only deleted after a new manifest,
@@ -36,6 +39,9 @@ struct LogSnapshot::Impl {
       journal.clear();
       torn_tail = false;
       bool vanished = false;
+      // Read before the journal: a writer removes it before appending.
+      BA_ASSIGN_OR_RETURN(std::optional<CleanClose> clean_close, ReadCleanClose(env, dir));
+      JournalEnd end;
       BA_ASSIGN_OR_RETURN(bool has_journal, env->IsDirectory(jdir));
       if (has_journal) {
         std::vector<std::pair<uint64_t, std::string>> names;
@@ -52,9 +58,33 @@ struct LogSnapshot::Impl {
           }
           if (!scan.ok()) return scan.status();
           torn_tail |= scan->torn_tail;
+          if (i + 1 == names.size()) {
+            end.journal = BaseName(names[i].second);
+            end.journal_bytes = scan->file_size;
+            end.valid_bytes = scan->valid_bytes;
+            end.torn_tail = scan->torn_tail;
+          }
+          if (!scan->entries.empty()) {
+            end.last_seq = scan->entries.back().seq;
+            end.head = scan->entries.back().hash;
+          }
           for (auto& e : scan->entries) {
             if (e.seq > manifest.sealed_seq) journal.push_back(std::move(e));
           }
+        }
+      }
+      if (clean_close && !vanished) {
+        if (end.last_seq <= manifest.sealed_seq) {  // nothing after the sealed history
+          end.last_seq = manifest.sealed_seq;
+          end.head = manifest.sealed_head;
+        }
+        Status s = CheckCleanClose(dir, *clean_close, end);
+        if (!s.ok()) {
+          // Unless a writer opened the log meanwhile (it removes the record
+          // first), the journal was damaged after a clean close.
+          BA_ASSIGN_OR_RETURN(bool still, env->FileExists(JoinPath(dir, kCleanCloseName)));
+          if (still) return s;
+          vanished = true;
         }
       }
       // Unchanged bytes: the same manifest (it is replaced whole, never edited).

@@ -30,6 +30,8 @@ class Verifier {
           "a seal was interrupted (_seal_intent present); the next writer finishes it, and month "
           "files touched by it may not match the manifest's hashes until then");
     }
+    BA_ASSIGN_OR_RETURN(std::optional<CleanClose> clean_close, ReadCleanClose(env_, dir_));
+    BA_ASSIGN_OR_RETURN(report_.cuts, ListCutTails(env_, dir_));
     BA_ASSIGN_OR_RETURN(journal_files_, ListJournal());
     if (!journal_files_.empty()) journal_min_seq_ = journal_files_.front().first;
     BA_RETURN_IF_ERROR(CheckSealedFiles(intent));
@@ -46,6 +48,15 @@ class Verifier {
     BA_RETURN_IF_ERROR(CheckJournal());
     report_.records = seq_;
     report_.head_hex = ToHex(ByteSpan(head_.data(), head_.size()));
+    if (clean_close) {
+      end_.last_seq = seq_;
+      end_.head = head_;
+      Status s = CheckCleanClose(dir_, *clean_close, end_);
+      BA_ASSIGN_OR_RETURN(bool still, env_->FileExists(JoinPath(dir_, kCleanCloseName)));
+      if (!s.ok() && still) return s;
+      report_.closed_cleanly = s.ok() && still;
+      if (!still) report_.warnings.push_back("a writer opened the log while it was being verified");
+    }
     if (backwards_ > 0) {
       report_.warnings.push_back(fmt::format(
           "timestamps go backwards {} time(s); first at seq {} ({} after {})", backwards_,
@@ -154,8 +165,7 @@ class Verifier {
   Result<std::vector<std::pair<uint64_t, std::string>>> ListJournal() {
     std::vector<std::pair<uint64_t, std::string>> files;
     const std::string jdir = JoinPath(dir_, kJournalDirName);
-    BA_ASSIGN_OR_RETURN(bool exists, env_->IsDirectory(jdir));
-    if (!exists) return files;
+    // (CheckLayout has made sure it exists and is a directory.)
     BA_ASSIGN_OR_RETURN(auto names, env_->GetChildren(jdir));
     for (const auto& n : names) {
       if (auto s = ParseJournalFileName(n)) files.emplace_back(*s, n);
@@ -176,6 +186,16 @@ class Verifier {
       BA_ASSIGN_OR_RETURN(auto scan,
                           ScanJournalFile(env_, JoinPath(jdir, files[i].second), i + 1 == files.size()));
       report_.torn_tail |= scan.torn_tail;
+      if (i + 1 == files.size()) {
+        end_.journal = files[i].second;
+        end_.journal_bytes = scan.file_size;
+        end_.valid_bytes = scan.valid_bytes;
+        end_.torn_tail = scan.torn_tail;
+        if (scan.torn_tail) {
+          report_.torn_tail_bytes = scan.file_size - scan.valid_bytes;
+          report_.torn_tail_at = fmt::format("{} offset {}", name, scan.valid_bytes);
+        }
+      }
       if (!scan.header) continue;
       if (scan.header->log_id != manifest_.log_id) {
         return Status::Corruption(fmt::format("{}: belongs to another log (log id differs)", name));
@@ -231,6 +251,7 @@ class Verifier {
   VerifyOptions o_;
   Manifest manifest_;
   VerifyReport report_;
+  JournalEnd end_;  // how the last journal file ends
   ChainHash head_{};
   uint64_t seq_ = 0;
   int64_t last_ts_ = 0;
@@ -244,8 +265,8 @@ class Verifier {
 }  // namespace
 
 Result<VerifyReport> VerifyLog(Env* env, const std::string& dir, const VerifyOptions& options) {
-  BA_ASSIGN_OR_RETURN(bool exists, env->FileExists(JoinPath(dir, kManifestName)));
-  if (!exists) {
+  BA_ASSIGN_OR_RETURN(LayoutState layout, CheckLayout(env, dir));
+  if (layout == LayoutState::kNone) {
     return Status::NotFound(fmt::format("{}: no audit log here (no {})", dir, kManifestName));
   }
   return Verifier(env, dir, options).Run();

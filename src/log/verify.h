@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "budget_audit/env.h"
+#include "log/layout.h"
 #include "log/record.h"
 
 namespace budget_audit::log {
@@ -22,6 +23,10 @@ struct VerifyReport {
   std::string log_id_hex;
   std::string head_hex;        // chain head after the last record
   bool torn_tail = false;      // the journal ends in a torn tail (a crash's leftovers)
+  uint64_t torn_tail_bytes = 0;
+  std::string torn_tail_at;    // "<journal file> offset N"
+  bool closed_cleanly = false; // the last writer closed the log cleanly (and no writer has it)
+  std::vector<CutTail> cuts;   // every tail cut after a crash, kept in _cut/
   std::vector<std::string> warnings;  // e.g. timestamps that go backwards
   // Chain hash after each requested seq (see VerifyOptions::hash_at).
   std::optional<ChainHash> hash_at_requested;

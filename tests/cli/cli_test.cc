@@ -113,10 +113,12 @@ TEST(Cli, LogAppendsAndAcknowledges) {
   EXPECT_EQ(r.out, "1\n1\n2\n");
   EXPECT_NE(r.err.find("line 2: energy_cost_kwh:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("line 4: timestamp:"), std::string::npos) << r.err;
-  // Day change sealed May 30 into a Parquet file readable by cat.
+  // The day change sealed May 30 into a Parquet file readable by cat, and
+  // closing the log sealed May 31, which has ended too (issue 11, item 13).
   CliRun c = RunCli("cat " + dir + "/2026-05.parquet --columns slot_index,seq,date");
   EXPECT_EQ(c.code, 0) << c.err;
-  EXPECT_EQ(c.out, "{\"slot_index\":17,\"seq\":1,\"date\":\"2026-05-30\"}\n");
+  EXPECT_EQ(c.out, "{\"slot_index\":17,\"seq\":1,\"date\":\"2026-05-30\"}\n"
+                   "{\"slot_index\":1,\"seq\":2,\"date\":\"2026-05-31\"}\n");
 
   // The whole log (sealed + journal) through cat without a path.
   CliRun all = RunCli("--log " + dir + " cat --columns seq,slot_index");

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -23,6 +24,8 @@
 #include "budget_audit/audit_log.h"
 #include "cli.h"
 #include "log/tick.h"
+#include "util/civil_time.h"
+#include "util/time_zone.h"
 
 namespace budget_audit::cli {
 namespace {
@@ -40,26 +43,41 @@ std::string JsonString(const std::string& s) {
 
 // Reads lines from a file descriptor, and tells whether more input is
 // already waiting (so batch mode can acknowledge a group when the pipe
-// drains).
+// drains). While no input comes, `on_idle` runs every `idle_ms` (sealing
+// the days that ended while the plant was quiet). A line longer than
+// kMaxLineBytes is not kept: it is read to its end and reported as too long
+// (no tick comes near it: each string field is at most 4 KiB).
 class LineReader {
  public:
-  explicit LineReader(int fd) : fd_(fd) {}
-  // false at end of input.
-  bool Next(std::string& line) {
+  static constexpr size_t kMaxLineBytes = 1 << 20;
+  LineReader(int fd, int idle_ms, std::function<void()> on_idle)
+      : fd_(fd), idle_ms_(idle_ms), on_idle_(std::move(on_idle)) {}
+  // false at end of input. `too_long`: the line was longer than kMaxLineBytes
+  // (`line` then holds its start).
+  bool Next(std::string& line, bool& too_long) {
+    too_long = false;
     for (;;) {
-      size_t nl = buf_.find('\n', pos_);
-      if (nl != std::string::npos) {
-        line.assign(buf_, pos_, nl - pos_);
-        pos_ = nl + 1;
+      const size_t nl = buf_.find('\n', pos_);
+      if (nl != std::string::npos || (eof_ && (pos_ < buf_.size() || skipping_))) {
+        const size_t end = nl != std::string::npos ? nl : buf_.size();
+        if (skipping_ || end - pos_ > kMaxLineBytes) {
+          if (!skipping_) line.assign(buf_, pos_, 256);  // what the message shows
+          too_long = true;
+        } else {
+          line.assign(buf_, pos_, end - pos_);
+        }
+        skipping_ = false;
+        pos_ = nl != std::string::npos ? nl + 1 : buf_.size();
         return true;
       }
-      if (eof_) {
-        if (pos_ < buf_.size()) {
-          line.assign(buf_, pos_, std::string::npos);
-          pos_ = buf_.size();
-          return true;
-        }
-        return false;
+      if (eof_) return false;
+      if (!skipping_ && buf_.size() - pos_ > kMaxLineBytes) {
+        line.assign(buf_, pos_, 256);
+        skipping_ = true;
+      }
+      if (skipping_) {  // the rest of an overlong line is dropped as it comes
+        buf_.clear();
+        pos_ = 0;
       }
       Fill();
     }
@@ -77,6 +95,16 @@ class LineReader {
   void Fill() {
     buf_.erase(0, pos_);
     pos_ = 0;
+    for (;;) {  // wait for input, doing the idle work meanwhile
+      struct pollfd p{fd_, POLLIN, 0};
+      int r = ::poll(&p, 1, idle_ms_);
+      if (r == 0) {
+        if (on_idle_) on_idle_();
+        continue;
+      }
+      if (r < 0 && errno == EINTR) continue;
+      break;  // readable, hung up, or not pollable: read() tells
+    }
     char tmp[65536];
     ssize_t n;
     do {
@@ -90,11 +118,96 @@ class LineReader {
     buf_.append(tmp, static_cast<size_t>(n));
   }
   int fd_;
+  int idle_ms_;
+  std::function<void()> on_idle_;
   std::string buf_;
   size_t pos_ = 0;
   bool eof_ = false;
+  bool skipping_ = false;
   int error_ = 0;
 };
+
+// The site's date at an instant, from the configured time zone. A broken
+// configuration must not stop the log from being written: then UTC, with a
+// warning.
+std::function<std::string(int64_t)> SiteDate(Context& ctx) {
+  std::string zone = "UTC";
+  auto config = ctx.LoadConfig();
+  if (config.ok()) {
+    zone = (*config)->timezone;
+  } else {
+    std::fprintf(stderr, "budget-audit: warning: %s; the days to seal are counted in UTC\n",
+                 config.status().message().c_str());
+  }
+  auto tz = TimeZone::Load(zone);
+  if (!tz.ok()) {
+    std::fprintf(stderr, "budget-audit: warning: %s; the days to seal are counted in UTC\n",
+                 tz.status().message().c_str());
+    tz = TimeZone::Utc();
+  }
+  return [tz = *tz](int64_t utc_us) { return FormatDate(tz.LocalDays(utc_us)); };
+}
+
+// Says on stderr, once per distinct failure, that sealing failed.
+class SealReporter {
+ public:
+  explicit SealReporter(const AuditLog& log) : log_(log) {}
+  void Check() {
+    Status s = log_.last_seal_status();
+    if (s.ok()) {
+      reported_.clear();
+      return;
+    }
+    if (s.message() == reported_) return;
+    reported_ = s.message();
+    std::fprintf(stderr,
+                 "budget-audit: sealing into Parquet failed: %s (the records are safe in the journal; "
+                 "sealing is tried again at the next day change and when the log closes)\n",
+                 s.message().c_str());
+  }
+  bool failed() const { return !log_.last_seal_status().ok(); }
+
+ private:
+  const AuditLog& log_;
+  std::string reported_;
+};
+
+// Opens the log for writing, waiting up to `wait_seconds` for another writer.
+Result<std::unique_ptr<AuditLog>> OpenWriter(const std::string& dir, const AuditLogOptions& ao,
+                                             double wait_seconds) {
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(static_cast<int64_t>(wait_seconds * 1000));
+  for (;;) {
+    auto log = AuditLog::Open(dir, ao);
+    if (log.ok() || log.status().code() != StatusCode::kBusy ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return log;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+int RunSeal(Context& ctx, bool all, double wait_seconds) {
+  AuditLogOptions ao;
+  ao.env = ctx.env;
+  ao.local_date = SiteDate(ctx);
+  const std::string dir = ctx.LogDir();
+  auto exists = ctx.env->FileExists(dir);
+  if (exists.ok() && !*exists) return ReportError(Status::NotFound(fmt::format("no log at {}", dir)));
+  // Opening seals the days that have ended already.
+  auto log = OpenWriter(dir, ao, wait_seconds);
+  if (!log.ok()) return ReportError(log.status().WithContext(dir));
+  Status s = all ? (*log)->Seal() : (*log)->last_seal_status();
+  if (s.ok()) s = (*log)->Close();
+  if (!s.ok()) return ReportError(s.WithContext("seal " + dir));
+  const uint64_t sealed = (*log)->sealed_seq(), last = (*log)->last_seq();
+  std::printf("sealed: %llu of %llu records are in the Parquet history%s\n",
+              static_cast<unsigned long long>(sealed), static_cast<unsigned long long>(last),
+              sealed == last ? ""
+                             : fmt::format(" ({} of days that have not ended stay in the journal; "
+                                           "--all seals them too)", last - sealed).c_str());
+  return kExitOk;
+}
 
 int RunLog(Context& ctx, const LogOptions& o) {
   AuditLogOptions ao;
@@ -109,21 +222,24 @@ int RunLog(Context& ctx, const LogOptions& o) {
     return ReportError(Status::InvalidArgument(
         fmt::format("--sync {}: expected always, batch or none", o.sync)));
   }
+  ao.local_date = SiteDate(ctx);
   const std::string dir = ctx.LogDir();
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(static_cast<int64_t>(o.wait_seconds * 1000));
-  Result<std::unique_ptr<AuditLog>> log = Status::Internal("not opened");
-  for (;;) {
-    log = AuditLog::Open(dir, ao);
-    if (log.ok() || log.status().code() != StatusCode::kBusy ||
-        std::chrono::steady_clock::now() >= deadline) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  auto log = OpenWriter(dir, ao, o.wait_seconds);
   if (!log.ok()) return ReportError(log.status().WithContext(dir));
+  SealReporter seals(**log);
+  seals.Check();  // the days that ended before this writer opened the log
 
-  LineReader in(STDIN_FILENO);
+  // While no tick comes, the days that end (past the site's midnight) are
+  // sealed, so readers of the Parquet files see them without waiting for
+  // the next tick.
+  std::string idle_date = ao.local_date(ctx.env->NowMicros());
+  LineReader in(STDIN_FILENO, 30000, [&]() {
+    std::string today = ao.local_date(ctx.env->NowMicros());
+    if (today == idle_date) return;
+    idle_date = today;
+    (void)(*log)->SealEndedDays();
+    seals.Check();
+  });
   const bool json_acks = o.ack == "json";
   std::string line;
   std::string pending;  // acknowledgements waiting for a batch sync (and the answers after them)
@@ -161,8 +277,17 @@ int RunLog(Context& ctx, const LogOptions& o) {
     std::fprintf(stderr, "line %zu: %s\n", line_no, problem.c_str());
     if (json_acks) pending += fmt::format("{{\"line\":{},\"error\":{}}}\n", line_no, JsonString(problem));
   };
-  while (in.Next(line)) {
+  bool too_long = false;
+  while (in.Next(line, too_long)) {
     ++line_no;
+    if (too_long) {
+      refuse(fmt::format("the line is longer than {} bytes (a tick is a few hundred; each string field "
+                         "may hold at most 4096 bytes); nothing of it was logged",
+                         LineReader::kMaxLineBytes));
+      ++bad;
+      if (!in.InputPending() && !flush_acks()) return kExitProblem;
+      continue;
+    }
     if (line.find_first_not_of(" \t\r") == std::string::npos) {
       if (!json_acks) continue;
       pending += fmt::format("{{\"line\":{},\"skipped\":\"empty line\"}}\n", line_no);
@@ -189,6 +314,7 @@ int RunLog(Context& ctx, const LogOptions& o) {
         pending += fmt::format("{}\n", *seq);
       }
       ++group;
+      seals.Check();  // a day change seals the day before
     }
     if (ao.sync != SyncMode::kBatch || group >= 4096 || !in.InputPending()) {
       if (!flush_acks()) return kExitProblem;
@@ -200,11 +326,17 @@ int RunLog(Context& ctx, const LogOptions& o) {
                  std::strerror(in.error()));
     return kExitProblem;
   }
-  if (Status s = (*log)->last_seal_status(); !s.ok()) {
-    std::fprintf(stderr, "budget-audit: warning: sealing into Parquet failed (the records are safe "
-                         "in the journal and sealing is retried): %s\n", s.message().c_str());
+  // Closing seals the days that have ended and records the clean close.
+  Status closed = (*log)->Close();
+  seals.Check();
+  if (!closed.ok()) {
+    std::fprintf(stderr, "budget-audit: closing the log: %s (every acknowledged record is durable)\n",
+                 closed.message().c_str());
+    return kExitProblem;
   }
-  return bad > 0 ? kExitProblem : kExitOk;
+  // A failed seal fails the run: the records are safe, but readers of the
+  // Parquet history do not see them yet.
+  return bad > 0 || seals.failed() ? kExitProblem : kExitOk;
 }
 
 }  // namespace
@@ -228,6 +360,21 @@ void SetupLog(CLI::App& app, Context& ctx, Action& action) {
                   "If another writer holds the log, wait up to SECONDS for it (default 0)");
   cmd->callback([&ctx, &action, opts]() {
     action = [&ctx, opts]() { return RunLog(ctx, *opts); };
+  });
+
+  struct SealOptions {
+    bool all = false;
+    double wait_seconds = 0;
+  };
+  auto so = std::make_shared<SealOptions>();
+  CLI::App* seal = app.add_subcommand(
+      "seal", "Seal every day that has ended (by the clock, in the site's time zone) from the journal "
+              "into the Parquet history, as a writer does when it opens, closes, and at midnight.");
+  seal->add_flag("--all", so->all, "Seal today's records too (they are merged with the rest of the day later)");
+  seal->add_option("--wait", so->wait_seconds,
+                   "If another writer holds the log, wait up to SECONDS for it (default 0)");
+  seal->callback([&ctx, &action, so]() {
+    action = [&ctx, so]() { return RunSeal(ctx, so->all, so->wait_seconds); };
   });
 }
 

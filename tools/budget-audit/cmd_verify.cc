@@ -76,9 +76,24 @@ int RunVerify(Context& ctx, const VerifyOpts& o) {
     std::printf("checkpoint: seq %llu (%s)%s matches\n", static_cast<unsigned long long>(cp->seq),
                 cp->time.c_str(), cp->signature_hex ? ", signature valid," : "");
   }
+  if (report->closed_cleanly) std::printf("closed:   cleanly by the last writer\n");
   if (report->torn_tail) {
-    std::printf("note: the journal ends in a torn tail (left by a crash; not acknowledged records); "
-                "the next writer cuts it\n");
+    std::printf("note: the journal ends in a torn tail of %llu bytes at %s (left by a crash; records "
+                "never acknowledged); the next writer moves it aside into _cut/ and cuts it\n",
+                static_cast<unsigned long long>(report->torn_tail_bytes), report->torn_tail_at.c_str());
+  }
+  for (const auto& c : report->cuts) {
+    std::printf("cut:      %llu bytes cut after a crash from _journal/%s at offset %llu on %s: %s; "
+                "kept as _cut/%s\n",
+                static_cast<unsigned long long>(c.bytes), c.journal.c_str(),
+                static_cast<unsigned long long>(c.offset),
+                FormatTimestamp(c.cut_at_us - c.cut_at_us % 1000000, 1000000, true).c_str(),
+                c.complete_frames == 0
+                    ? fmt::format("seq {} (an incomplete frame, never acknowledged)", c.first_seq).c_str()
+                    : fmt::format("seq {}..{} ({} whole frames that were written but never made durable "
+                                  "before the crash, so never acknowledged)",
+                                  c.first_seq, c.first_seq + c.complete_frames - 1, c.complete_frames).c_str(),
+                c.name.c_str());
   }
   for (const auto& w : report->warnings) std::printf("warning: %s\n", w.c_str());
   return kExitOk;
