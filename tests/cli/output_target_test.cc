@@ -270,6 +270,22 @@ TEST_F(OutputTargets, StandardOutputTakesCsvAndJsonLinesNotParquet) {
   }
 }
 
+// checkpoint -o goes through the same output.
+TEST_F(OutputTargets, CheckpointOutputToAFileADeviceAndALink) {
+  const std::string out = dir_ + "/out";
+  std::ofstream(out + "/cp.json") << "old\n";
+  fs::create_symlink("cp.json", out + "/link.json");
+  CliRun r = RunCli("--log " + log_ + " checkpoint -o " + out + "/link.json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::is_symlink(out + "/link.json"));
+  EXPECT_NE(Slurp(out + "/cp.json").find("\"seq\": 200,"), std::string::npos) << Slurp(out + "/cp.json");
+  EXPECT_EQ(Names(out), (std::vector<std::string>{"cp.json", "link.json"}));
+  r = RunCli("--log " + log_ + " checkpoint -o /dev/full");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("writing /dev/full: No space left on device"), std::string::npos) << r.err;
+  EXPECT_TRUE(IsCharDevice("/dev/full"));
+}
+
 TEST_F(OutputTargets, ADirectoryIsRefused) {
   CliRun r = RunCli("cat " + kSource + " -o " + dir_ + "/out --format csv");
   EXPECT_EQ(r.code, 1);

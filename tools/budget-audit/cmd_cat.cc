@@ -27,7 +27,7 @@ struct CatOptions {
   std::string columns;
   std::string output;
   bool verify_checksums = false;
-  // export: the format named explicitly, and a time range of the log.
+  // --format (cat and export), and export's time range of the log.
   std::string format;
   std::string since, until;
 };
