@@ -148,6 +148,11 @@ Status FileReader::Init(const ReadOptions& options) {
   return ValidateRowGroups();
 }
 
+// A chunk without bytes or values in a group without rows.
+static bool IsEmptyChunk(const RowGroup& rg, const ColumnMetaData& cm) {
+  return rg.num_rows == 0 && cm.num_values == 0 && cm.total_compressed_size == 0;
+}
+
 Status FileReader::ValidateRowGroups() {
   const uint64_t data_end = file_size_ - 8 - footer_length_;
   num_rows_ = 0;
@@ -181,6 +186,10 @@ Status FileReader::ValidateRowGroups() {
       if (cm.num_values < 0 || cm.total_compressed_size < 0 || cm.data_page_offset < 0) {
         return Error(where + ": negative size or offset in column metadata");
       }
+      // The empty chunk of a 0-row group: nothing to read, wherever it says
+      // it is. Some writers put it at offset 0 with size 0 (DuckDB reads
+      // such a file as 0 rows); it is never read (IsEmptyChunk).
+      if (IsEmptyChunk(rg, cm)) continue;
       const int64_t start = ChunkStart(cm);
       if (static_cast<uint64_t>(start) < 4 || static_cast<uint64_t>(start) > data_end ||
           static_cast<uint64_t>(cm.total_compressed_size) > data_end - static_cast<uint64_t>(start)) {
@@ -223,6 +232,10 @@ Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) c
   }
   const RowGroup& rg = md_.row_groups[row_group];
   const ColumnMetaData& cm = *rg.columns[column].meta_data;
+  if (IsEmptyChunk(rg, cm)) {
+    ChunkDecodeOptions o;
+    return DecodeColumnChunk(col, cm, 0, {}, 0, o);  // no pages: an empty vector of the type
+  }
   const int64_t start = ChunkStart(cm);
   if (static_cast<uint64_t>(cm.total_compressed_size) > options_.max_chunk_bytes) {
     return Status::ResourceExhausted(fmt::format(

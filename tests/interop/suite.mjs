@@ -12,7 +12,7 @@
 //   bad ...         corrupt inputs: bad_data/*, files marked `error` in
 //                   expectations.txt, truncated and damaged copies of good files
 // FILE is every *.parquet under tests/data/{parquet-testing/data,
-// arrow-written, slot-log}. A file that cannot be compared in full must be
+// arrow-written, slot-log, edge-cases}. A file that cannot be compared in full must be
 // listed in expectations.txt (see the header there); an entry that no longer
 // applies fails too, so the list stays reviewed.
 //
@@ -30,7 +30,7 @@ import { inspectParquet, openDuckDB, readCanonicalRows } from './duckdb_rows.mjs
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DATA = path.resolve(HERE, '../data');
-const SCAN_DIRS = ['parquet-testing/data', 'arrow-written', 'slot-log'];
+const SCAN_DIRS = ['parquet-testing/data', 'arrow-written', 'slot-log', 'edge-cases'];
 const BAD_DIR = 'parquet-testing/bad_data';
 const TIMEOUT_MS = 20000;
 // Good files whose truncated and damaged copies must be rejected cleanly.

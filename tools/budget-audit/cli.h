@@ -26,27 +26,79 @@ constexpr int kExitLocked = 3;   // the log is locked by another writer
 // the status: 2 for InvalidArgument (usage), 3 for Busy, 1 otherwise.
 int ReportError(const Status& status);
 
-// Buffered writer to stdout or a file; flushes in large blocks. A write
-// error (e.g. disk full, closed pipe) is remembered and reported by Finish().
+// Where a command's output goes (cat -o, export -o, checkpoint -o, or
+// standard output), buffered in large blocks. What the target is decides
+// how it is written (DESIGN.md: a command never deletes or truncates a path
+// it did not create):
+//
+//   - "" or "-": standard output, written in place.
+//   - a regular file, or a path that does not exist: written to a temporary
+//     beside it, ".<name>.partial-<pid>" (a name no *.parquet, *.csv or
+//     *.jsonl glob matches), which Finish() syncs and renames over the
+//     target (then syncs the directory). Until then the target is untouched;
+//     a replaced file's permission bits are kept. An Output destroyed without
+//     a successful Finish() removes its temporary (which it created) and
+//     leaves the target as it was.
+//   - a symbolic link: followed (through any chain, also to a path that does
+//     not exist yet); the file it leads to is treated as above, the link
+//     itself is never replaced or removed.
+//   - a pipe, character or block device or socket: opened for writing in
+//     place (no O_CREAT, no O_TRUNC), never removed.
+//   - a directory: refused.
+//
+// A write error (disk full, closed pipe, /dev/full) is remembered; later
+// writes are dropped and Finish() returns it. Every error is an IOError
+// "writing PATH: <reason>" naming the path as given.
+//
+// The file system is used directly, not through Env: targets are device
+// nodes, fifos and links, which Env does not model; the CLI tests exercise
+// every kind on the real file system.
 class Output {
  public:
-  // path "" or "-" means stdout.
   static Result<std::unique_ptr<Output>> Open(const std::string& path);
+  // Abandons the output unless Finish() succeeded: closes it and removes
+  // the temporary, if any.
   ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
   void Write(std::string_view s);
   std::string& buffer() { return buf_; }  // append directly, then MaybeFlush()
   void MaybeFlush() {
     if (buf_.size() >= (1u << 16)) Flush();
   }
   void Flush();
+  // The first error so far (OK if none).
+  Status status() const { return error_; }
+  // Flushes, syncs and publishes (renames a temporary into place) or
+  // closes. Idempotent: a second call returns the first call's result.
   Status Finish();
 
+  // True for standard output.
+  bool is_stdout() const { return kind_ == Kind::kStdout; }
+  // The path as given, or "standard output".
+  const std::string& name() const { return name_; }
+
+  // A WritableFile that appends through this Output (for the Parquet
+  // writer). It borrows this Output, which must outlive it; its Close() and
+  // Sync() do nothing (Finish() does both).
+  std::unique_ptr<WritableFile> NewWritableFile();
+
  private:
-  std::FILE* f_ = nullptr;
-  bool owned_ = false;
-  std::string path_;
+  enum class Kind { kStdout, kReplace, kInPlace };
+  Output() = default;
+  void Fail(const std::string& what, int err);
+  void Abandon();
+
+  Kind kind_ = Kind::kStdout;
+  int fd_ = -1;
+  std::string name_;    // for messages
+  std::string target_;  // kReplace: the file to replace (links resolved)
+  std::string temp_;    // kReplace: the temporary beside it
   std::string buf_;
-  int error_ = 0;
+  Status error_;
+  bool finished_ = false;
+  Status finish_status_;
 };
 
 // What every subcommand gets: the Env and the global options.
@@ -54,6 +106,10 @@ struct Context {
   Env* env = Env::Default();
   ConfigFlags flags;         // --data-dir, --config, --capacity-kw, ...
   std::string log_dir_flag;  // --log
+  // --format given before the command (`budget-audit --format table
+  // report`): used by the commands with a --format of their own when theirs
+  // is not given; main() refuses it for the others.
+  std::string format_flag;
   // Set by LoadConfig(); main() loads it up front when a config file is
   // named (--config, $BUDGET_AUDIT_CONFIG), since it may move the data dir.
   std::optional<Config> config;
@@ -69,6 +125,15 @@ struct Context {
   // True when --config or $BUDGET_AUDIT_CONFIG names a file.
   bool ConfigFileNamed() const;
 };
+
+// A date given on the command line: YYYY-MM-DD or YYYYMMDD, as days since
+// 1970-01-01. InvalidArgument naming the bad part: "2026-13-01: month 13 is
+// not 1-12", "2026-02-30: day 30 is not in 2026-02 (1-28)", "June 1:
+// expected a date YYYY-MM-DD".
+Result<int64_t> ParseDateArgument(std::string_view text);
+// True for text shaped like a date alone (10 characters with '-' at 4 and 7,
+// or 8 digits), as opposed to a timestamp.
+bool LooksLikeDate(std::string_view text);
 
 // A subcommand's action, run after parsing; returns the exit code.
 using Action = std::function<int()>;

@@ -1,3 +1,8 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -5,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "util/civil_time.h"
 
 namespace budget_audit::cli {
 
@@ -43,24 +49,137 @@ int ReportError(const Status& status) {
   }
 }
 
+namespace {
+
+std::string Errno(int err) { return std::strerror(err); }
+
+// Follows symbolic links from `path` (a chain of up to 40, as the kernel
+// allows) to the path they finally lead to, which may not exist yet.
+Result<std::string> ResolveLinks(const std::string& path) {
+  std::string p = path;
+  for (int hops = 0; hops <= 40; ++hops) {
+    struct stat st;
+    if (::lstat(p.c_str(), &st) != 0) {
+      if (errno == ENOENT) return p;
+      return Status::IOError(fmt::format("writing {}: {}", path, Errno(errno)));
+    }
+    if (!S_ISLNK(st.st_mode)) return p;
+    std::string link(4097, '\0');
+    ssize_t n = ::readlink(p.c_str(), link.data(), link.size());
+    if (n < 0 || static_cast<size_t>(n) == link.size()) {
+      return Status::IOError(fmt::format("writing {}: reading the link {}: {}", path, p,
+                                         Errno(n < 0 ? errno : ENAMETOOLONG)));
+    }
+    link.resize(static_cast<size_t>(n));
+    p = (!link.empty() && link[0] == '/') ? link : JoinPath(DirName(p), link);
+  }
+  return Status::IOError(fmt::format("writing {}: {}", path, Errno(ELOOP)));
+}
+
+// Writes all n bytes; 0, or the errno of the failure.
+int WriteAll(int fd, const char* data, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (w == 0) return EIO;
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+  return 0;
+}
+
+// Appends through an Output (the Parquet writer's file).
+class OutputFile : public WritableFile {
+ public:
+  explicit OutputFile(Output* out) : out_(out) {}
+  Status Append(std::span<const uint8_t> data) override {
+    out_->Write(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+    return out_->status();
+  }
+  Status Sync() override { return out_->status(); }
+  Status Truncate(uint64_t) override {
+    return Status::NotSupported(fmt::format("{}: an output cannot be truncated", out_->name()));
+  }
+  Status Close() override { return out_->status(); }
+  const std::string& path() const override { return out_->name(); }
+
+ private:
+  Output* out_;
+};
+
+}  // namespace
+
 Result<std::unique_ptr<Output>> Output::Open(const std::string& path) {
   auto out = std::unique_ptr<Output>(new Output());
   if (path.empty() || path == "-") {
-    out->f_ = stdout;
-    out->path_ = "standard output";
-  } else {
-    out->f_ = std::fopen(path.c_str(), "wb");
-    if (out->f_ == nullptr) {
-      return Status::IOError(fmt::format("cannot open {} for writing: {}", path, std::strerror(errno)));
-    }
-    out->owned_ = true;
-    out->path_ = path;
+    // Whatever was printed before goes first.
+    std::fflush(stdout);
+    out->kind_ = Kind::kStdout;
+    out->fd_ = STDOUT_FILENO;
+    out->name_ = "standard output";
+    return out;
   }
+  out->name_ = path;
+  BA_ASSIGN_OR_RETURN(std::string target, ResolveLinks(path));
+  struct stat st;
+  bool exists = ::stat(target.c_str(), &st) == 0;
+  if (!exists && errno != ENOENT) {
+    return Status::IOError(fmt::format("writing {}: {}", path, Errno(errno)));
+  }
+  if (exists && S_ISDIR(st.st_mode)) {
+    return Status::IOError(fmt::format("writing {}: {}", path, Errno(EISDIR)));
+  }
+  if (exists && !S_ISREG(st.st_mode)) {
+    // A pipe, device or socket: in place, never created or truncated.
+    out->kind_ = Kind::kInPlace;
+    out->fd_ = ::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (out->fd_ < 0) return Status::IOError(fmt::format("writing {}: {}", path, Errno(errno)));
+    return out;
+  }
+  out->kind_ = Kind::kReplace;
+  out->target_ = target;
+  const std::string dir = DirName(target), base = BaseName(target);
+  // O_EXCL: a temporary left by another process is never written over (nor
+  // removed: we did not create it); another name is tried.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string name = fmt::format(".{}.partial-{}", base, ::getpid());
+    if (attempt > 0) name += fmt::format("-{}", attempt);
+    out->temp_ = JoinPath(dir, name);
+    out->fd_ = ::open(out->temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (out->fd_ >= 0 || errno != EEXIST) break;
+  }
+  if (out->fd_ < 0) {
+    const int err = errno;
+    out->temp_.clear();
+    return Status::IOError(fmt::format("writing {}: cannot create a temporary file in {}: {}", path,
+                                       dir, Errno(err)));
+  }
+  // The replaced file keeps its permissions (best effort: an owner may
+  // have made it unreadable to others on purpose).
+  if (exists) (void)::fchmod(out->fd_, st.st_mode & 07777);
   return out;
 }
 
 Output::~Output() {
-  if (owned_ && f_) std::fclose(f_);
+  if (!finished_ || !finish_status_.ok()) Abandon();
+}
+
+void Output::Abandon() {
+  if (kind_ != Kind::kStdout && fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (!temp_.empty()) {
+    (void)::unlink(temp_.c_str());  // ours: created with O_EXCL above
+    temp_.clear();
+  }
+}
+
+void Output::Fail(const std::string& what, int err) {
+  if (!error_.ok()) return;
+  error_ = Status::IOError(what.empty() ? fmt::format("writing {}: {}", name_, Errno(err))
+                                        : fmt::format("writing {}: {}: {}", name_, what, Errno(err)));
 }
 
 void Output::Write(std::string_view s) {
@@ -69,25 +188,85 @@ void Output::Write(std::string_view s) {
 }
 
 void Output::Flush() {
-  if (!buf_.empty() && error_ == 0) {
-    if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) error_ = errno ? errno : EIO;
+  if (!buf_.empty() && error_.ok() && fd_ >= 0) {
+    if (int err = WriteAll(fd_, buf_.data(), buf_.size()); err != 0) Fail("", err);
   }
   buf_.clear();
 }
 
 Status Output::Finish() {
+  if (finished_) return finish_status_;
+  finished_ = true;
   Flush();
-  if (error_ == 0 && std::fflush(f_) != 0) error_ = errno ? errno : EIO;
-  if (owned_) {
-    if (std::fclose(f_) != 0 && error_ == 0) error_ = errno ? errno : EIO;
-    f_ = nullptr;
-  } else if (error_ != 0) {
-    std::clearerr(f_);  // reported below, not again by main()
+  if (fd_ < 0 && error_.ok()) error_ = Status::Internal(fmt::format("writing {}: not open", name_));
+  if (error_.ok()) {
+    switch (kind_) {
+      case Kind::kStdout:
+        break;
+      case Kind::kInPlace:
+        if (::close(fd_) != 0) Fail("", errno);
+        fd_ = -1;
+        break;
+      case Kind::kReplace: {
+        if (::fsync(fd_) != 0) Fail("", errno);
+        if (::close(fd_) != 0) Fail("", errno);
+        fd_ = -1;
+        if (error_.ok() && ::rename(temp_.c_str(), target_.c_str()) != 0) {
+          Fail(fmt::format("renaming {} into place", temp_), errno);
+        }
+        if (error_.ok()) {
+          temp_.clear();  // published: no longer ours to remove
+          // The new name durable too (EINVAL: a file system without
+          // directory sync).
+          int dfd = ::open(DirName(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          if (dfd < 0 || (::fsync(dfd) != 0 && errno != EINVAL)) {
+            Fail(fmt::format("syncing the directory {}", DirName(target_)), errno);
+          }
+          if (dfd >= 0) ::close(dfd);
+        }
+        break;
+      }
+    }
   }
-  if (error_ != 0) {
-    return Status::IOError(fmt::format("writing {}: {}", path_, std::strerror(error_)));
+  finish_status_ = error_;
+  if (!finish_status_.ok()) Abandon();
+  return finish_status_;
+}
+
+std::unique_ptr<WritableFile> Output::NewWritableFile() {
+  return std::make_unique<OutputFile>(this);
+}
+
+bool LooksLikeDate(std::string_view t) {
+  if (t.size() == 8) return t.find_first_not_of("0123456789") == std::string_view::npos;
+  return t.size() == 10 && t[4] == '-' && t[7] == '-';
+}
+
+Result<int64_t> ParseDateArgument(std::string_view text) {
+  std::string t(text);
+  if (t.size() == 8 && t.find_first_not_of("0123456789") == std::string::npos) {
+    t = t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2);
   }
-  return Status::OK();
+  const bool shaped = t.size() == 10 && t[4] == '-' && t[7] == '-' &&
+                      std::all_of(t.begin(), t.end(), [](char c) {
+                        return c == '-' || (c >= '0' && c <= '9');
+                      }) &&
+                      t.find('-', 5) == 7 && t.find('-', 8) == std::string::npos;
+  if (!shaped) return Status::InvalidArgument(fmt::format("{}: expected a date YYYY-MM-DD", text));
+  const int64_t year = std::stoll(t.substr(0, 4));
+  const unsigned month = static_cast<unsigned>(std::stoul(t.substr(5, 2)));
+  const unsigned day = static_cast<unsigned>(std::stoul(t.substr(8, 2)));
+  if (month < 1 || month > 12) {
+    return Status::InvalidArgument(fmt::format("{}: month {} is not 1-12", text, month));
+  }
+  const unsigned last = static_cast<unsigned>(DaysFromCivil(month == 12 ? year + 1 : year,
+                                                            month == 12 ? 1 : month + 1, 1) -
+                                              DaysFromCivil(year, month, 1));
+  if (day < 1 || day > last) {
+    return Status::InvalidArgument(fmt::format("{}: day {} is not in {:04}-{:02} (1-{})", text, day,
+                                               year, month, last));
+  }
+  return DaysFromCivil(year, month, day);
 }
 
 }  // namespace budget_audit::cli

@@ -13,6 +13,7 @@
 #include "budget_audit/log_reader.h"
 #include "log/slot_parquet.h"
 #include "log/tick.h"
+#include "util/time_zone.h"
 
 namespace budget_audit::cli {
 namespace {
@@ -26,18 +27,22 @@ struct CatOptions {
   std::string columns;
   std::string output;
   bool verify_checksums = false;
-  // export: the format named explicitly, and a time range of the log.
+  // --format (cat and export), and export's time range of the log.
   std::string format;
   std::string since, until;
 };
 
-// --since/--until: an ISO-8601 timestamp (with an offset, or UTC) or a date
-// (midnight UTC).
-Result<std::optional<int64_t>> ParseBound(const std::string& flag, const std::string& text) {
+// --since/--until: an ISO-8601 timestamp (with an offset, or UTC: exact),
+// or a date: the site's local midnight starting that day, in `tz`.
+Result<std::optional<int64_t>> ParseBound(const std::string& flag, const std::string& text,
+                                          const std::optional<TimeZone>& tz) {
   if (text.empty()) return std::optional<int64_t>();
-  std::string t = text;
-  if (t.size() == 10) t += "T00:00:00+00:00";
-  auto ts = log::ParseIsoTimestamp(t);
+  if (LooksLikeDate(text)) {
+    auto days = ParseDateArgument(text);
+    if (!days.ok()) return Status::InvalidArgument(fmt::format("{} {}", flag, days.status().message()));
+    return std::optional<int64_t>(tz->StartOfDay(*days));
+  }
+  auto ts = log::ParseIsoTimestamp(text);
   if (!ts.ok()) {
     return Status::InvalidArgument(fmt::format("{} {}: {}", flag, text, ts.status().message()));
   }
@@ -145,52 +150,56 @@ class Cat {
   int Run() {
     Status s = RunImpl();
     if (!s.ok()) {
-      if (output_) (void)output_->Finish();
-      if (writer_) writer_.reset();
-      if (!out_path_.empty()) (void)ctx_.env->DeleteFile(out_path_);  // no partial output
+      // Abandoned: a temporary beside a regular target is removed (the
+      // target stays as it was); nothing else is ever removed.
+      writer_.reset();
+      output_.reset();
       return ReportError(s);
     }
     return kExitOk;
   }
 
  private:
-  Status RunImpl() {
-    format_ = Format::kJsonLines;
-    if (!opts_.output.empty() && opts_.output != "-") out_path_ = opts_.output;
-    if (!opts_.format.empty()) {
-      if (opts_.format == "parquet") {
+  Status ChooseFormat() {
+    const std::string& out = opts_.output;
+    const bool to_stdout = out.empty() || out == "-";
+    // --format after the command, else before it (`budget-audit --format
+    // csv export ...`).
+    const std::string& named = !opts_.format.empty() ? opts_.format : ctx_.format_flag;
+    if (!named.empty()) {
+      if (named == "parquet") {
         format_ = Format::kParquet;
-        if (out_path_.empty()) {
-          return Status::InvalidArgument("--format parquet needs -o FILE (Parquet is not written to a terminal)");
-        }
-      } else if (opts_.format == "csv") {
+      } else if (named == "csv") {
         format_ = Format::kCsv;
-      } else if (opts_.format == "jsonl") {
+      } else if (named == "jsonl") {
         format_ = Format::kJsonLines;
       } else {
         return Status::InvalidArgument(
-            fmt::format("--format {}: unknown format; use parquet, csv or jsonl", opts_.format));
+            fmt::format("--format {}: unknown format; use parquet, csv or jsonl", named));
       }
-    } else if (!out_path_.empty()) {
-      if (EndsWith(out_path_, ".parquet")) {
-        format_ = Format::kParquet;
-      } else if (EndsWith(out_path_, ".csv")) {
-        format_ = Format::kCsv;
-      } else if (EndsWith(out_path_, ".jsonl") || EndsWith(out_path_, ".json") ||
-                 EndsWith(out_path_, ".ndjson")) {
-        format_ = Format::kJsonLines;
-      } else {
-        return Status::InvalidArgument(fmt::format(
-            "-o {}: unknown output format; use a name ending in .parquet, .csv or .jsonl", out_path_));
-      }
+    } else if (to_stdout) {
+      format_ = Format::kJsonLines;
+    } else if (EndsWith(out, ".parquet")) {
+      format_ = Format::kParquet;
+    } else if (EndsWith(out, ".csv")) {
+      format_ = Format::kCsv;
+    } else if (EndsWith(out, ".jsonl") || EndsWith(out, ".json") || EndsWith(out, ".ndjson")) {
+      format_ = Format::kJsonLines;
+    } else {
+      return Status::InvalidArgument(fmt::format(
+          "-o {}: unknown output format; use a name ending in .parquet, .csv or .jsonl, or give "
+          "--format parquet, csv or jsonl", out));
     }
-    if (opts_.path.empty()) {
-      if (format_ != Format::kParquet) {
-        BA_ASSIGN_OR_RETURN(output_, Output::Open(out_path_));
-      }
-      BA_RETURN_IF_ERROR(CatLog());
-      return Finish();
+    if (format_ == Format::kParquet && to_stdout) {
+      return Status::InvalidArgument(
+          "--format parquet needs -o FILE (Parquet is not written to standard output)");
     }
+    return Status::OK();
+  }
+
+  Status RunImpl() {
+    BA_RETURN_IF_ERROR(ChooseFormat());
+    if (opts_.path.empty()) return CatLog();
     BA_ASSIGN_OR_RETURN(bool is_dir, ctx_.env->IsDirectory(opts_.path));
     std::vector<std::string> files;
     if (is_dir) {
@@ -201,13 +210,11 @@ class Cat {
     } else {
       files.push_back(opts_.path);
     }
-    if (format_ != Format::kParquet) {
-      BA_ASSIGN_OR_RETURN(output_, Output::Open(out_path_));
-    }
     if (format_ == Format::kParquet) {
       BA_ASSIGN_OR_RETURN(int96_micros_,
                           Int96ColumnsNeedingMicros(ctx_.env, files, SplitColumns(opts_.columns)));
     }
+    BA_ASSIGN_OR_RETURN(output_, Output::Open(opts_.output));
     for (const auto& f : files) BA_RETURN_IF_ERROR(CatFile(f));
     return Finish();
   }
@@ -217,7 +224,8 @@ class Cat {
       if (!writer_) return Status::Internal("no writer");
       auto size = writer_->Close();
       writer_.reset();
-      return size.status();
+      // A write error is the output's (it names the path).
+      if (!size.ok()) return output_->status().ok() ? size.status() : output_->status();
     }
     return output_->Finish();
   }
@@ -240,6 +248,23 @@ class Cat {
     }
     std::vector<const ColumnDescriptor*> descs;
     for (size_t c : cols) descs.push_back(&all[c]);
+    // Everything that can refuse is checked before the output is opened, so
+    // a refusal writes nothing (not even a CSV header).
+    ScanOptions scan;
+    std::optional<TimeZone> tz;
+    if (LooksLikeDate(opts_.since) || LooksLikeDate(opts_.until)) {
+      BA_ASSIGN_OR_RETURN(const Config* config, ctx_.LoadConfig());
+      BA_ASSIGN_OR_RETURN(tz, TimeZone::Load(config->timezone));
+    }
+    BA_ASSIGN_OR_RETURN(scan.since_us, ParseBound("--since", opts_.since, tz));
+    BA_ASSIGN_OR_RETURN(scan.until_us, ParseBound("--until", opts_.until, tz));
+    BA_ASSIGN_OR_RETURN(bool exists, ctx_.env->IsDirectory(dir));
+    if (!exists) {
+      return Status::NotFound(fmt::format(
+          "no audit log at {} (give the log with --log DIR or --data-dir DIR)", dir));
+    }
+    BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir, ctx_.env));
+    BA_ASSIGN_OR_RETURN(output_, Output::Open(opts_.output));
     BA_RETURN_IF_ERROR(Begin(dir, descs));
     std::vector<log::SeqRecord> batch;
     auto flush = [&]() -> Status {
@@ -250,15 +275,12 @@ class Cat {
       batch.clear();
       return Status::OK();
     };
-    ScanOptions scan;
-    BA_ASSIGN_OR_RETURN(scan.since_us, ParseBound("--since", opts_.since));
-    BA_ASSIGN_OR_RETURN(scan.until_us, ParseBound("--until", opts_.until));
-    BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir, ctx_.env));
     BA_RETURN_IF_ERROR(snap->Scan(scan, [&](uint64_t seq, const SlotRecord& r) -> Status {
       batch.push_back(log::SeqRecord{seq, r});
       return batch.size() >= 65536 ? flush() : Status::OK();
     }));
-    return batch.empty() ? Status::OK() : flush();
+    if (!batch.empty()) BA_RETURN_IF_ERROR(flush());
+    return Finish();
   }
 
   // Prepares the output for columns `descs` (the writer, CSV header, keys).
@@ -298,10 +320,11 @@ class Cat {
         conv.push_back(ConvertForWriting(*descs[i], std::move(data[i]),
                                          int96_micros_.count(descs[i]->name) > 0));
       }
-      return writer_->WriteRowGroup(conv);
+      Status s = writer_->WriteRowGroup(conv);
+      return s.ok() || output_->status().ok() ? s : output_->status();
     }
     WriteRows(descs, keys_, data, rows);
-    return Status::OK();
+    return output_->status();  // stop at the first write error
   }
 
   Status CatFile(const std::string& path) {
@@ -363,14 +386,15 @@ class Cat {
     }
     specs_ = specs;
     parquet::WriterOptions wo;
-    BA_ASSIGN_OR_RETURN(writer_, parquet::FileWriter::Open(ctx_.env, out_path_, specs, wo));
+    auto writer = parquet::FileWriter::Open(output_->NewWritableFile(), specs, wo);
+    if (!writer.ok()) return output_->status().ok() ? writer.status() : output_->status();
+    writer_ = std::move(*writer);
     return Status::OK();
   }
 
   Context& ctx_;
   const CatOptions& opts_;
   Format format_ = Format::kJsonLines;
-  std::string out_path_;
   std::unique_ptr<Output> output_;
   std::unique_ptr<parquet::FileWriter> writer_;
   std::vector<parquet::ColumnSpec> specs_;
@@ -381,21 +405,29 @@ class Cat {
 
 }  // namespace
 
+// Where -o writes (both commands): a regular file is written beside it
+// and renamed into place on success (a failure leaves it as it was); a
+// link is followed; a pipe or device is written in place.
+constexpr const char* kOutputHelp =
+    "The file to write ('-': standard output, csv or jsonl). The format follows the extension "
+    "(.parquet, .csv, .jsonl) unless --format names it. A file is written beside its name and "
+    "renamed into place when complete; a pipe or device is written in place";
+
 void SetupExport(CLI::App& app, Context& ctx, Action& action) {
   auto opts = std::make_shared<CatOptions>();
-  opts->format = "parquet";
   CLI::App* cmd = app.add_subcommand(
       "export",
       "Write the log's records (sealed and journal, in seq order, with seq) as one Parquet, CSV "
       "or JSON-lines file, optionally only a time range.\n"
-      "Example: budget-audit export --format csv -o june.csv --since 2026-06-01 --until 2026-07-01");
-  cmd->add_option("--format", opts->format, "parquet (default), csv or jsonl")
+      "Example: budget-audit export -o june.csv --since 2026-06-01 --until 2026-07-01");
+  cmd->add_option("--format", opts->format,
+                  "parquet, csv or jsonl (default: from the -o name's extension)")
       ->check(CLI::IsMember({"parquet", "csv", "jsonl"}));
-  cmd->add_option("-o,--output", opts->output, "The file to write ('-' for standard output: csv, jsonl)")
-      ->required();
+  cmd->add_option("-o,--output", opts->output, kOutputHelp)->required();
   cmd->add_option("--since", opts->since,
                   "Only records at or after this instant: ISO-8601 with an offset "
-                  "(2026-06-01T00:00:00+02:00), or a date (midnight UTC)");
+                  "(2026-06-01T00:00:00+02:00), or a date: its midnight in the site's time zone "
+                  "(--timezone)");
   cmd->add_option("--until", opts->until, "Only records before this instant (same forms as --since)");
   cmd->callback([&ctx, &action, opts]() {
     action = [&ctx, opts]() { return Cat(ctx, *opts).Run(); };
@@ -411,9 +443,11 @@ void SetupCat(CLI::App& app, Context& ctx, Action& action) {
                   "Parquet file or directory; without it, the records of the log (--log / "
                   "--data-dir), sealed and journal, in seq order");
   cmd->add_option("--columns", opts->columns, "Comma-separated column names to read (default: all)");
-  cmd->add_option("-o,--output", opts->output,
-                  "Write to this file instead of standard output; the format follows the "
-                  "extension: .parquet, .csv or .jsonl");
+  cmd->add_option("-o,--output", opts->output, kOutputHelp);
+  cmd->add_option("--format", opts->format,
+                  "parquet, csv or jsonl (default: from the -o name's extension; jsonl on "
+                  "standard output)")
+      ->check(CLI::IsMember({"parquet", "csv", "jsonl"}));
   cmd->add_flag("--verify-checksums", opts->verify_checksums,
                 "Check every page's CRC-32 where the writer stored one (a mismatch is an error)");
   cmd->callback([&ctx, &action, opts]() {

@@ -91,9 +91,25 @@ class ImportCommand {
       }
     }
     // Rows in all files (footers only), for the percentage.
+    size_t readable = 0;
     for (const auto& f : files) {
       auto r = parquet::FileReader::Open(ctx_.env, f);
-      if (r.ok()) total_rows_ += (*r)->num_rows();
+      if (r.ok()) {
+        total_rows_ += (*r)->num_rows();
+        ++readable;
+      }
+    }
+    // Nothing can be imported (every file missing or unreadable, or only
+    // empty directories): each named, and no log created for nothing.
+    if (readable == 0) {
+      for (const auto& f : files) {
+        auto r = parquet::FileReader::Open(ctx_.env, f);
+        Message(r.status().message());
+      }
+      auto exists = ctx_.env->FileExists(ctx_.LogDir());
+      Message(fmt::format("import: nothing to import; the log {} was {}", ctx_.LogDir(),
+                          exists.ok() && *exists ? "left unchanged" : "not created"));
+      return kExitProblem;
     }
 
     // The journal's one small write per record gathered into large ones

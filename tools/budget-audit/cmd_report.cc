@@ -20,7 +20,7 @@ namespace {
 using report::Value;
 
 struct ReportOptions {
-  std::string format = "json";
+  std::string format;  // --format after the command; else Context::format_flag; else json
   std::string date;
   bool report_alias = false;   // --report
   std::string daily_alias;     // --daily DATE
@@ -49,13 +49,17 @@ Result<report::PlantSettings> Plant(Context& ctx) {
 // YYYY-MM-DD, or YYYYMMDD as Python's date.fromisoformat also takes;
 // normalised to YYYY-MM-DD as str(date) gives it.
 Result<std::string> NormalizeDate(const std::string& text) {
-  std::string t = text;
-  if (t.size() == 8 && t.find_first_not_of("0123456789") == std::string::npos) {
-    t = t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2);
-  }
-  auto days = ParseDate(t);
-  if (!days) return Status::InvalidArgument(fmt::format("date {}: expected a date YYYY-MM-DD", text));
+  auto days = ParseDateArgument(text);
+  if (!days.ok()) return Status::InvalidArgument("date " + days.status().message());
   return FormatDate(*days);
+}
+
+// json or table: the command's --format, else one given before the command.
+Result<std::string> ReportFormat(const Context& ctx, const ReportOptions& o) {
+  const std::string f = !o.format.empty() ? o.format : ctx.format_flag;
+  if (f.empty() || f == "json") return std::string("json");
+  if (f == "table") return f;
+  return Status::InvalidArgument(fmt::format("--format {}: the reports are json or table", f));
 }
 
 std::string Unit(const std::string& key) {
@@ -69,6 +73,13 @@ std::string Unit(const std::string& key) {
   return "";
 }
 
+// The unit after a number: "1 day", not "1 days".
+std::string UnitFor(const std::string& key, std::string_view number) {
+  std::string u = Unit(key);
+  if (u == " days" && number == "1") return " day";
+  return u;
+}
+
 // A report dict as two aligned columns: key, value with its unit.
 std::string Table(const std::string& title, const Value& v) {
   std::string out = title + "\n";
@@ -79,8 +90,16 @@ std::string Table(const std::string& title, const Value& v) {
     switch (val.kind()) {
       case Value::Kind::kBool: text = val.AsBool() ? "yes" : "no"; break;
       case Value::Kind::kString: text = val.AsString(); break;
-      case Value::Kind::kFloat: text = report::PyFloatRepr(val.AsFloat()) + Unit(k); break;
-      case Value::Kind::kInt: text = fmt::format("{}", val.AsInt()) + Unit(k); break;
+      case Value::Kind::kFloat: {
+        text = report::PyFloatRepr(val.AsFloat());
+        text += UnitFor(k, text);
+        break;
+      }
+      case Value::Kind::kInt: {
+        text = fmt::format("{}", val.AsInt());
+        text += UnitFor(k, text);
+        break;
+      }
       default: text = report::PyJsonDumps(val, report::kCompact); break;
     }
     out += fmt::format("  {:<{}}  {}\n", k, width, text);
@@ -100,6 +119,8 @@ int Print(const std::string& text) {
 }
 
 int RunReport(Context& ctx, const ReportOptions& o) {
+  auto format = ReportFormat(ctx, o);
+  if (!format.ok()) return ReportError(format.status());
   bool missing = false;
   auto snap = OpenOrEmpty(ctx, &missing);
   Value v;
@@ -113,11 +134,13 @@ int RunReport(Context& ctx, const ReportOptions& o) {
     if (!r.ok()) return ReportError(r.status());
     v = std::move(*r);
   }
-  if (o.format == "table") return Print(Table("Budget rollup over the whole log", v));
+  if (*format == "table") return Print(Table("Budget rollup over the whole log", v));
   return Print(report::PyJsonDumps(v, 2) + "\n");
 }
 
 int RunDaily(Context& ctx, const ReportOptions& o) {
+  auto format = ReportFormat(ctx, o);
+  if (!format.ok()) return ReportError(format.status());
   std::string date;
   if (o.date.empty()) {
     // Today in the site's time zone (the Python version used the machine's
@@ -143,7 +166,7 @@ int RunDaily(Context& ctx, const ReportOptions& o) {
     if (!r.ok()) return ReportError(r.status());
     v = std::move(*r);
   }
-  if (o.format == "table") return Print(Table("Daily summary for " + date, v));
+  if (*format == "table") return Print(Table("Daily summary for " + date, v));
   return Print(report::PyJsonDumps(v, 2) + "\n");
 }
 
@@ -193,12 +216,25 @@ void SetupReports(CLI::App& app, Context& ctx, Action& action) {
   app.add_option("--daily", g_aliases->daily_alias,
                  "The same as 'daily DATE' (the Python flag)")
       ->type_name("DATE");
-  app.add_option("--format", g_aliases->format, "With --report / --daily: json (default) or table")
-      ->check(formats);
+  // Before a command: the same as that command's --format (report, daily:
+  // json or table; cat, export: parquet, csv or jsonl). Checked by the
+  // command that uses it; main() refuses it before the others.
+  app.add_option("--format", ctx.format_flag,
+                 "With --report / --daily: json (default) or table; before report, daily, cat "
+                 "or export: the same as that command's --format")
+      ->type_name("FORMAT");
 }
 
 Action DefaultAction(Context& ctx) {
   auto o = g_aliases;
+  const bool alias = o && (o->report_alias || !o->daily_alias.empty());
+  if (!ctx.format_flag.empty() && !alias) {
+    return [&ctx]() {
+      return ReportError(Status::InvalidArgument(fmt::format(
+          "--format {}: without a command it goes with --report or --daily (or put it after "
+          "report, daily, cat or export)", ctx.format_flag)));
+    };
+  }
   if (o && o->report_alias) return [&ctx, o]() { return RunReport(ctx, *o); };
   if (o && !o->daily_alias.empty()) {
     return [&ctx, o]() {

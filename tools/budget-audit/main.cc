@@ -82,6 +82,18 @@ int Run(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+  // --format before a command is that command's --format: refused for the
+  // commands without one (never silently ignored).
+  if (!ctx.format_flag.empty() && !app.get_subcommands().empty()) {
+    const std::string name = app.get_subcommands().front()->get_name();
+    if (name != "report" && name != "daily" && name != "cat" && name != "export") {
+      std::fprintf(stderr,
+                   "budget-audit: --format %s: the %s command has no --format (report, daily, cat "
+                   "and export have)\n",
+                   ctx.format_flag.c_str(), name.c_str());
+      return kExitUsage;
+    }
+  }
   // A named config file may move the data directory: load it before any
   // command looks for the log. (The default file, inside the data
   // directory, is read only by the commands that need its settings, so a
