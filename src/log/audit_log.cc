@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "log/journal.h"
+#include "log/validate.h"
 #include "log/manifest.h"
 #include "log/sealed_reader.h"
 #include "log/slot_parquet.h"
@@ -694,8 +695,16 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& dir,
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
-Result<uint64_t> AuditLog::Append(const SlotRecord& record) { return impl_->Append(SlotRecord(record)); }
-Result<uint64_t> AuditLog::Append(SlotRecord&& record) { return impl_->Append(std::move(record)); }
+// The validation policy of every way in (log/validate.h), before anything
+// is written: a record the log takes is one every reader reads.
+Result<uint64_t> AuditLog::Append(const SlotRecord& record) {
+  BA_RETURN_IF_ERROR(log::ValidateRecord(record));
+  return impl_->Append(SlotRecord(record));
+}
+Result<uint64_t> AuditLog::Append(SlotRecord&& record) {
+  BA_RETURN_IF_ERROR(log::ValidateRecord(record));
+  return impl_->Append(std::move(record));
+}
 
 Status AuditLog::Sync() {
   if (impl_->needs_recovery) return Status::FailedPrecondition("the journal needs recovery");
@@ -726,6 +735,8 @@ Status AuditLog::FlushRetryQueue() {
 }
 
 Status AuditLog::LogSlot(const SlotRecord& record) {
+  // Refused, not queued: no retry makes it valid.
+  BA_RETURN_IF_ERROR(log::ValidateRecord(record));
   Status flushed = FlushRetryQueue();
   if (!flushed.ok() && flushed.code() != StatusCode::kAlreadyExists) {
     if (impl_->retry_queue.size() >= impl_->options.retry_queue_capacity) {
@@ -748,6 +759,7 @@ Status AuditLog::LogSlot(const SlotRecord& record) {
 }
 
 Status AuditLog::LogSlot(const ControllerTick& tick) {
+  BA_RETURN_IF_ERROR(log::ValidateTick(tick));  // named as tick attributes
   return LogSlot(SlotRecordFromTick(tick, impl_->env->NowMicros()));
 }
 
