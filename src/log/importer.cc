@@ -446,7 +446,8 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
       if (c.type == Type::INT96) {
         // As Spark reads it: day and nanoseconds combined in int64 with
         // wrap-around (Spark writes values beyond the int64-nanosecond range,
-        // e.g. year 290000, that way, and they come back exact).
+        // e.g. year 290000, that way, and they come back exact; ValidateRecord
+        // then refuses years beyond 9999).
         parquet::Int96Time t = parquet::Int96ToTime(v.FixedAt(vi));
         us = t.micros;
         sub = t.sub_micro_nanos;
