@@ -83,6 +83,12 @@ class AuditLog {
   // returns unless the sync mode says otherwise. On failure nothing is
   // acknowledged and the next call recovers the journal first.
   //
+  // A record outside the validation policy (docs/validation.md: a timestamp
+  // outside the years 0001..9999, a date that is not the timestamp's in any
+  // UTC offset, NaN or an infinity, a string that is not UTF-8 or is longer
+  // than 4096 bytes) is InvalidArgument "column: problem", and nothing is
+  // written.
+  //
   // A record with the timestamp and content of one already logged (a
   // retried tick) is not appended again: its existing seq is returned and
   // last_append_was_duplicate() is true. The same timestamp with different
@@ -101,7 +107,10 @@ class AuditLog {
   // process dies meanwhile). Returns OK when `record` and all queued records
   // are durable; otherwise the error, with the records still queued.
   // ResourceExhausted (nothing queued) when the queue is full; a conflicting
-  // record (AlreadyExists) is reported and dropped, not retried.
+  // record (AlreadyExists) is reported and dropped, not retried, and so is
+  // an invalid one (InvalidArgument, as Append; for a ControllerTick named
+  // as its tick attributes). A tick without a timestamp is logged at the
+  // Env's "now", as the Python version's log_slot() did.
   Status LogSlot(const SlotRecord& record);
   Status LogSlot(const ControllerTick& tick);
   Status FlushRetryQueue();

@@ -30,7 +30,17 @@ struct SlotRecord {
 
 // What a controller's tick result offers, attribute by attribute (the
 // Python version read them with getattr and a default). Absent = use the
-// default. SlotRecordFromTick() applies the defaults field by field.
+// default (a None attribute in the Python binding, a JSON null: the same).
+// SlotRecordFromTick() applies the defaults field by field.
+//
+// A missing timestamp is the one default that differs between the ways in
+// (docs/validation.md): in process (AuditLog::LogSlot(ControllerTick), the
+// Python and C bindings) it is "now", as log_slot() did; the `log` command
+// and `import` refuse such a tick, since a resent tick would be logged a
+// second time at another wall-clock instant. AuditLog::LogSlot refuses a
+// tick whose numbers are not finite or whose strings are not UTF-8 or are
+// longer than 4096 bytes (InvalidArgument naming the tick attribute, before
+// anything is written).
 struct ControllerTick {
   std::optional<int64_t> timestamp_us;   // default: now
   int32_t utc_offset_seconds = 0;        // offset of the tick's own clock (for `date`)

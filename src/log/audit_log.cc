@@ -26,6 +26,7 @@
 #include "log/manifest.h"
 #include "log/sealed_reader.h"
 #include "log/slot_parquet.h"
+#include "log/validate.h"
 #include "parquet/file_reader.h"
 #include "util/civil_time.h"
 #include "util/sha256.h"
@@ -790,8 +791,16 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& dir,
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
-Result<uint64_t> AuditLog::Append(const SlotRecord& record) { return impl_->Append(SlotRecord(record)); }
-Result<uint64_t> AuditLog::Append(SlotRecord&& record) { return impl_->Append(std::move(record)); }
+// The validation policy of every way in (log/validate.h), before anything
+// is written: a record the log takes is one every reader reads.
+Result<uint64_t> AuditLog::Append(const SlotRecord& record) {
+  BA_RETURN_IF_ERROR(log::ValidateRecord(record));
+  return impl_->Append(SlotRecord(record));
+}
+Result<uint64_t> AuditLog::Append(SlotRecord&& record) {
+  BA_RETURN_IF_ERROR(log::ValidateRecord(record));
+  return impl_->Append(std::move(record));
+}
 
 Status AuditLog::Sync() {
   if (impl_->needs_recovery) {
@@ -833,6 +842,8 @@ Status AuditLog::FlushRetryQueue() {
 }
 
 Status AuditLog::LogSlot(const SlotRecord& record) {
+  // Refused, not queued: no retry makes it valid.
+  BA_RETURN_IF_ERROR(log::ValidateRecord(record));
   Status flushed = FlushRetryQueue();
   if (!flushed.ok() && flushed.code() != StatusCode::kAlreadyExists) {
     if (impl_->retry_queue.size() >= impl_->options.retry_queue_capacity) {
@@ -855,6 +866,7 @@ Status AuditLog::LogSlot(const SlotRecord& record) {
 }
 
 Status AuditLog::LogSlot(const ControllerTick& tick) {
+  BA_RETURN_IF_ERROR(log::ValidateTick(tick));  // named as tick attributes
   return LogSlot(SlotRecordFromTick(tick, impl_->env->NowMicros()));
 }
 

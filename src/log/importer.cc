@@ -1,5 +1,6 @@
 #include "log/importer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -146,41 +147,6 @@ bool Accepts(FieldType t, const ColumnDescriptor& c) {
   return false;
 }
 
-bool ValidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int n;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (end - p <= n) return false;
-    for (int i = 1; i <= n; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    p += n + 1;
-  }
-  return true;
-}
-
 // The decimal text of value `vi` of a DECIMAL column.
 std::string DecimalText(const ColumnDescriptor& c, const ColumnVector& v, size_t vi) {
   switch (c.type) {
@@ -199,50 +165,37 @@ std::string DecimalText(const ColumnDescriptor& c, const ColumnVector& v, size_t
   }
 }
 
-// An integer from value `vi` of a numeric column, or the problem.
-std::optional<int64_t> IntegerValue(const ColumnDescriptor& c, const ColumnVector& v, size_t vi,
-                                    std::string& problem) {
+// An integer from value `vi` of a numeric column (`name`: the field, for
+// the message).
+Result<int64_t> IntegerValue(const char* name, const ColumnDescriptor& c, const ColumnVector& v,
+                             size_t vi) {
   switch (c.kind) {
     case ValueKind::kInt:
       if (c.type == Type::INT32) {
         return c.is_signed ? int64_t{v.i32[vi]} : int64_t{static_cast<uint32_t>(v.i32[vi])};
       }
       if (!c.is_signed && v.i64[vi] < 0) {
-        problem = fmt::format("{} does not fit a signed 64-bit integer",
-                              static_cast<uint64_t>(v.i64[vi]));
-        return std::nullopt;
+        return OutsideInt64(name, fmt::format("{}", static_cast<uint64_t>(v.i64[vi])));
       }
       return v.i64[vi];
     case ValueKind::kFloat: {
-      double d = c.type == Type::FLOAT ? double{v.f32[vi]} : v.f64[vi];
-      // [-2^63, 2^63) holds exactly the doubles that convert to int64.
-      if (!std::isfinite(d) || std::trunc(d) != d || d < -9223372036854775808.0 ||
-          d >= 9223372036854775808.0) {
-        problem = fmt::format("{} is not a whole number that fits a 64-bit integer",
-                              parquet::FormatDouble(d));
-        return std::nullopt;
-      }
-      return static_cast<int64_t>(d);
+      const double d = c.type == Type::FLOAT ? double{v.f32[vi]} : v.f64[vi];
+      return SlotIndexFromFloat(name, d, parquet::FormatDouble(d));
     }
     case ValueKind::kDecimal: {
       std::string text = DecimalText(c, v, vi);
       size_t dot = text.find('.');
       if (dot != std::string::npos && text.find_first_not_of('0', dot + 1) != std::string::npos) {
-        problem = fmt::format("{} is not a whole number", text);
-        return std::nullopt;
+        return Status::InvalidArgument(fmt::format("{}: {} is not a whole number", name, text));
       }
       int64_t out = 0;
       const char* end = text.data() + (dot == std::string::npos ? text.size() : dot);
       auto [ptr, ec] = std::from_chars(text.data(), end, out);
-      if (ec != std::errc() || ptr != end) {
-        problem = fmt::format("{} does not fit a signed 64-bit integer", text);
-        return std::nullopt;
-      }
+      if (ec != std::errc() || ptr != end) return OutsideInt64(name, text);
       return out;
     }
     default:
-      problem = "not a number";
-      return std::nullopt;
+      return Status::InvalidArgument(fmt::format("{}: not a number", name));
   }
 }
 
@@ -336,6 +289,16 @@ Status ImportReader::Init() {
     fields_[f].present = true;
     fields_[f].column = i;
     fields_[f].desc = &c;
+  }
+  // A field without its column but with a near miss of it among the extra
+  // columns: refused, so the field does not silently take its default.
+  for (const std::string& e : extra_) {
+    const size_t f = SuggestedField(e, Naming::kColumn);
+    if (f == kFieldCount || fields_[f].present) continue;
+    return Status::InvalidArgument(fmt::format(
+        "{}: column '{}' is not one of the log's columns and the file has no '{}': {} (refused "
+        "rather than giving every row {}'s default)",
+        path, e, kImportFieldNames[f], SuggestField(e, Naming::kColumn), kImportFieldNames[f]));
   }
   if (!fields_[kTimestamp].present) {
     return Status::NotSupported(fmt::format(
@@ -483,7 +446,8 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
       if (c.type == Type::INT96) {
         // As Spark reads it: day and nanoseconds combined in int64 with
         // wrap-around (Spark writes values beyond the int64-nanosecond range,
-        // e.g. year 290000, that way, and they come back exact).
+        // e.g. year 290000, that way, and they come back exact; ValidateRecord
+        // then refuses years beyond 9999).
         parquet::Int96Time t = parquet::Int96ToTime(v.FixedAt(vi));
         us = t.micros;
         sub = t.sub_micro_nanos;
@@ -511,8 +475,8 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
       if (sub != 0) {
         if (!options_.truncate_sub_micros) {
           refuse(i, fmt::format(
-                        "timestamp: {} has {} ns below the microsecond; the log stores "
-                        "microseconds (--truncate-nanos floors such timestamps)",
+                        "timestamp: {} has {} ns below the microsecond (sub-microsecond "
+                        "digits); the log keeps microseconds (--truncate-nanos floors them)",
                         FormatTimestampParts(FloorDiv(us, 1000000),
                                              FloorMod(us, 1000000) * 1000 + sub, 1000000000, true),
                         sub));
@@ -577,7 +541,6 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
   }
 
   // The other fields.
-  std::string problem;
   for (size_t fi = kSlotIndex; fi < kImportFieldCount; ++fi) {
     Field& f = fields_[fi];
     if (!f.present) continue;  // counted below
@@ -593,9 +556,9 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
       SlotRecord& r = scratch_[i];
       switch (kFieldTypes[fi]) {
         case FieldType::kInteger: {
-          auto x = IntegerValue(c, v, vi, problem);
-          if (!x) {
-            refuse(i, fmt::format("{}: {}", name, problem));
+          auto x = IntegerValue(name, c, v, vi);
+          if (!x.ok()) {
+            refuse(i, x.status().message());
           } else {
             r.slot_index = *x;
           }
@@ -609,8 +572,8 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
           break;
         case FieldType::kString: {
           std::string_view s = v.ByteArrayAt(vi);
-          if (!ValidUtf8(s)) {
-            refuse(i, fmt::format("{}: not valid UTF-8", name));
+          if (Status bad = CheckString(name, s); !bad.ok()) {
+            refuse(i, bad.message());
             break;
           }
           (fi == kSource ? r.source : r.stage_id).assign(s);
@@ -621,6 +584,18 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
       }
     }
   }
+
+  // The policy every way in shares (log/validate.h): ranges, finite
+  // numbers, strings, the date against the timestamp.
+  for (size_t i = 0; i < n; ++i) {
+    if (problem_of_[i] >= 0) continue;
+    if (Status bad = ValidateRecord(scratch_[i], Naming::kColumn); !bad.ok()) {
+      refuse(i, bad.message());
+    }
+  }
+  // Refused field by field above: put them in row order.
+  std::stable_sort(scratch_problems_.begin(), scratch_problems_.end(),
+                   [](const RowProblem& a, const RowProblem& b) { return a.row < b.row; });
 
   // Hand out the good rows and the problems, in row order; count the
   // defaults the handed-out rows got.

@@ -11,7 +11,13 @@
 // version's default for that field (log_slot() in budget_audit.py), and so
 // does a null value; both are counted per field. Other columns (our own
 // `seq`, pandas' `__index_level_0__`, nested columns, ...) are listed in
-// extra_columns() and ignored.
+// extra_columns() and ignored, except that a file missing a field's column
+// but holding a near miss of it (energy_cost_kw; Timestamp; the tick
+// attribute's name, plan_offset_deg) is refused with a did-you-mean
+// (InvalidArgument), so that the field never silently takes its default.
+// Every row then passes ValidateRecord (log/validate.h, docs/validation.md):
+// NaN and infinities, strings that are not UTF-8 or longer than 4096 bytes,
+// timestamps outside the years 0001..9999 refuse the row.
 //
 // Accepted types per field (anything else refuses the whole file before a
 // row is read, naming the column and its type):
@@ -36,8 +42,8 @@
 //                 whole number (pandas turns an int column with gaps into
 //                 float64). Default -1.
 //   five doubles  DOUBLE, FLOAT (widened exactly), any integer (converted),
-//                 DECIMAL (nearest double). NaN and infinities are kept as
-//                 they are. Default 0.0.
+//                 DECIMAL (nearest double). NaN and infinities refuse the
+//                 row. Default 0.0.
 //   gate_passed   BOOLEAN. Default false.
 //   source,       STRING / ENUM / JSON or unannotated BYTE_ARRAY holding
 //   stage_id      UTF-8 (invalid UTF-8 refuses the row). Defaults "" and
@@ -83,14 +89,14 @@
 #include "budget_audit/env.h"
 #include "budget_audit/slot_record.h"
 #include "budget_audit/status.h"
+#include "log/validate.h"
 #include "parquet/file_reader.h"
 
 namespace budget_audit::log {
 
-// The 11 fields of SlotRecord, as indices into kImportFieldNames.
-inline constexpr size_t kImportFieldCount = 11;
-inline constexpr size_t kFieldTimestamp = 0;
-inline constexpr size_t kFieldDate = 1;
+// The 11 fields of SlotRecord, as indices into kImportFieldNames (the
+// log's columns; log/validate.h's Field enum names the indices).
+inline constexpr size_t kImportFieldCount = kFieldCount;
 inline constexpr const char* kImportFieldNames[kImportFieldCount] = {
     "timestamp",         "date",
     "slot_index",        "planned_offset_deg",

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "util/numpy_sum.h"
 
@@ -12,6 +13,24 @@ namespace budget_audit::report {
 namespace {
 
 Value NoData() { return Value::Dict({{"error", "No audit data"}}); }
+
+// A report never prints NaN or Infinity (Python's json.dumps did; they are
+// not JSON): a figure that is not finite is null, and "error" names it.
+// With the validation policy (docs/validation.md) every logged number is
+// finite, so this is a sum beyond the largest double (two costs of 1e308),
+// or a log written before the policy. Finite reports are unchanged.
+Value NullNonFinite(Value v) {
+  std::vector<std::string> bad;
+  for (const auto& [key, val] : v.members()) {
+    if (val.kind() == Value::Kind::kFloat && !std::isfinite(val.AsFloat())) bad.push_back(key);
+  }
+  if (bad.empty()) return v;
+  for (const auto& key : bad) v.Set(key, nullptr);
+  v.Set("error", fmt::format("{} not finite (a sum or ratio beyond the largest double, about "
+                             "1.8e308, or a non-finite value in the log): printed as null",
+                             fmt::join(bad, ", ")));
+  return v;
+}
 
 }  // namespace
 
@@ -54,7 +73,7 @@ Result<Value> WeeklyReport(const LogSnapshot& snap, const PlantSettings& plant, 
   v.Set("compliant", compliant);
   v.Set("total_interventions", static_cast<int64_t>(interventions));
   v.Set("intervention_rate_pct", PyRound(mean_gate * 100, 1));
-  return v;
+  return NullNonFinite(std::move(v));
 }
 
 Result<Value> DailySummary(const LogSnapshot& snap, const std::string& date) {
@@ -77,14 +96,14 @@ Result<Value> DailySummary(const LogSnapshot& snap, const std::string& date) {
   if (costs.empty()) {
     return Value::Dict({{"date", date}, {"slots", int64_t{0}}, {"total_cost_kwh", 0.0}});
   }
-  return Value::Dict({
+  return NullNonFinite(Value::Dict({
       {"date", date},
       {"slots", static_cast<int64_t>(costs.size())},
       {"total_cost_kwh", PyRound(NumpySum(costs), 4)},
       {"interventions", static_cast<int64_t>(interventions)},
       {"max_offset_deg", PyRound(max_abs_offset, 1)},
       {"budget_remaining_kwh", PyRound(last_remaining, 4)},
-  });
+  }));
 }
 
 Result<std::string> DefaultOutput(const LogSnapshot& snap, const PlantSettings& plant) {

@@ -10,6 +10,11 @@
 // (pyjson.h), so every figure is the Python version's to the last digit.
 // Each report reads only the columns it needs; DailySummary decodes only
 // the row groups whose date statistics can hold the day.
+//
+// One departure from the Python version, which printed NaN and Infinity
+// (not JSON): a figure that is not finite (a cost sum beyond the largest
+// double) is null, and an "error" member, last, names those figures and
+// says why. Reports on finite figures are the Python version's byte for byte.
 #pragma once
 
 #include <optional>

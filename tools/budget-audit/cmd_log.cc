@@ -1,7 +1,9 @@
 // `budget-audit log`: JSON-lines ticks on stdin; after each record is
 // durable its seq is printed on its own line (flushed), so a controller can
 // keep one process open as a pipe. Bad lines are reported on stderr as
-// "line N: field: problem" and skipped; the exit code is then 1.
+// "line N: field: problem" and skipped; the exit code is then 1. What a tick
+// may hold is docs/validation.md (log/tick.h, log/validate.h); unlike the
+// in-process LogSlot, a tick without a timestamp is refused.
 //
 // With --ack json every input line gets exactly one JSON object on stdout,
 // in input order: {"line":N,"seq":S,"duplicate":false} once the record is
@@ -24,6 +26,7 @@
 #include "budget_audit/audit_log.h"
 #include "cli.h"
 #include "log/tick.h"
+#include "log/validate.h"
 #include "util/civil_time.h"
 #include "util/time_zone.h"
 
@@ -34,6 +37,8 @@ struct LogOptions {
   std::string sync = "always";
   std::string ack = "seq";
   double wait_seconds = 0;
+  bool truncate_nanos = false;
+  std::vector<std::string> ignore_keys;
 };
 
 // A message as a JSON string (bytes that are not UTF-8 become U+FFFD).
@@ -223,6 +228,16 @@ int RunLog(Context& ctx, const LogOptions& o) {
         fmt::format("--sync {}: expected always, batch or none", o.sync)));
   }
   ao.local_date = SiteDate(ctx);
+  log::TickParseOptions parse;
+  parse.require_timestamp = true;  // docs/validation.md: a resent tick would be logged twice
+  parse.timestamp.truncate_sub_micros = o.truncate_nanos;
+  for (const std::string& k : o.ignore_keys) {
+    if (log::TickFieldOf(k) != log::kFieldCount) {
+      return ReportError(Status::InvalidArgument(
+          fmt::format("--ignore-keys {}: a tick attribute the log keeps cannot be ignored", k)));
+    }
+    parse.ignored_keys.push_back(k);
+  }
   const std::string dir = ctx.LogDir();
   auto log = OpenWriter(dir, ao, o.wait_seconds);
   if (!log.ok()) return ReportError(log.status().WithContext(dir));
@@ -294,7 +309,7 @@ int RunLog(Context& ctx, const LogOptions& o) {
       if (!in.InputPending() && !flush_acks()) return kExitProblem;
       continue;
     }
-    auto rec = log::ParseTick(line, ctx.env->NowMicros());
+    auto rec = log::ParseTick(line, ctx.env->NowMicros(), parse);
     Result<uint64_t> seq = rec.ok() ? (*log)->Append(*rec) : Result<uint64_t>(rec.status());
     if (!seq.ok() && (!rec.ok() || seq.status().code() == StatusCode::kAlreadyExists)) {
       refuse(seq.status().message());
@@ -356,6 +371,13 @@ void SetupLog(CLI::App& app, Context& ctx, Action& action) {
                   "every input line, in order, with one JSON object: {\"line\":N,\"seq\":S,"
                   "\"duplicate\":false} or {\"line\":N,\"error\":\"field: problem\"}")
       ->check(CLI::IsMember({"seq", "json"}));
+  cmd->add_flag("--truncate-nanos", opts->truncate_nanos,
+               "Floor timestamps with digits below the microsecond (7-9 fraction digits) to the "
+               "microsecond instead of refusing the tick");
+  cmd->add_option("--ignore-keys", opts->ignore_keys,
+                  "KEY,...: keys the controller sends that the log does not keep, dropped "
+                  "(any other key that is not a tick attribute refuses the tick)")
+      ->delimiter(',');
   cmd->add_option("--wait", opts->wait_seconds,
                   "If another writer holds the log, wait up to SECONDS for it (default 0)");
   cmd->callback([&ctx, &action, opts]() {

@@ -164,9 +164,9 @@ def is_exact_tie(x: float, nd: int) -> bool:
 CASES: dict[str, dict] = {}
 
 
-def case(name, ticks, capacity, pct, daily, about, raw_lines=None):
+def case(name, ticks, capacity, pct, daily, about, raw_lines=None, log_flags=None):
     CASES[name] = dict(ticks=ticks, capacity=capacity, pct=pct, daily=daily, about=about,
-                       raw_lines=raw_lines)
+                       raw_lines=raw_lines, log_flags=log_flags)
 
 
 def check(name, key, expect_round=None, tie=None):
@@ -290,7 +290,10 @@ def build_missing_fields():
     ticks.append(tick(d2 + timedelta(minutes=30), remaining=2.25, controller_version=3))
     case("missing_fields", ticks, "100", "5", ["2026-06-03", "2026-06-04"],
          "every field but the timestamp missing at least once, one tick with only a timestamp, "
-         "a day without any target_angle, unknown keys (ignored)")
+         "a day without any target_angle, unknown keys (the Python version ignored them; "
+         "budget-audit log refuses unknown keys unless listed in --ignore-keys, "
+         "docs/validation.md)",
+         log_flags="--ignore-keys note,extra,controller_version")
     check("missing_fields", "daily 2026-06-03 budget_remaining_kwh", "0.0")
     check("missing_fields", "daily 2026-06-04 max_offset_deg", "0.0")
 
@@ -740,6 +743,8 @@ def write_case(name, c):
     (d / "ticks.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     args = [f"# {c['about']}", f"capacity_kw={c['capacity']}",
             f"max_reduction_pct={c['pct']}", "daily=" + " ".join(c["daily"])]
+    if c["log_flags"]:
+        args.append(f"log_flags={c['log_flags']}")
     (d / "args").write_text("\n".join(args) + "\n", encoding="utf-8")
 
 

@@ -93,7 +93,8 @@ EOF
     echo
     echo "case $c"
     sed -n 's/^# /  about: /p' "$d/args"
-    echo "  run: $base --timezone UTC log < $c/ticks.jsonl"
+    log_flags="$(arg "$c" log_flags)"
+    echo "  run: $base --timezone UTC log${log_flags:+ $log_flags} < $c/ticks.jsonl"
     echo "  stdout $c/default.txt: $base"
     echo "  stdout $c/report.json: $base report"
     for day in $(arg "$c" daily); do
