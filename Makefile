@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps build test unit interop fuzz fuzz-build bench run clean
+.PHONY: all deps build test unit interop adversarial fuzz fuzz-build bench run clean
 
 all: build
 
@@ -17,9 +17,10 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DBA_TESTS=OFF
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Unit tests under ASan+UBSan, then the interop suite against DuckDB, then a
-# bounded fuzzing run of every target over its seed corpus.
-test: unit interop fuzz
+# Unit tests under ASan+UBSan, then the interop suite against DuckDB, then the
+# adversarial suite (DuckDB globbing during seals, kills mid-seal, a full
+# disk), then a bounded fuzzing run of every target over its seed corpus.
+test: unit interop adversarial fuzz
 
 unit: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBA_SANITIZE=ON -DBA_TESTS=ON
@@ -28,6 +29,9 @@ unit: deps
 
 interop: deps
 	bash tests/interop/run.sh $(ASAN_BUILD)/budget-audit
+
+adversarial: deps
+	bash tests/adversarial/run.sh $(ASAN_BUILD)/budget-audit
 
 fuzz-build: deps
 	CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBA_FUZZ=ON -DBA_TESTS=OFF

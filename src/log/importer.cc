@@ -734,6 +734,7 @@ FileReport Importer::ImportFile(const std::string& path) {
     report.status = log_status_;
     return report;
   }
+  ++stats_.files;
   auto opened = ImportReader::Open(env_, path, options_);
   if (!opened.ok()) {
     report.status = opened.status();
@@ -741,7 +742,6 @@ FileReport Importer::ImportFile(const std::string& path) {
     return report;
   }
   ImportReader& reader = **opened;
-  ++stats_.files;
   report.rows = reader.num_rows();
   report.missing_columns = reader.missing_columns();
   report.extra_columns = reader.extra_columns();

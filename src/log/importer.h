@@ -196,8 +196,8 @@ class ImportReader {
 
 // Totals over every file an Importer saw.
 struct ImportStats {
-  int64_t files = 0;         // files imported (completely or partly)
-  int64_t files_failed = 0;  // files that could not be read (or only partly)
+  int64_t files = 0;         // files tried (each counted once)
+  int64_t files_failed = 0;  // of which could not be read, or only partly
   int64_t rows_read = 0;
   int64_t appended = 0;
   int64_t already_present = 0;  // the same timestamp and content already logged

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "budget_audit/audit_log.h"
+#include "budget_audit/log_reader.h"
 #include "cli.h"
 #include "log/importer.h"
 #include "parquet/file_reader.h"
@@ -126,6 +127,7 @@ class ImportCommand {
     auto opened = AuditLog::Open(dir, ao);
     if (!opened.ok()) return ReportError(opened.status().WithContext(dir));
     log_ = std::move(*opened);
+    const uint64_t start_seq = log_->last_seq();
 
     log::ImportOptions io;
     io.truncate_sub_micros = opts_.truncate_nanos;
@@ -146,8 +148,28 @@ class ImportCommand {
     Status durable = importer.log_status();
     if (durable.ok()) durable = log_->Sync();
     if (durable.ok()) durable = log_->Seal();
+    if (durable.ok()) durable = log_->Close();
     ClearProgress();
-    const log::ImportStats& st = importer.stats();
+    log::ImportStats st = importer.stats();
+    final_seq_ = log_->last_seq();
+    final_head_ = log_->head_hex();
+    if (!durable.ok()) {
+      // The records appended since the last sync may be gone with the
+      // failure: count what the log holds now (what the next writer keeps).
+      log_.reset();
+      auto snap = LogSnapshot::Open(dir, ctx_.env);
+      if (snap.ok()) {
+        final_seq_ = (*snap)->last_seq();
+        final_head_.clear();  // not known without verifying; `verify` tells
+        const int64_t logged = static_cast<int64_t>(final_seq_ - start_seq);
+        if (logged < st.appended) {
+          not_logged_ = st.appended - logged;
+          st.appended = logged;
+        }
+      } else {
+        Message(fmt::format("import: the log cannot be read after the failure: {}", snap.status().message()));
+      }
+    }
     PrintSummary(st, durable);
     if (opts_.json) PrintJson(st, durable);
     bool problems = st.files_failed > 0 || st.conflicts > 0 || st.refused > 0 || empty_dirs_ > 0;
@@ -242,9 +264,13 @@ class ImportCommand {
   void PrintSummary(const log::ImportStats& st, const Status& durable) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     std::string out = fmt::format(
-        "import: {} file{} ({} failed), {} rows read in {:.2f} s\n", st.files + st.files_failed,
-        st.files + st.files_failed == 1 ? "" : "s", st.files_failed, st.rows_read, secs);
+        "import: {} file{} ({} failed), {} rows read in {:.2f} s\n", st.files,
+        st.files == 1 ? "" : "s", st.files_failed, st.rows_read, secs);
     out += fmt::format("  appended         {:>12}\n", Count(st.appended));
+    if (not_logged_ > 0) {
+      out += fmt::format("  not logged       {:>12}  (appended, then lost with the failure below)\n",
+                         Count(not_logged_));
+    }
     out += fmt::format("  already present  {:>12}\n", Count(st.already_present));
     out += fmt::format("  conflicts        {:>12}\n", Count(st.conflicts));
     out += fmt::format("  refused          {:>12}\n", Count(st.refused));
@@ -273,7 +299,7 @@ class ImportCommand {
     }
     if (durable.ok()) {
       out +=
-          fmt::format("  log {}: {} records, synced and sealed\n", ctx_.LogDir(), log_->last_seq());
+          fmt::format("  log {}: {} records, synced and sealed\n", ctx_.LogDir(), final_seq_);
     } else {
       out += fmt::format(
           "  log {}: NOT complete: {}\n  (records appended before the failure are recovered "
@@ -285,10 +311,11 @@ class ImportCommand {
 
   void PrintJson(const log::ImportStats& st, const Status& durable) {
     nlohmann::json j;
-    j["files"] = st.files + st.files_failed;
+    j["files"] = st.files;
     j["files_failed"] = st.files_failed;
     j["rows_read"] = st.rows_read;
     j["appended"] = st.appended;
+    j["not_logged"] = not_logged_;
     j["already_present"] = st.already_present;
     j["conflicts"] = st.conflicts;
     j["refused"] = st.refused;
@@ -318,8 +345,8 @@ class ImportCommand {
     j["file_reports"] = std::move(files);
     j["problems"] = problems_;
     j["problems_omitted"] = problems_omitted_;
-    j["last_seq"] = log_->last_seq();
-    j["head"] = log_->head_hex();
+    j["last_seq"] = final_seq_;
+    j["head"] = final_head_.empty() ? nlohmann::json(nullptr) : nlohmann::json(final_head_);
     j["durable"] = durable.ok();
     j["error"] = durable.ok() ? nlohmann::json(nullptr) : nlohmann::json(durable.message());
     std::string text = j.dump() + "\n";
@@ -330,6 +357,9 @@ class ImportCommand {
   Context& ctx_;
   const ImportCmdOptions& opts_;
   std::unique_ptr<Env> log_env_;  // outlives log_
+  int64_t not_logged_ = 0;  // appended, then lost with a failure of the log
+  uint64_t final_seq_ = 0;  // the log's last seq at the end
+  std::string final_head_;  // its chain head ("" when the log failed)
   std::unique_ptr<AuditLog> log_;
   std::vector<log::FileReport> reports_;
   nlohmann::json problems_ = nlohmann::json::array();

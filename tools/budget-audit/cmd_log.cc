@@ -54,7 +54,7 @@ std::string JsonString(const std::string& s) {
 // (no tick comes near it: each string field is at most 4 KiB).
 class LineReader {
  public:
-  static constexpr size_t kMaxLineBytes = 1 << 20;
+  static constexpr size_t kMaxLineBytes = 16 << 20;
   LineReader(int fd, int idle_ms, std::function<void()> on_idle)
       : fd_(fd), idle_ms_(idle_ms), on_idle_(std::move(on_idle)) {}
   // false at end of input. `too_long`: the line was longer than kMaxLineBytes
