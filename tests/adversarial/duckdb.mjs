@@ -12,6 +12,7 @@ const { DuckDBInstance } = require('@duckdb/node-api');
 export async function connect() {
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await instance.connect();
+  if (process.env.BA_DUCKDB_SETUP) await conn.run(process.env.BA_DUCKDB_SETUP);
   return {
     async query(sql) {
       const reader = await conn.runAndReadAll(sql);

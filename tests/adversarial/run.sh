@@ -20,6 +20,7 @@ trap 'rm -rf "$work"' EXIT
 status=0
 echo "== DuckDB's glob while a writer seals, and after kills mid-seal"
 node "$here/seals.mjs" --cli "$cli" --work "$work" || status=1
+node "$here/replace_race.mjs" "$work" 3 || status=1
 echo "== disk full at every point of a seal (tmpfs)"
 bash "$here/disk_full.sh" "$cli" "$work" || status=1
 echo "adversarial: $([[ $status -eq 0 ]] && echo "all passed" || echo "some failed")"
