@@ -50,9 +50,7 @@ std::string DayTicks(const char* date, int n) {
 class Damage : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/ba_damage_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
+    dir_ = budget_audit::cli_test::FreshTestDir("damage");
     log_ = dir_ + "/log";
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -63,10 +61,7 @@ class Damage : public ::testing::Test {
     }
     return last;
   }
-  std::string Slurp(const std::string& p) {
-    std::ifstream f(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), {});
-  }
+  std::string Slurp(const std::string& p) { return budget_audit::cli_test::SlurpFile(p); }
   void Spit(const std::string& p, const std::string& b) { std::ofstream(p, std::ios::binary) << b; }
   CliRun Cli(const std::string& args, const std::string& in = "") { return RunCli("--log " + log_ + " " + args, in); }
   std::string dir_, log_;

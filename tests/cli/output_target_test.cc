@@ -59,9 +59,7 @@ std::vector<std::string> Names(const std::string& dir) {
 class OutputTargets : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/ba_out_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
+    dir_ = budget_audit::cli_test::FreshTestDir("out");
     fs::create_directories(dir_ + "/out");
     log_ = dir_ + "/log";
     std::string ticks;

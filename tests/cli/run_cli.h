@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -41,6 +42,22 @@ inline CliRun RunCli(const std::string& args, const std::string& input = "",
   std::remove(out.c_str());
   std::remove(err.c_str());
   return r;
+}
+
+// A fresh, empty directory for the running test (what an earlier run left
+// there is removed): <TempDir>/ba_<tag>_<pid>_<test name>.
+inline std::string FreshTestDir(const std::string& tag) {
+  const std::string dir = ::testing::TempDir() + "/ba_" + tag + "_" + std::to_string(::getpid()) + "_" +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// A whole file's bytes ("" when it cannot be read).
+inline std::string SlurpFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
 }  // namespace budget_audit::cli_test

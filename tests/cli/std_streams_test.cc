@@ -43,17 +43,11 @@ std::string Ticks(int n) {
 class StdStreams : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/ba_streams_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = budget_audit::cli_test::FreshTestDir("streams");
     log_ = dir_ + "/log";
   }
   void TearDown() override { fs::remove_all(dir_); }
-  std::string Slurp(const std::string& p) {
-    std::ifstream f(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), {});
-  }
+  std::string Slurp(const std::string& p) { return budget_audit::cli_test::SlurpFile(p); }
   // Runs a shell command line; its exit code.
   int Shell(const std::string& cmd) {
     int st = std::system(cmd.c_str());
