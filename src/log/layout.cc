@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -28,6 +29,11 @@ Result<std::optional<CleanClose>> ReadCleanClose(Env* env, const std::string& di
   BA_ASSIGN_OR_RETURN(bool exists, env->FileExists(path));
   if (!exists) return std::optional<CleanClose>();
   BA_ASSIGN_OR_RETURN(auto bytes, env->ReadFileToBytes(path, 1 << 16));
+  BA_ASSIGN_OR_RETURN(CleanClose c, ParseCleanClose(bytes, path));
+  return std::optional<CleanClose>(std::move(c));
+}
+
+Result<CleanClose> ParseCleanClose(ByteSpan bytes, const std::string& path) {
   auto j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
   auto bad = [&](const std::string& what) {
     return Status::Corruption(fmt::format("{}: {}", path, what));
@@ -50,7 +56,7 @@ Result<std::optional<CleanClose>> ReadCleanClose(Env* env, const std::string& di
   if (!h.ok()) return bad("head is not a SHA-256 in hex");
   std::memcpy(c.head.data(), h->data(), c.head.size());
   c.journal = journal->get<std::string>();
-  return std::optional<CleanClose>(std::move(c));
+  return c;
 }
 
 Status WriteCleanClose(Env* env, const std::string& dir, const CleanClose& c) {
@@ -145,8 +151,6 @@ std::string CutTailName(const std::string& journal, uint64_t offset, uint64_t fi
   return fmt::format("{:020}.{}.{}.{}.tail", first_seq, journal, offset, now_us);
 }
 
-namespace {
-
 // Parses "<seq>.<journal>.<offset>.<time>.tail".
 std::optional<CutTail> ParseCutTailName(const std::string& name) {
   if (!EndsWith(name, ".tail")) return std::nullopt;
@@ -172,10 +176,13 @@ std::optional<CutTail> ParseCutTailName(const std::string& name) {
   c.name = name;
   uint64_t time = 0;
   if (!take_number_front(c.first_seq) || !take_number_back(time) || !take_number_back(c.offset)) return std::nullopt;
+  if (time > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
   c.journal = std::string(s);
   c.cut_at_us = static_cast<int64_t>(time);
   return c;
 }
+
+namespace {
 
 // Whole frames with a good checksum at the start of a cut tail.
 uint64_t CompleteFrames(ByteSpan b) {

@@ -37,6 +37,8 @@ struct CleanClose {
 
 // nullopt when the last writer did not close cleanly (or one is open).
 Result<std::optional<CleanClose>> ReadCleanClose(Env* env, const std::string& dir);
+// The record in `bytes` (read from `path`, named in errors).
+Result<CleanClose> ParseCleanClose(ByteSpan bytes, const std::string& path);
 Status WriteCleanClose(Env* env, const std::string& dir, const CleanClose& c);
 // Removes _closed and syncs the directory (a writer, before its first append).
 Status RemoveCleanClose(Env* env, const std::string& dir);
@@ -77,8 +79,9 @@ struct CutTail {
   int64_t cut_at_us = 0;   // when the writer cut it
 };
 
-// The name a cut gets in _cut/.
+// The name a cut gets in _cut/, and back (nullopt for other names).
 std::string CutTailName(const std::string& journal, uint64_t offset, uint64_t first_seq, int64_t now_us);
+std::optional<CutTail> ParseCutTailName(const std::string& name);
 // Every cut kept in _cut/ (empty when there is none), oldest first.
 Result<std::vector<CutTail>> ListCutTails(Env* env, const std::string& dir);
 // Keeps `bytes` (cut from `journal` at `offset`) in _cut/, durably.

@@ -131,6 +131,8 @@ TEST(Cli, LogAppendsAndAcknowledges) {
   EXPECT_NE(v.out.find("verified: 2 records"), std::string::npos) << v.out;
   std::string key = dir + "/../cli_key_" + std::to_string(::getpid());
   ASSERT_EQ(RunCli("keygen -o " + key).code, 0);
+  EXPECT_EQ(fs::status(key + ".key").permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write)
+      << "the secret key is never readable by others";
   CliRun cp = RunCli("--log " + dir + " checkpoint --sign " + key + ".key -o " + key + ".cp");
   ASSERT_EQ(cp.code, 0) << cp.err;
   CliRun vc = RunCli("--log " + dir + " verify --checkpoint " + key + ".cp --pubkey " + key + ".pub");

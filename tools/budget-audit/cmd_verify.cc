@@ -1,6 +1,9 @@
 // `budget-audit verify`, `checkpoint` and `keygen`: the auditor's commands.
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "cli.h"
@@ -132,8 +135,14 @@ int RunKeygen(Context& ctx, const std::string& prefix) {
     }
   }
   std::string s = kp.secret_hex + "\n", p = kp.public_hex + "\n";
+  // The secret key is created 0600 (not made so afterwards: it would be
+  // readable by others in between).
+  const mode_t old_mask = ::umask(077);
   Status st = ctx.env->WriteFileAtomic(sec, AsSpan(s));
-  if (st.ok()) ::chmod(sec.c_str(), 0600);
+  ::umask(old_mask);
+  if (st.ok() && ::chmod(sec.c_str(), 0600) != 0) {
+    st = Status::IOError(fmt::format("chmod 0600 {}: {}", sec, std::strerror(errno)));
+  }
   if (st.ok()) st = ctx.env->WriteFileAtomic(pub, AsSpan(p));
   if (!st.ok()) return ReportError(st);
   std::printf("secret key: %s (keep it on the device, mode 0600)\npublic key: %s (give it to the "
