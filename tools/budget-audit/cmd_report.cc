@@ -190,8 +190,8 @@ int Print(const std::string& text) {
 
 // A report as JSON or a table; a verified one says so (a "verified"
 // member last, or a line under the table).
-int Output(const std::string& format, const std::string& title, Value v,
-           const std::optional<log::SnapshotVerification>& verified) {
+int PrintReport(const std::string& format, const std::string& title, Value v,
+                const std::optional<log::SnapshotVerification>& verified) {
   if (format == "table") {
     return Print(Table(title, v) + (verified ? VerifiedLine(*verified) : std::string()));
   }
@@ -224,7 +224,7 @@ int RunReport(Context& ctx, const ReportOptions& o) {
     if (!r.ok()) return ReportError(r.status());
     v = std::move(*r);
   }
-  return Output(*format, "Budget rollup over the whole log", std::move(v), verified);
+  return PrintReport(*format, "Budget rollup over the whole log", std::move(v), verified);
 }
 
 int RunDaily(Context& ctx, const ReportOptions& o) {
@@ -264,7 +264,7 @@ int RunDaily(Context& ctx, const ReportOptions& o) {
     if (!r.ok()) return ReportError(r.status());
     v = std::move(*r);
   }
-  return Output(*format, "Daily summary for " + date, std::move(v), verified);
+  return PrintReport(*format, "Daily summary for " + date, std::move(v), verified);
 }
 
 int RunDefault(Context& ctx) {
