@@ -27,7 +27,13 @@ def canonical(r):  # canonical(record, seq) of a sealed row
             r["budget_remaining_kwh"], r["gate_passed"]) + text(r["source"]) + text(r["stage_id"]))
 
 def verify(log):
-    man = json.loads((log / "_manifest.json").read_text())
+    data = (log / "_manifest.json").read_bytes()
+    man = json.loads(data)
+    if "checksum" in man:  # over every byte before the last '"checksum"' (absent before 2026-12-04)
+        if man["checksum"] != "sha256:" + hashlib.sha256(data[:data.rindex(b'"checksum"')]).hexdigest():
+            fail("_manifest.json: checksum differs from its content")
+    else:
+        print("note: _manifest.json has no checksum (written before 2026-12-04)")
     if (man["format"], man["version"]) != ("budget-audit log", 1): fail("not a budget-audit log, version 1")
     log_id, sealed_seq = bytes.fromhex(man["log_id"]), man["sealed_seq"]
     records, stored, torn = {}, [], None  # seq -> canonical bytes; [(seq, stored hash(seq), where)]

@@ -76,12 +76,23 @@ class LogSnapshot {
   uint64_t sealed_seq() const;  // of which these are in sealed files
   size_t sealed_files() const;
   std::string log_id_hex() const;
+  // The hash chain's head after last_seq (64 hex digits): what a checkpoint
+  // of this view holds.
+  std::string head_hex() const;
+  // Identifies the manifest the view was read from (its checksum; for one
+  // written before manifests had checksums, the SHA-256 of the file): two
+  // views or checks with the same digest read the same manifest.
+  std::string manifest_digest_hex() const;
   // True if the journal ends in a torn tail (a crash's leftovers, not part
   // of the log).
   bool torn_tail() const;
 
   // Calls fn(seq, record) for each record matching `options`, in seq order.
-  // Stops at the first error, from reading or from fn.
+  // Stops at the first error, from reading or from fn. Every sealed file
+  // is checked against the SHA-256 its manifest entry holds before a row of
+  // it is used: Corruption naming the file when it differs (unless a seal
+  // is under way or completed since Open(): then the newer file's rows up
+  // to sealed_seq are the same and are taken).
   Status Scan(const ScanOptions& options,
               const std::function<Status(uint64_t seq, const SlotRecord& record)>& fn) const;
 

@@ -123,12 +123,25 @@ struct AuditLog::Impl {
     cached_rows.clear();
   }
 
+  // A sealed file checked against its manifest entry; only a seal cut short
+  // in this process leaves files ahead of the manifest (rows are then
+  // filtered by seq).
+  Result<std::unique_ptr<log::SealedFileCursor>> OpenSealed(const log::SealedFile& f, ColumnSet columns,
+                                                            const log::RowFilter& filter) {
+    return log::OpenSealedFile(env, dir, f, columns, filter,
+                               [this](const log::SealedFile& e, Bytes&, std::string& sha) {
+                                 return seal_interrupted
+                                            ? Status::OK()
+                                            : log::SealedFileChanged(JoinPath(dir, e.name), e.sha256, sha);
+                               });
+  }
+
   Result<const std::vector<TsSeq>*> SealedIndex(const log::SealedFile& f) {
     auto it = sealed_ts_index.find(f.name);
     if (it != sealed_ts_index.end()) return &it->second;
     log::RowFilter filter;
     filter.max_seq = manifest.sealed_seq;
-    BA_ASSIGN_OR_RETURN(auto c, log::SealedFileCursor::Open(env, JoinPath(dir, f.name), kColTimestamp, filter));
+    BA_ASSIGN_OR_RETURN(auto c, OpenSealed(f, kColTimestamp, filter));
     std::vector<TsSeq> index;
     index.reserve(f.rows);
     while (!c->done()) {
@@ -146,7 +159,7 @@ struct AuditLog::Impl {
       log::RowFilter filter;
       filter.min_seq = seq;
       filter.max_seq = std::min(manifest.sealed_seq, seq + kLookupChunk - 1);
-      BA_ASSIGN_OR_RETURN(auto c, log::SealedFileCursor::Open(env, JoinPath(dir, f.name), kAllColumns, filter));
+      BA_ASSIGN_OR_RETURN(auto c, OpenSealed(f, kAllColumns, filter));
       while (!c->done()) {
         cached_rows.emplace(c->row().seq, c->row().record);
         BA_RETURN_IF_ERROR(c->Next());
@@ -221,6 +234,9 @@ struct AuditLog::Impl {
     BA_ASSIGN_OR_RETURN(log::LayoutState layout, log::CheckLayout(env, dir));
     if (layout == log::LayoutState::kComplete) {
       BA_ASSIGN_OR_RETURN(manifest, log::ReadManifest(env, dir));
+      // A manifest from before checksums (2026-12-04) gets one now, not
+      // only at the next seal.
+      if (!manifest.had_checksum) BA_RETURN_IF_ERROR(log::WriteManifest(env, dir, manifest));
       BA_ASSIGN_OR_RETURN(clean_close, log::ReadCleanClose(env, dir));
     } else {
       std::random_device rd;

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "util/sha256.h"
+
 namespace budget_audit::log {
 namespace {
 
@@ -59,6 +61,18 @@ struct Fields {
   std::string Message() const { return fmt::format("{} {}", field, error); }
 };
 
+// The manifest's last member, as WriteManifest writes it (docs/format.md
+// §2.4): the checksum is the SHA-256 of every byte before its key.
+constexpr std::string_view kChecksumPrefix = "sha256:";
+std::string ChecksumTail(std::string_view hex) {
+  return fmt::format("\"checksum\": \"{}{}\"\n}}\n", kChecksumPrefix, hex);
+}
+
+std::string HexDigest(ByteSpan data) {
+  const Sha256Digest d = Sha256(data);
+  return ToHex(ByteSpan(d.data(), d.size()));
+}
+
 }  // namespace
 
 Result<Manifest> ReadManifest(Env* env, const std::string& dir) {
@@ -81,6 +95,31 @@ Result<Manifest> ParseManifest(const Bytes& bytes, const std::string& path) {
   }
   object top;
   if (doc.get_object().get(top)) return bad("not a JSON object");
+  // The checksum first, so that any edit is named as one (not as whatever
+  // field it broke). A manifest without one was written before 2026-12-04.
+  Manifest m;
+  element checksum;
+  if (!top["checksum"].get(checksum)) {
+    std::string_view value;
+    if (checksum.get_string().get(value) || !value.starts_with(kChecksumPrefix) ||
+        value.size() != kChecksumPrefix.size() + 64) {
+      return bad("checksum is not \"sha256:<64 hex digits>\" (the manifest was edited)");
+    }
+    const std::string_view hex = value.substr(kChecksumPrefix.size());
+    const std::string tail = ChecksumTail(hex);
+    const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (!text.ends_with(tail)) {
+      return bad("the checksum is not the manifest's last member as written (the manifest was edited)");
+    }
+    m.digest = HexDigest(ByteSpan(bytes.data(), bytes.size() - tail.size()));
+    if (m.digest != hex) {
+      return bad("checksum differs from the manifest's content (the manifest was changed after it "
+                 "was written)");
+    }
+    m.had_checksum = true;
+  } else {
+    m.digest = HexDigest(ByteSpan(bytes.data(), bytes.size()));
+  }
   Fields f;
   std::string_view format, id_hex, head_hex;
   int64_t version = 0;
@@ -88,7 +127,6 @@ Result<Manifest> ParseManifest(const Bytes& bytes, const std::string& path) {
   if (format != "budget-audit log") return bad("not a budget-audit manifest");
   if (!f.I64(top, "version", version)) return bad(f.Message());
   if (version != kLogFormatVersion) return bad(fmt::format("unsupported format version {}", version));
-  Manifest m;
   if (!f.Str(top, "log_id", id_hex) || !f.U64(top, "sealed_seq", m.sealed_seq) ||
       !f.Str(top, "sealed_head", head_hex)) {
     return bad(f.Message());
@@ -198,7 +236,9 @@ Status WriteManifest(Env* env, const std::string& dir, const Manifest& m) {
     text += i == 0 ? "\n    " : ",\n    ";
     text += f.json_cache;
   }
-  text += m.files.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  text += m.files.empty() ? "],\n  " : "\n  ],\n  ";
+  // Last, over every byte before it: readers check it on every read.
+  text += ChecksumTail(HexDigest(AsSpan(text)));
   return env->WriteFileAtomic(JoinPath(dir, kManifestName), AsSpan(text));
 }
 

@@ -16,6 +16,8 @@ constexpr int kLogFormatVersion = 1;
 constexpr const char* kManifestName = "_manifest.json";
 constexpr const char* kJournalDirName = "_journal";
 constexpr const char* kLockName = "_lock";
+// Present while a seal is being published (docs/format.md §2.5).
+constexpr const char* kSealIntentName = "_seal_intent";
 // Files being written (a month file being sealed, the manifest being
 // replaced) are named "_tmp.*"; none of them ends in ".parquet", so a glob
 // over "<log>/*.parquet" (DuckDB does not skip "_" names) only ever matches
@@ -47,11 +49,23 @@ struct Manifest {
   uint64_t sealed_seq = 0;  // every record with seq <= sealed_seq is in files
   ChainHash sealed_head{};  // chain hash after sealed_seq
   std::vector<SealedFile> files;
+  // Set by ParseManifest (WriteManifest always writes a checksum):
+  // whether the file carried its "checksum" member (docs/format.md §2.4;
+  // manifests written before 2026-12-04 do not), and what identifies its
+  // bytes: the checksum's hex, or for a manifest without one the SHA-256
+  // of the whole file. Two reads with the same digest read the same text.
+  bool had_checksum = false;
+  std::string digest;
 };
 
+// Reads and parses `dir`/_manifest.json; Corruption naming it when it is
+// malformed or its checksum does not match its bytes.
 Result<Manifest> ReadManifest(Env* env, const std::string& dir);
-// The manifest in `bytes` (read from `path`, named in errors).
+// The manifest in `bytes` (read from `path`, named in errors). A manifest
+// that carries a checksum must match it; one without is accepted as
+// written before checksums (had_checksum false).
 Result<Manifest> ParseManifest(const Bytes& bytes, const std::string& path);
+// Writes the manifest (with its checksum) atomically.
 Status WriteManifest(Env* env, const std::string& dir, const Manifest& m);
 
 }  // namespace budget_audit::log

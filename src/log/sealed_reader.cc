@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "util/sha256.h"
+
 namespace budget_audit::log {
 
 using parquet::ColumnVector;
@@ -241,6 +243,41 @@ Result<std::vector<SeqRecord>> ReadAuditFile(Env* env, const std::string& path) 
     BA_RETURN_IF_ERROR(c->Next());
   }
   return out;
+}
+
+Result<Bytes> ReadSealedFile(Env* env, const std::string& dir, const SealedFile& entry) {
+  const std::string path = JoinPath(dir, entry.name);
+  auto bytes = env->ReadFileToBytes(path);
+  if (!bytes.ok() && bytes.status().IsNotFound()) {
+    return Status::Corruption(fmt::format("{}: listed in the manifest but missing", path));
+  }
+  return bytes;
+}
+
+std::string FileSha256(const Bytes& bytes) {
+  const Sha256Digest d = Sha256(ByteSpan(bytes.data(), bytes.size()));
+  return ToHex(ByteSpan(d.data(), d.size()));
+}
+
+Status SealedFileChanged(const std::string& where, const std::string& expected_sha256,
+                         const std::string& actual_sha256) {
+  return Status::Corruption(fmt::format(
+      "{}: SHA-256 {} differs from the manifest's {} (the file was changed after it was sealed)",
+      where, actual_sha256, expected_sha256));
+}
+
+Result<std::unique_ptr<SealedFileCursor>> OpenSealedFile(Env* env, const std::string& dir,
+                                                         const SealedFile& entry, ColumnSet columns,
+                                                         RowFilter filter,
+                                                         const HashMismatchFn& on_mismatch) {
+  BA_ASSIGN_OR_RETURN(Bytes bytes, ReadSealedFile(env, dir, entry));
+  std::string sha = FileSha256(bytes);
+  if (sha != entry.sha256) {
+    BA_RETURN_IF_ERROR(on_mismatch ? on_mismatch(entry, bytes, sha)
+                                   : SealedFileChanged(JoinPath(dir, entry.name), entry.sha256, sha));
+  }
+  BA_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::OpenBuffer(std::move(bytes), JoinPath(dir, entry.name)));
+  return SealedFileCursor::Open(std::move(reader), columns, std::move(filter));
 }
 
 }  // namespace budget_audit::log

@@ -16,9 +16,62 @@ struct LogSnapshot::Impl {
   Env* env = nullptr;
   std::string dir;
   log::Manifest manifest;
+  Bytes manifest_bytes;                    // as read, to tell whether it was replaced since
   std::vector<log::JournalEntry> journal;  // after sealed_seq, in seq order
   uint64_t last_seq = 0;
+  log::ChainHash head{};                   // after last_seq
   bool torn_tail = false;
+
+  // Opens a sealed file of the view after checking it against its manifest
+  // entry (only rows with seq <= sealed_seq are ever taken from it).
+  Result<std::unique_ptr<log::SealedFileCursor>> OpenSealed(const log::SealedFile& f, ColumnSet columns,
+                                                            const log::RowFilter& filter) const {
+    return log::OpenSealedFile(env, dir, f, columns, filter,
+                               [this](const log::SealedFile& e, Bytes& bytes, std::string& sha) {
+                                 return AcceptNewer(e, bytes, sha);
+                               });
+  }
+
+  // A sealed file whose SHA-256 is not the one this view's manifest holds.
+  // Its rows with seq <= sealed_seq are still the view's (a seal only ever
+  // adds rows to a month file) in two cases:
+  // - a seal is under way or was interrupted (_seal_intent exists): the
+  //   file may be ahead of every manifest until the seal is complete;
+  // - a seal completed after the view was taken: the writer renamed a new
+  //   file over the old one, then replaced the manifest, which vouches for
+  //   the new file.
+  // _seal_intent is looked for after the file was read and before the
+  // manifest is read again: a writer creates it before its first rename
+  // and deletes it only after the new manifest is in place, so a file a
+  // seal renamed is seen either with the intent present or with a manifest
+  // at least as new as the file. Hence, the intent absent:
+  // - the manifest unchanged since the view was taken: the file was
+  //   changed by someone else;
+  // - the current manifest names another hash: a later seal replaced the
+  //   file after it was read, so reading it again gives other bytes; the
+  //   same bytes again mean it was changed by someone else.
+  Status AcceptNewer(const log::SealedFile& f, Bytes& bytes, std::string& sha) const {
+    using namespace log;
+    const std::string manifest_path = JoinPath(dir, kManifestName);
+    const std::string path = JoinPath(dir, f.name);
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      BA_ASSIGN_OR_RETURN(bool intent, env->FileExists(JoinPath(dir, kSealIntentName)));
+      if (intent) return Status::OK();
+      BA_ASSIGN_OR_RETURN(Bytes now, env->ReadFileToBytes(manifest_path, 64u << 20));
+      if (now == manifest_bytes) return SealedFileChanged(path, f.sha256, sha);
+      BA_ASSIGN_OR_RETURN(Manifest current, ParseManifest(now, manifest_path));
+      for (const auto& e : current.files) {
+        if (e.name == f.name && e.sha256 == sha) return Status::OK();
+      }
+      BA_ASSIGN_OR_RETURN(Bytes again, ReadSealedFile(env, dir, f));
+      std::string again_sha = FileSha256(again);
+      if (again_sha == sha) return SealedFileChanged(path, f.sha256, sha);
+      bytes = std::move(again);
+      sha = std::move(again_sha);
+      if (sha == f.sha256) return Status::OK();
+    }
+    return Status::Busy(fmt::format("{}: {} kept changing while being read", dir, f.name));
+  }
 
   Status Load() {
     using namespace log;
@@ -34,8 +87,8 @@ struct LogSnapshot::Impl {
     const std::string jdir = JoinPath(dir, kJournalDirName);
     const std::string manifest_path = JoinPath(dir, kManifestName);
     for (int attempt = 0;; ++attempt) {
-      BA_ASSIGN_OR_RETURN(Bytes manifest_bytes, env->ReadFileToBytes(manifest_path, 64u << 20));
-      BA_ASSIGN_OR_RETURN(manifest, ParseManifest(manifest_bytes, manifest_path));
+      BA_ASSIGN_OR_RETURN(Bytes first, env->ReadFileToBytes(manifest_path, 64u << 20));
+      BA_ASSIGN_OR_RETURN(manifest, ParseManifest(first, manifest_path));
       journal.clear();
       torn_tail = false;
       bool vanished = false;
@@ -89,10 +142,14 @@ struct LogSnapshot::Impl {
       }
       // Unchanged bytes: the same manifest (it is replaced whole, never edited).
       BA_ASSIGN_OR_RETURN(Bytes again, env->ReadFileToBytes(manifest_path, 64u << 20));
-      if (!vanished && again == manifest_bytes) break;
+      if (!vanished && again == first) {
+        manifest_bytes = std::move(first);
+        break;
+      }
       if (attempt >= 20) return Status::Busy(fmt::format("{}: the log kept changing while being read", dir));
     }
     last_seq = manifest.sealed_seq;
+    head = journal.empty() ? manifest.sealed_head : journal.back().hash;
     for (const auto& e : journal) {
       if (e.seq != last_seq + 1) {
         return Status::Corruption(fmt::format("{}: journal seq {} where {} was expected", dir, e.seq,
@@ -122,6 +179,8 @@ bool LogSnapshot::torn_tail() const { return impl_->torn_tail; }
 std::string LogSnapshot::log_id_hex() const {
   return ToHex(ByteSpan(impl_->manifest.log_id.data(), impl_->manifest.log_id.size()));
 }
+std::string LogSnapshot::head_hex() const { return ToHex(ByteSpan(impl_->head.data(), impl_->head.size())); }
+std::string LogSnapshot::manifest_digest_hex() const { return impl_->manifest.digest; }
 
 Status LogSnapshot::Scan(const ScanOptions& options,
                          const std::function<Status(uint64_t, const SlotRecord&)>& fn) const {
@@ -144,9 +203,7 @@ Status LogSnapshot::Scan(const ScanOptions& options,
   uint64_t last = 0;
   BA_RETURN_IF_ERROR(MergeSealedFiles(
       files,
-      [&](const SealedFile& f) {
-        return SealedFileCursor::Open(impl_->env, JoinPath(impl_->dir, f.name), options.columns, filter);
-      },
+      [&](const SealedFile& f) { return impl_->OpenSealed(f, options.columns, filter); },
       [&](const SeqRecord& r, const SealedFile&, uint64_t) -> Status {
         last = r.seq;
         return fn(r.seq, r.record);
@@ -233,9 +290,7 @@ Result<SnapshotTotals> LogSnapshot::Totals() const {
     }
     RowFilter filter;
     filter.max_seq = im.manifest.sealed_seq;
-    BA_ASSIGN_OR_RETURN(auto cursor, SealedFileCursor::Open(im.env, JoinPath(im.dir, f.name),
-                                                            kColDate | kColEnergyCost | kColGatePassed,
-                                                            filter));
+    BA_ASSIGN_OR_RETURN(auto cursor, im.OpenSealed(f, kColDate | kColEnergyCost | kColGatePassed, filter));
     while (!cursor->done()) {
       add_record(cursor->row().seq, cursor->row().record);
       BA_RETURN_IF_ERROR(cursor->Next());

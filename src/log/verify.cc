@@ -23,8 +23,15 @@ class Verifier {
   Result<VerifyReport> Run() {
     BA_ASSIGN_OR_RETURN(manifest_, ReadManifest(env_, dir_));
     report_.log_id_hex = ToHex(ByteSpan(manifest_.log_id.data(), manifest_.log_id.size()));
+    report_.manifest_digest = manifest_.digest;
+    report_.manifest_checksum = manifest_.had_checksum;
+    if (!manifest_.had_checksum) {
+      report_.warnings.push_back(fmt::format(
+          "{} has no checksum (written before 2026-12-04): an edit of it is found only through the "
+          "hash chain; the next writer to open the log adds one", kManifestName));
+    }
     head_ = Genesis(manifest_.log_id);
-    BA_ASSIGN_OR_RETURN(bool intent, env_->FileExists(JoinPath(dir_, "_seal_intent")));
+    BA_ASSIGN_OR_RETURN(bool intent, env_->FileExists(JoinPath(dir_, kSealIntentName)));
     if (intent) {
       report_.warnings.push_back(
           "a seal was interrupted (_seal_intent present); the next writer finishes it, and month "
@@ -82,6 +89,9 @@ class Verifier {
     seq_ = seq;
     if (seq + 1 >= journal_min_seq_ && seq <= manifest_.sealed_seq) sealed_hashes_[seq] = head_;
     if (o_.hash_at && *o_.hash_at == seq) report_.hash_at_requested = head_;
+    if (std::find(o_.hashes_at.begin(), o_.hashes_at.end(), seq) != o_.hashes_at.end()) {
+      report_.hashes_at[seq] = head_;
+    }
     if (seq > 1 && r.timestamp_us < last_ts_) {
       if (backwards_++ == 0) {
         first_backwards_seq_ = seq;
@@ -99,6 +109,9 @@ class Verifier {
   // against its manifest entry when used up.
   Status CheckSealedFiles(bool intent) {
     if (o_.hash_at && *o_.hash_at == 0) report_.hash_at_requested = head_;
+    if (std::find(o_.hashes_at.begin(), o_.hashes_at.end(), 0) != o_.hashes_at.end()) {
+      report_.hashes_at[0] = head_;
+    }
     report_.files = manifest_.files.size();
     struct Seen {
       uint64_t rows = 0, first = 0, last = 0;
@@ -137,14 +150,9 @@ class Verifier {
     BA_ASSIGN_OR_RETURN(bool exists, env_->FileExists(path));
     if (!exists) return Status::Corruption(fmt::format("{}: listed in the manifest but missing", f.name));
     BA_ASSIGN_OR_RETURN(auto bytes, env_->ReadFileToBytes(path));
-    Sha256Digest d = Sha256(bytes);
-    std::string hex = ToHex(ByteSpan(d.data(), d.size()));
+    const std::string hex = FileSha256(bytes);
     bool hash_ok = hex == f.sha256;
-    if (!hash_ok && !intent) {
-      return Status::Corruption(fmt::format(
-          "{}: SHA-256 {} differs from the manifest's {} (the file was changed after it was sealed)",
-          f.name, hex, f.sha256));
-    }
+    if (!hash_ok && !intent) return SealedFileChanged(f.name, f.sha256, hex);
     BA_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::OpenBuffer(std::move(bytes), f.name));
     for (const auto& kv : reader->metadata().key_value_metadata) {
       if (kv.key == "budget_audit.log_id" && kv.value && *kv.value != report_.log_id_hex) {
@@ -270,6 +278,75 @@ Result<VerifyReport> VerifyLog(Env* env, const std::string& dir, const VerifyOpt
     return Status::NotFound(fmt::format("{}: no audit log here (no {})", dir, kManifestName));
   }
   return Verifier(env, dir, options).Run();
+}
+
+Status CheckCheckpointPrefix(const Checkpoint& cp, const VerifyReport& report) {
+  if (cp.log_id_hex != report.log_id_hex) {
+    return Status::Corruption(fmt::format("the checkpoint is of log {}, this log is {}", cp.log_id_hex,
+                                          report.log_id_hex));
+  }
+  auto it = report.hashes_at.find(cp.seq);
+  if (it == report.hashes_at.end()) {
+    return Status::Corruption(fmt::format("the log holds {} records, fewer than the checkpoint's seq {}",
+                                          report.records, cp.seq));
+  }
+  const std::string at = ToHex(ByteSpan(it->second.data(), it->second.size()));
+  if (at != cp.head_hex) {
+    return Status::Corruption(fmt::format(
+        "the log no longer holds the checkpointed prefix: the chain hash at seq {} is {}, the "
+        "checkpoint says {}", cp.seq, at, cp.head_hex));
+  }
+  return Status::OK();
+}
+
+Result<VerifiedSnapshot> OpenVerifiedSnapshot(Env* env, const std::string& dir,
+                                              const std::optional<Checkpoint>& checkpoint,
+                                              const std::optional<std::string>& public_key_hex) {
+  VerifiedSnapshot out;
+  SnapshotVerification& v = out.verification;
+  if (checkpoint) {
+    if (checkpoint->signature_hex && !public_key_hex) {
+      return Status::InvalidArgument(
+          "the checkpoint is signed: give the signer's public key with --pubkey FILE");
+    }
+    if (public_key_hex) {
+      BA_RETURN_IF_ERROR(VerifyCheckpointSignature(*checkpoint, *public_key_hex));
+      v.checkpoint_signature_checked = true;
+    }
+  }
+  // The snapshot first: the log only grows, so the verifier, reading after
+  // it, sees at least its records. A seal in between changes the manifest;
+  // then both are read again.
+  for (int attempt = 0;; ++attempt) {
+    BA_ASSIGN_OR_RETURN(out.snapshot, LogSnapshot::Open(dir, env));
+    const LogSnapshot& snap = *out.snapshot;
+    VerifyOptions o;
+    o.hashes_at.push_back(snap.last_seq());
+    if (checkpoint) o.hashes_at.push_back(checkpoint->seq);
+    BA_ASSIGN_OR_RETURN(v.report, VerifyLog(env, dir, o));
+    if (v.report.manifest_digest != snap.manifest_digest_hex()) {
+      if (attempt >= 5) {
+        return Status::Busy(fmt::format("{}: the log kept being sealed while being verified", dir));
+      }
+      continue;
+    }
+    auto it = v.report.hashes_at.find(snap.last_seq());
+    const std::string verified_head =
+        it == v.report.hashes_at.end() ? "" : ToHex(ByteSpan(it->second.data(), it->second.size()));
+    if (verified_head != snap.head_hex()) {
+      return Status::Corruption(fmt::format(
+          "{}: the records read (seq 1..{}, head {}) are not those verified (chain hash {} there)", dir,
+          snap.last_seq(), snap.head_hex(), verified_head.empty() ? "missing" : verified_head));
+    }
+    v.records = snap.last_seq();
+    v.head_hex = snap.head_hex();
+    break;
+  }
+  if (checkpoint) {
+    BA_RETURN_IF_ERROR(CheckCheckpointPrefix(*checkpoint, v.report));
+    v.checkpoint = checkpoint;
+  }
+  return out;
 }
 
 }  // namespace budget_audit::log

@@ -84,12 +84,16 @@ def append_zeros(log, count):
     p.write_bytes(p.read_bytes() + bytes(count))
 
 def rehash(log, name):
-    """Puts a sealed file's new SHA-256 into the manifest."""
+    """Puts a sealed file's new SHA-256 into the manifest, and the manifest's checksum after it
+    (docs/format.md §2.4: it has no key, so whoever edits the manifest can recompute it)."""
     m = json.loads((Path(log) / "_manifest.json").read_text())
     for f in m["files"]:
         if f["name"] == name:
             f["sha256"] = hashlib.sha256((Path(log) / name).read_bytes()).hexdigest()
-    (Path(log) / "_manifest.json").write_text(json.dumps(m, indent=2) + "\n")
+    m.pop("checksum", None)
+    body = (json.dumps(m, indent=2)[:-2] + ",\n  ").encode()  # without the closing "\n}"
+    text = body + b'"checksum": "sha256:' + hashlib.sha256(body).hexdigest().encode() + b'"\n}\n'
+    (Path(log) / "_manifest.json").write_bytes(text)
 
 def manifest_field(log, key):
     print(json.loads((Path(log) / "_manifest.json").read_text())[key])

@@ -10,6 +10,7 @@
 
 #include "budget_audit/log_reader.h"
 #include "cli.h"
+#include "log/verify.h"
 #include "report/rollup.h"
 #include "util/civil_time.h"
 #include "util/time_zone.h"
@@ -24,7 +25,76 @@ struct ReportOptions {
   std::string date;
   bool report_alias = false;   // --report
   std::string daily_alias;     // --daily DATE
+  // --verify, --checkpoint FILE [--pubkey FILE]: verify the log first and
+  // say so in the output (without them the output is the Python version's).
+  bool verify = false;
+  std::string checkpoint_file, pubkey_file;
+  bool Verifying() const { return verify || !checkpoint_file.empty() || !pubkey_file.empty(); }
 };
+
+// A file's text without trailing blanks (checkpoints and keys).
+Result<std::string> ReadText(Env* env, const std::string& path) {
+  BA_ASSIGN_OR_RETURN(auto bytes, env->ReadFileToBytes(path, 1 << 20));
+  std::string s(bytes.begin(), bytes.end());
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// With --verify or --checkpoint: the snapshot, verified whole against the
+// log (and the checkpoint) before anything is reported. A missing log is
+// then an error: there is nothing to verify.
+Result<log::VerifiedSnapshot> OpenVerified(Context& ctx, const ReportOptions& o) {
+  std::optional<log::Checkpoint> cp;
+  std::optional<std::string> pub;
+  if (!o.pubkey_file.empty() && o.checkpoint_file.empty()) {
+    return Status::InvalidArgument("--pubkey goes with --checkpoint");
+  }
+  if (!o.checkpoint_file.empty()) {
+    BA_ASSIGN_OR_RETURN(std::string text, ReadText(ctx.env, o.checkpoint_file));
+    auto parsed = log::CheckpointFromJson(text);
+    if (!parsed.ok()) return parsed.status().WithContext(o.checkpoint_file);
+    cp = std::move(*parsed);
+  }
+  if (!o.pubkey_file.empty()) {
+    BA_ASSIGN_OR_RETURN(pub, ReadText(ctx.env, o.pubkey_file));
+  }
+  const std::string dir = ctx.LogDir();
+  auto v = log::OpenVerifiedSnapshot(ctx.env, dir, cp, pub);
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) {
+      return Status::NotFound(fmt::format("no audit log at {}: nothing to verify", dir));
+    }
+    if (v.status().code() == StatusCode::kInvalidArgument) return v.status();
+    return v.status().WithContext("verify " + dir);
+  }
+  for (const auto& w : v->verification.report.warnings) {
+    std::fprintf(stderr, "budget-audit: warning: %s\n", w.c_str());
+  }
+  return v;
+}
+
+// The "verified" member of a verified report's JSON.
+Value VerifiedJson(const log::SnapshotVerification& v) {
+  Value d = Value::Dict({{"records", v.records}, {"head", v.head_hex}});
+  if (v.checkpoint) {
+    d.Set("checkpoint", Value::Dict({{"seq", v.checkpoint->seq},
+                                     {"time", v.checkpoint->time},
+                                     {"head", v.checkpoint->head_hex},
+                                     {"signed", v.checkpoint_signature_checked}}));
+  }
+  return d;
+}
+
+// Its line under a verified report's table.
+std::string VerifiedLine(const log::SnapshotVerification& v) {
+  std::string line = fmt::format("Verified: {} record{}, chain head {}", v.records,
+                                 v.records == 1 ? "" : "s", v.head_hex);
+  if (v.checkpoint) {
+    line += fmt::format("; holds checkpoint seq {} of {}{}", v.checkpoint->seq, v.checkpoint->time,
+                        v.checkpoint_signature_checked ? " (signature valid)" : " (unsigned)");
+  }
+  return line + "\n";
+}
 
 // An empty snapshot when the log does not exist yet (the Python version
 // said "No audit data" for a missing file), with a note on stderr so a
@@ -118,11 +188,31 @@ int Print(const std::string& text) {
   return kExitOk;
 }
 
+// A report as JSON or a table; a verified one says so (a "verified"
+// member last, or a line under the table).
+int PrintReport(const std::string& format, const std::string& title, Value v,
+                const std::optional<log::SnapshotVerification>& verified) {
+  if (format == "table") {
+    return Print(Table(title, v) + (verified ? VerifiedLine(*verified) : std::string()));
+  }
+  if (verified) v.Set("verified", VerifiedJson(*verified));
+  return Print(report::PyJsonDumps(v, 2) + "\n");
+}
+
 int RunReport(Context& ctx, const ReportOptions& o) {
   auto format = ReportFormat(ctx, o);
   if (!format.ok()) return ReportError(format.status());
   bool missing = false;
-  auto snap = OpenOrEmpty(ctx, &missing);
+  std::optional<log::SnapshotVerification> verified;
+  Result<std::unique_ptr<LogSnapshot>> snap = std::unique_ptr<LogSnapshot>();
+  if (o.Verifying()) {
+    auto vs = OpenVerified(ctx, o);
+    if (!vs.ok()) return ReportError(vs.status());
+    snap = std::move(vs->snapshot);
+    verified = std::move(vs->verification);
+  } else {
+    snap = OpenOrEmpty(ctx, &missing);
+  }
   Value v;
   if (missing || (snap.ok() && (*snap)->last_seq() == 0)) {
     v = Value::Dict({{"error", "No audit data"}});
@@ -134,8 +224,7 @@ int RunReport(Context& ctx, const ReportOptions& o) {
     if (!r.ok()) return ReportError(r.status());
     v = std::move(*r);
   }
-  if (*format == "table") return Print(Table("Budget rollup over the whole log", v));
-  return Print(report::PyJsonDumps(v, 2) + "\n");
+  return PrintReport(*format, "Budget rollup over the whole log", std::move(v), verified);
 }
 
 int RunDaily(Context& ctx, const ReportOptions& o) {
@@ -156,7 +245,16 @@ int RunDaily(Context& ctx, const ReportOptions& o) {
     date = *d;
   }
   bool missing = false;
-  auto snap = OpenOrEmpty(ctx, &missing);
+  std::optional<log::SnapshotVerification> verified;
+  Result<std::unique_ptr<LogSnapshot>> snap = std::unique_ptr<LogSnapshot>();
+  if (o.Verifying()) {
+    auto vs = OpenVerified(ctx, o);
+    if (!vs.ok()) return ReportError(vs.status());
+    snap = std::move(vs->snapshot);
+    verified = std::move(vs->verification);
+  } else {
+    snap = OpenOrEmpty(ctx, &missing);
+  }
   Value v;
   if (missing) {
     v = Value::Dict({{"error", "No audit data"}});
@@ -166,8 +264,7 @@ int RunDaily(Context& ctx, const ReportOptions& o) {
     if (!r.ok()) return ReportError(r.status());
     v = std::move(*r);
   }
-  if (*format == "table") return Print(Table("Daily summary for " + date, v));
-  return Print(report::PyJsonDumps(v, 2) + "\n");
+  return PrintReport(*format, "Daily summary for " + date, std::move(v), verified);
 }
 
 int RunDefault(Context& ctx) {
@@ -180,6 +277,18 @@ int RunDefault(Context& ctx) {
   auto text = report::DefaultOutput(**snap, *plant);
   if (!text.ok()) return ReportError(text.status());
   return Print(*text);
+}
+
+void AddVerifyOptions(CLI::App* cmd, ReportOptions& o) {
+  cmd->add_flag("--verify", o.verify,
+                "Verify the whole log first (as the verify command does) and add what was verified "
+                "to the output: a \"verified\" member (records, head) in JSON, a line under a "
+                "table. A failed verification prints no report and exits 1");
+  cmd->add_option("--checkpoint", o.checkpoint_file,
+                  "Verify the log first and that it still holds this checkpoint's prefix (implies "
+                  "--verify); the output names the checkpoint");
+  cmd->add_option("--pubkey", o.pubkey_file,
+                  "Public key that must have signed the checkpoint (with --checkpoint)");
 }
 
 std::shared_ptr<ReportOptions> g_aliases;  // --report / --daily, read by DefaultAction
@@ -198,6 +307,7 @@ void SetupReports(CLI::App& app, Context& ctx, Action& action) {
         "out like json.dumps(indent=2). Needs the plant's capacity (--capacity-kw, "
         "$BUDGET_AUDIT_CAPACITY_KW or capacity_kw in the config file). Alias: --report.");
     cmd->add_option("--format", o->format, "json (default) or table")->check(formats);
+    AddVerifyOptions(cmd, *o);
     cmd->callback([&ctx, &action, o]() { action = [&ctx, o]() { return RunReport(ctx, *o); }; });
   }
   {
@@ -209,6 +319,7 @@ void SetupReports(CLI::App& app, Context& ctx, Action& action) {
         "records whose date is DATE. Alias: --daily DATE.");
     cmd->add_option("DATE", o->date, "YYYY-MM-DD (default: today in the configured time zone)");
     cmd->add_option("--format", o->format, "json (default) or table")->check(formats);
+    AddVerifyOptions(cmd, *o);
     cmd->callback([&ctx, &action, o]() { action = [&ctx, o]() { return RunDaily(ctx, *o); }; });
   }
   g_aliases = std::make_shared<ReportOptions>();
