@@ -46,6 +46,7 @@ def verify(log):
             fail(f"{f['name']}: its rows or seq range differ from the manifest's")
         records.update((r["seq"], canonical(r)) for r in rows)
     if len(records) != sum(f["rows"] for f in man["files"]): fail("a seq is in more than one sealed file")
+    if not (log / "_journal").is_dir(): fail("_journal is missing or not a directory")
     files = sorted(p for p in (log / "_journal").glob("*.journal") if len(p.name) == 28 and p.name[:20].isdigit())
     for p in files:
         b, name, last, seq = p.read_bytes(), "_journal/" + p.name, p == files[-1], int(p.name[:20])
@@ -60,8 +61,8 @@ def verify(log):
             crc, n, kind = struct.unpack_from("<IIB", padded, pos)
             end, where = pos + 9 + n, f"{name}: frame at offset {pos}"
             if n > 1 << 20 and pos + 9 <= len(b): fail(f"{where}: length {n} is over 1 MiB")
-            if end > len(b) or masked_crc(b[pos + 4:end]) != crc:
-                if last and not any(b[end:]): torn = where; break  # cut, or only zeros after it
+            if end > len(b) or masked_crc(b[pos + 4:end]) != crc:  # a whole bad frame is never torn
+                if last and (end > len(b) or not any(b[pos:])): torn = where; break  # cut, or only zeros
                 fail(f"{where}: cut short or fails its CRC before the end of the journal")
             rec = b[pos + 9:end - 32]
             if kind != 1 or n < 40 or struct.unpack_from("<Q", rec)[0] != seq:
@@ -77,6 +78,16 @@ def verify(log):
         fail(f"the chain's hash({sealed_seq}) is not the manifest's sealed_head")
     for seq, h, where in stored:
         if seq >= len(chain) or chain[seq] != h: fail(f"{where}: stored hash is not the chain's hash({seq})")
+    if (log / "_closed").exists():  # a clean close: the journal must end exactly there (§2.2)
+        c = json.loads((log / "_closed").read_text())
+        end = (files[-1].name, files[-1].stat().st_size) if files else ("", 0)
+        if torn or end != (c["journal"], c["journal_bytes"]) or c["last_seq"] != len(records) \
+                or c["head"].lower() != chain[-1].hex():
+            fail(f"_closed: the log was closed cleanly after seq {c['last_seq']}, but its journal now ends "
+                 f"{'in a torn tail at ' + torn if torn else 'elsewhere'}: damage after a clean close")
+        print(f"note: closed cleanly after seq {c['last_seq']}")
+    for p in sorted((log / "_cut").glob("*.tail")):
+        print(f"note: {p.stat().st_size} bytes cut after a crash, kept as _cut/{p.name}")
     if torn: print(f"note: the journal ends in a torn tail at {torn}, a crash's unacknowledged write")
     print(f"OK {len(records)} records, head {chain[-1].hex()}")
 

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -11,6 +13,38 @@
 
 namespace budget_audit::log {
 namespace {
+
+// A decimal number's significant digits and the power of ten of the first
+// ("0.00120e3" and "1.2" both give {"12", 0}); {"", 0} for zero.
+std::pair<std::string, int64_t> DecimalDigits(std::string_view lit) {
+  std::string digits;
+  int64_t point = -1, exp = 0, leading = 0;
+  size_t i = lit.size() > 0 && (lit[0] == '-' || lit[0] == '+') ? 1 : 0;
+  size_t n = 0;
+  for (; i < lit.size() && lit[i] != 'e' && lit[i] != 'E'; ++i) {
+    if (lit[i] == '.') {
+      point = static_cast<int64_t>(n);
+      continue;
+    }
+    if (digits.empty() && lit[i] == '0') {
+      ++leading;
+    } else {
+      digits += lit[i];
+    }
+    ++n;
+  }
+  if (point < 0) point = static_cast<int64_t>(n);
+  if (i < lit.size()) {
+    ++i;
+    bool neg = false;
+    if (i < lit.size() && (lit[i] == '+' || lit[i] == '-')) neg = lit[i++] == '-';
+    for (; i < lit.size(); ++i) exp = std::min<int64_t>(exp * 10 + (lit[i] - '0'), 1 << 30);
+    if (neg) exp = -exp;
+  }
+  while (!digits.empty() && digits.back() == '0') digits.pop_back();
+  if (digits.empty()) return {"", 0};
+  return {digits, point - leading - 1 + exp};
+}
 
 Status Bad(std::string_view field, std::string_view problem) {
   return Status::InvalidArgument(fmt::format("{}: {}", field, problem));
@@ -483,10 +517,22 @@ class TickReader {
       return Bad(field, fmt::format("{} overflows a double (the log holds finite numbers only)",
                                     Shown(lit)));
     }
-    if (!zero && (d == 0 || std::fpclassify(d) == FP_SUBNORMAL)) {
-      return Bad(field, fmt::format("{} underflows a double (to {}); the log would not store it "
-                                    "as given",
-                                    Shown(lit), d == 0 ? "0" : "a subnormal"));
+    if (!zero && d == 0) {
+      return Bad(field, fmt::format("{} underflows a double (to 0); the log would not store it as given",
+                                    Shown(lit)));
+    }
+    if (std::fpclassify(d) == FP_SUBNORMAL) {
+      // A subnormal keeps fewer digits: the literal is taken only when it is
+      // the double's own shortest form (as Python's repr and json.dumps
+      // write a subnormal: 5e-324), so nothing is stored other than given.
+      char buf[40];
+      auto [end, err] = std::to_chars(buf, buf + sizeof(buf), d);
+      const std::string shortest(buf, err == std::errc() ? end : buf);
+      if (DecimalDigits(shortest) != DecimalDigits(lit)) {
+        return Bad(field, fmt::format("{} underflows a double (to the subnormal {}); the log would not "
+                                      "store it as given",
+                                      Shown(lit), shortest));
+      }
     }
     out = d;
     return Status::OK();

@@ -26,8 +26,9 @@
 //     is refused;
 //   - slot_index: an integer literal within int64, or a number with an
 //     integral value within +-2^53 (18.0, 1e3); anything else refused;
-//   - numbers: a decimal that overflows a double (1e400) or that is not zero
-//     but rounds to zero or a subnormal (1e-400) is refused; NaN, Infinity
+//   - numbers: a decimal that overflows a double (1e400), that is not zero
+//     but rounds to zero (1e-400), or that lands on a subnormal other than
+//     as its shortest form (5e-324 is kept) is refused; NaN, Infinity
 //     and -Infinity (which Python's json.dumps writes) are recognised and
 //     refused naming the field; other decimals round to nearest;
 //   - strings: \u escapes decoded (a lone surrogate refused), invalid UTF-8

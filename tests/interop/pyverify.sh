@@ -139,6 +139,10 @@ for name, lines in (("ticks1.jsonl", batch1), ("ticks2.jsonl", batch2)):
 EOF
 
 log="$work/log"; rm -rf "$log" "$work/before-seal"
+# Both batches logged on 2026-06-01 by the writer's clock (BUDGET_AUDIT_TODAY): opening and closing
+# seal only the days that have ended, so the late tick waits in the journal for the day change
+# that batch 2's first tick brings, and the journal file it is in then overlaps sealed records.
+export BUDGET_AUDIT_TODAY=2026-06-01
 if ! out="$("$cli" --log "$log" log <"$work/ticks1.jsonl" 2>&1)"; then fail "CLI log (batch 1)" "$out"; fi
 cp -a "$log" "$work/before-seal"   # for the interrupted seal below
 if ! out="$("$cli" --log "$log" log <"$work/ticks2.jsonl" 2>&1)"; then fail "CLI log (batch 2)" "$out"; fi
@@ -206,16 +210,22 @@ expect_fail "(b) a value of a sealed file changed" "$d" "SHA-256"
 tamper rehash "$d" 2026-05.parquet
 expect_fail "(b) a value of a sealed file changed, the manifest re-hashed" "$d" "sealed_head"
 
-# (c) the journal cut in the middle of its last frame: a torn tail, one record fewer
-d="$(copy c-torn-tail)"; tamper cut_last_frame "$d"
+# (c) the journal cut in the middle of its last frame: a torn tail, one record fewer, after a crash
+# (no _closed: the writer was killed) ...
+d="$(copy c-torn-tail)"; rm -f "$d/_closed"; tamper cut_last_frame "$d"
 read -r cn chead <<<"$(cli_verify "$d")" || true
 if [[ "${cn:-}" == $((n - 1)) ]]; then
   expect_ok "(c) journal cut inside its last frame: CLI's count and head, torn tail named" "$d" "$cn" "$chead" "torn tail"
 else
   fail "(c) journal cut inside its last frame" "CLI verify reports '${cn:-} ${chead:-}', expected $((n - 1)) records"
 fi
-d="$(copy c-zeros)"; tamper append_zeros "$d" 100
+d="$(copy c-zeros)"; rm -f "$d/_closed"; tamper append_zeros "$d" 100
 expect_ok "(c) zeros after the last frame: all records, torn tail named" "$d" "$n" "$head" "torn tail"
+# ... and damage after the writer closed cleanly (docs/format.md §2.2): never a torn tail.
+d="$(copy c-cut-after-close)"; tamper cut_last_frame "$d"
+expect_fail "(c) the same cut after a clean close" "$d" "closed cleanly"
+d="$(copy c-zeros-after-close)"; tamper append_zeros "$d" 100
+expect_fail "(c) zeros after the last frame after a clean close" "$d" "closed cleanly"
 
 # An interrupted seal: the manifest and journal from before the last seal, month files from after
 # it and _seal_intent. Only rows with seq <= sealed_seq count; the result is the earlier log.

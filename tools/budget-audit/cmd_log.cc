@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <thread>
@@ -135,7 +136,17 @@ class LineReader {
 // The site's date at an instant, from the configured time zone. A broken
 // configuration must not stop the log from being written: then UTC, with a
 // warning.
-std::function<std::string(int64_t)> SiteDate(Context& ctx) {
+Result<std::function<std::string(int64_t)>> SiteDate(Context& ctx) {
+  // A replay of a past season (and the tests) may fix the day the writer
+  // takes as today.
+  if (const char* today = std::getenv("BUDGET_AUDIT_TODAY"); today && *today) {
+    auto days = ParseDate(today);
+    if (!days || FormatDate(*days) != today) {
+      return Status::InvalidArgument(
+          fmt::format("BUDGET_AUDIT_TODAY={}: expected a date YYYY-MM-DD", today));
+    }
+    return std::function<std::string(int64_t)>([d = std::string(today)](int64_t) { return d; });
+  }
   std::string zone = "UTC";
   auto config = ctx.LoadConfig();
   if (config.ok()) {
@@ -150,7 +161,8 @@ std::function<std::string(int64_t)> SiteDate(Context& ctx) {
                  tz.status().message().c_str());
     tz = TimeZone::Utc();
   }
-  return [tz = *tz](int64_t utc_us) { return FormatDate(tz.LocalDays(utc_us)); };
+  return std::function<std::string(int64_t)>(
+      [tz = *tz](int64_t utc_us) { return FormatDate(tz.LocalDays(utc_us)); });
 }
 
 // Says on stderr, once per distinct failure, that sealing failed.
@@ -195,7 +207,9 @@ Result<std::unique_ptr<AuditLog>> OpenWriter(const std::string& dir, const Audit
 int RunSeal(Context& ctx, bool all, double wait_seconds) {
   AuditLogOptions ao;
   ao.env = ctx.env;
-  ao.local_date = SiteDate(ctx);
+  auto site_date = SiteDate(ctx);
+  if (!site_date.ok()) return ReportError(site_date.status());
+  ao.local_date = std::move(*site_date);
   const std::string dir = ctx.LogDir();
   auto exists = ctx.env->FileExists(dir);
   if (exists.ok() && !*exists) return ReportError(Status::NotFound(fmt::format("no log at {}", dir)));
@@ -227,7 +241,9 @@ int RunLog(Context& ctx, const LogOptions& o) {
     return ReportError(Status::InvalidArgument(
         fmt::format("--sync {}: expected always, batch or none", o.sync)));
   }
-  ao.local_date = SiteDate(ctx);
+  auto site_date = SiteDate(ctx);
+  if (!site_date.ok()) return ReportError(site_date.status());
+  ao.local_date = std::move(*site_date);
   log::TickParseOptions parse;
   parse.require_timestamp = true;  // docs/validation.md: a resent tick would be logged twice
   parse.timestamp.truncate_sub_micros = o.truncate_nanos;
