@@ -46,26 +46,15 @@ int RunVerify(Context& ctx, const VerifyOpts& o) {
       Status s = log::VerifyCheckpointSignature(*cp, *pub);
       if (!s.ok()) return ReportError(s.WithContext(o.checkpoint_file));
     }
-    vo.hash_at = cp->seq;
+    vo.hashes_at.push_back(cp->seq);
   } else if (!o.pubkey_file.empty()) {
     return ReportError(Status::InvalidArgument("--pubkey goes with --checkpoint"));
   }
   auto report = log::VerifyLog(ctx.env, dir, vo);
   if (!report.ok()) return ReportError(report.status().WithContext("verify " + dir));
   if (cp) {
-    if (cp->log_id_hex != report->log_id_hex) {
-      return ReportError(Status::Corruption(fmt::format(
-          "verify {}: the checkpoint is of log {}, this log is {}", dir, cp->log_id_hex,
-          report->log_id_hex)));
-    }
-    std::string at = report->hash_at_requested
-                         ? ToHex(ByteSpan(report->hash_at_requested->data(), 32))
-                         : std::string();
-    if (at != cp->head_hex) {
-      return ReportError(Status::Corruption(fmt::format(
-          "verify {}: the log no longer holds the checkpointed prefix: the chain hash at seq {} is "
-          "{}, the checkpoint says {}", dir, cp->seq, at, cp->head_hex)));
-    }
+    Status held = log::CheckCheckpointPrefix(*cp, *report);
+    if (!held.ok()) return ReportError(held.WithContext("verify " + dir));
   }
   std::printf("verified: %llu records (%llu sealed in %zu files, %llu in %zu journal files)\n",
               static_cast<unsigned long long>(report->records),
