@@ -141,3 +141,32 @@ TEST_F(SealDaysTest, ASealThatFailsAtCloseIsReportedAndTheRecordsStaySafe) {
 
 }  // namespace
 }  // namespace budget_audit
+
+namespace budget_audit {
+namespace {
+
+// Issue 11, item 11: with SyncMode::kBatch a failed append leaves Sync()
+// refusing; its message must carry the OS error that caused it.
+TEST(BatchSync, AFailedAppendsCauseReachesSync) {
+  auto mem = NewMemEnv();
+  FaultInjectionEnv faults(mem.get());
+  AuditLogOptions o;
+  o.env = &faults;
+  o.sync = SyncMode::kBatch;
+  o.local_date = [](int64_t) { return std::string("2026-05-31"); };
+  auto log = AuditLog::Open("/log", o);
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)->Append(DayRec(1, 0)).ok());
+  faults.FailAt(1, /*persistent=*/false);
+  auto failed = (*log)->Append(DayRec(1, 1));
+  ASSERT_FALSE(failed.ok());
+  faults.ClearFaults();
+  Status s = (*log)->Sync();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("needs recovery"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find(failed.status().message()), std::string::npos)
+      << s.ToString() << " should carry " << failed.status().ToString();
+}
+
+}  // namespace
+}  // namespace budget_audit
