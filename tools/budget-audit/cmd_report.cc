@@ -199,20 +199,32 @@ int PrintReport(const std::string& format, const std::string& title, Value v,
   return Print(report::PyJsonDumps(v, 2) + "\n");
 }
 
+// What a report reads: the snapshot as it is (`snap` may hold the error of
+// opening it, `missing` when there is no log), or, with --verify or
+// --checkpoint, verified first (a failed verification is the error).
+struct ReportInput {
+  Result<std::unique_ptr<LogSnapshot>> snap = std::unique_ptr<LogSnapshot>();
+  bool missing = false;
+  std::optional<log::SnapshotVerification> verified;
+};
+Result<ReportInput> OpenForReport(Context& ctx, const ReportOptions& o) {
+  ReportInput in;
+  if (!o.Verifying()) {
+    in.snap = OpenOrEmpty(ctx, &in.missing);
+    return in;
+  }
+  BA_ASSIGN_OR_RETURN(auto vs, OpenVerified(ctx, o));
+  in.snap = std::move(vs.snapshot);
+  in.verified = std::move(vs.verification);
+  return in;
+}
+
 int RunReport(Context& ctx, const ReportOptions& o) {
   auto format = ReportFormat(ctx, o);
   if (!format.ok()) return ReportError(format.status());
-  bool missing = false;
-  std::optional<log::SnapshotVerification> verified;
-  Result<std::unique_ptr<LogSnapshot>> snap = std::unique_ptr<LogSnapshot>();
-  if (o.Verifying()) {
-    auto vs = OpenVerified(ctx, o);
-    if (!vs.ok()) return ReportError(vs.status());
-    snap = std::move(vs->snapshot);
-    verified = std::move(vs->verification);
-  } else {
-    snap = OpenOrEmpty(ctx, &missing);
-  }
+  auto in = OpenForReport(ctx, o);
+  if (!in.ok()) return ReportError(in.status());
+  auto& [snap, missing, verified] = *in;
   Value v;
   if (missing || (snap.ok() && (*snap)->last_seq() == 0)) {
     v = Value::Dict({{"error", "No audit data"}});
@@ -244,17 +256,9 @@ int RunDaily(Context& ctx, const ReportOptions& o) {
     if (!d.ok()) return ReportError(d.status());
     date = *d;
   }
-  bool missing = false;
-  std::optional<log::SnapshotVerification> verified;
-  Result<std::unique_ptr<LogSnapshot>> snap = std::unique_ptr<LogSnapshot>();
-  if (o.Verifying()) {
-    auto vs = OpenVerified(ctx, o);
-    if (!vs.ok()) return ReportError(vs.status());
-    snap = std::move(vs->snapshot);
-    verified = std::move(vs->verification);
-  } else {
-    snap = OpenOrEmpty(ctx, &missing);
-  }
+  auto in = OpenForReport(ctx, o);
+  if (!in.ok()) return ReportError(in.status());
+  auto& [snap, missing, verified] = *in;
   Value v;
   if (missing) {
     v = Value::Dict({{"error", "No audit data"}});
