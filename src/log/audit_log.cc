@@ -364,7 +364,7 @@ struct AuditLog::Impl {
       return Status::Corruption("journal ends before the sealed history");
     }
     needs_recovery = false;
-    BA_ASSIGN_OR_RETURN(bool intent, env->FileExists(JoinPath(dir, kSealIntentName)));
+    BA_ASSIGN_OR_RETURN(bool intent, env->FileExists(JoinPath(dir, log::kSealIntentName)));
     if (intent) {
       // A seal was interrupted between publishing files and the manifest:
       // publish again from the manifest's files and the journal.
@@ -373,16 +373,12 @@ struct AuditLog::Impl {
     return Status::OK();
   }
 
-  static constexpr const char* kSealIntentName = "_seal_intent";
   // Rows per row group of a month file: every group but the last holds
   // exactly this many (docs/format.md §2.5).
   static constexpr uint64_t kGroupRows = uint64_t{1} << 17;
 
   static std::string_view MonthKey(std::string_view date) {
     return date.size() >= 7 ? date.substr(0, 7) : std::string_view("unknown");
-  }
-  static std::string MonthFileName(const std::string& date) {
-    return std::string(MonthKey(date)) + ".parquet";
   }
 
   // Publishes every unsealed record with seq <= upto into its month file
@@ -406,7 +402,7 @@ struct AuditLog::Impl {
       std::vector<std::pair<std::string, size_t>> starts;  // (month, first index) per run
       for (size_t i = 0; i < (repair ? unsealed.size() : take); ++i) {
         if (i > 0 && MonthKey(unsealed[i].record.date) == MonthKey(unsealed[i - 1].record.date)) continue;
-        std::string name = MonthFileName(unsealed[i].record.date);
+        std::string name = log::MonthFileName(unsealed[i].record.date);
         by_month[name];  // a repair rewrites every month with unsealed records
         if (i >= take) continue;
         ++runs[name];
@@ -431,7 +427,7 @@ struct AuditLog::Impl {
     // filtered by seq as in a repair).
     const bool files_match_manifest = !repair && !seal_interrupted;
     // The intent file makes an interrupted seal visible to the next open.
-    BA_RETURN_IF_ERROR(env->WriteFileAtomic(JoinPath(dir, kSealIntentName), AsSpan("seal\n")));
+    BA_RETURN_IF_ERROR(env->WriteFileAtomic(JoinPath(dir, log::kSealIntentName), AsSpan("seal\n")));
     seal_interrupted = true;
     // Each month file is written apart (on options.seal_threads threads),
     // then the manifest entries are updated in month order.
@@ -480,7 +476,7 @@ struct AuditLog::Impl {
     manifest = next;
     NoteManifest();
     ForgetSealedIndex();
-    BA_RETURN_IF_ERROR(env->DeleteFile(JoinPath(dir, kSealIntentName)));
+    BA_RETURN_IF_ERROR(env->DeleteFile(JoinPath(dir, log::kSealIntentName)));
     seal_interrupted = false;
     unsealed.erase(unsealed.begin(), unsealed.begin() + static_cast<ptrdiff_t>(take));
     unsealed_hashes.erase(unsealed_hashes.begin(), unsealed_hashes.begin() + static_cast<ptrdiff_t>(take));
@@ -709,7 +705,7 @@ struct AuditLog::Impl {
     if (date > max_date && (max_date.empty() || !AheadOf(date, ClockDate()))) {
       bool new_day = !max_date.empty();
       if (options.seal_policy == SealPolicy::kMonthly) {
-        new_day = new_day && MonthFileName(date) != MonthFileName(max_date);
+        new_day = new_day && log::MonthFileName(date) != log::MonthFileName(max_date);
       }
       if (options.seal_policy == SealPolicy::kManual) new_day = false;
       max_date = date;

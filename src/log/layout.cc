@@ -124,7 +124,9 @@ Result<LayoutState> CheckLayout(Env* env, const std::string& dir) {
   BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(dir));
   std::sort(names.begin(), names.end());
   for (const auto& n : names) {
-    if (EndsWith(n, ".parquet") || n == kCleanCloseName || n == kCutDirName || n == "_seal_intent") parts.push_back(n);
+    if (EndsWith(n, ".parquet") || n == kCleanCloseName || n == kCutDirName || n == kSealIntentName) {
+      parts.push_back(n);
+    }
   }
   if (journal_exists) {
     BA_ASSIGN_OR_RETURN(auto journal_names, env->GetChildren(jdir));

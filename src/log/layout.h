@@ -21,12 +21,10 @@
 #include <vector>
 
 #include "budget_audit/env.h"
+#include "log/names.h"
 #include "log/record.h"
 
 namespace budget_audit::log {
-
-constexpr const char* kCleanCloseName = "_closed";
-constexpr const char* kCutDirName = "_cut";
 
 struct CleanClose {
   uint64_t last_seq = 0;

@@ -7,28 +7,13 @@
 #include <vector>
 
 #include "budget_audit/env.h"
+#include "log/names.h"
 #include "log/record.h"
 #include "log/summary.h"
 
 namespace budget_audit::log {
 
 constexpr int kLogFormatVersion = 1;
-constexpr const char* kManifestName = "_manifest.json";
-constexpr const char* kJournalDirName = "_journal";
-constexpr const char* kLockName = "_lock";
-// Present while a seal is being published (docs/format.md §2.5).
-constexpr const char* kSealIntentName = "_seal_intent";
-// Files being written (a month file being sealed, the manifest being
-// replaced) are named "_tmp.*"; none of them ends in ".parquet", so a glob
-// over "<log>/*.parquet" (DuckDB does not skip "_" names) only ever matches
-// sealed history. A writer removes every "_tmp.*" when it opens the log.
-constexpr const char* kTempPrefix = "_tmp.";
-
-// The temporary name of `month_file` ("2026-06.parquet") while it is being
-// sealed: "_tmp.2026-06.parquet.partial".
-inline std::string SealTempName(const std::string& month_file) {
-  return std::string(kTempPrefix) + month_file + ".partial";
-}
 
 struct SealedFile {
   std::string name;       // relative to the log directory

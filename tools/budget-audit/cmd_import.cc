@@ -21,6 +21,7 @@
 #include "budget_audit/audit_log.h"
 #include "budget_audit/log_reader.h"
 #include "cli.h"
+#include "env/gathering_env.h"
 #include "log/importer.h"
 #include "parquet/file_reader.h"
 
@@ -115,7 +116,7 @@ class ImportCommand {
 
     // The journal's one small write per record gathered into large ones
     // (nothing is synced before the end anyway).
-    log_env_ = log::NewAppendGatheringEnv(ctx_.env);
+    log_env_ = NewAppendGatheringEnv(ctx_.env);
     AuditLogOptions ao;
     ao.env = log_env_.get();
     ao.sync = SyncMode::kNone;              // synced once at the end
