@@ -6,6 +6,13 @@
 // chain) when the CPU has them, else portable C++. Both are checked against
 // libsodium's SHA-256 in sha256_test.cc.
 //
+// Ours rather than OpenSSL's libcrypto (issue 12 asked for libcrypto unless
+// ours is clearly faster): on the chain's messages (a 32-byte hash and a
+// ~110-byte record) ours takes 149 ns and libcrypto's EVP interface 316 ns
+// (0.47 : 1, bench/sha256_benchmark.cc, 2026-12-04), and the chain hashes
+// once per append and once per verified record; on whole files (200 KiB,
+// 8 MiB) the two run at the same speed (1.01 : 1).
+//
 // Sha256() and the hex helpers are thread-safe; a Sha256Hasher is a plain
 // value (copyable, so a prefix can be hashed once and continued several
 // ways) and must not be used from two threads at once.
