@@ -276,12 +276,7 @@ struct AuditLog::Impl {
     unsealed_ts_increasing = true;
     NoteManifest();
     journal_files.clear();
-    BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(journal_dir));
-    std::vector<std::pair<uint64_t, std::string>> files;
-    for (const auto& n : names) {
-      if (auto seq = log::ParseJournalFileName(n)) files.emplace_back(*seq, n);
-    }
-    std::sort(files.begin(), files.end());
+    BA_ASSIGN_OR_RETURN(auto files, log::ListJournalFiles(env, journal_dir));
     log::JournalEnd end;  // how the last file ends
     const std::string clock_date = ClockDate();
     bool last_headerless = false;
@@ -289,12 +284,7 @@ struct AuditLog::Impl {
       const bool is_last = i + 1 == files.size();
       const std::string path = JoinPath(journal_dir, files[i].second);
       BA_ASSIGN_OR_RETURN(auto scan, log::ScanJournalFile(env, path, is_last));
-      if (is_last) {
-        end.journal = files[i].second;
-        end.journal_bytes = scan.file_size;
-        end.valid_bytes = scan.valid_bytes;
-        end.torn_tail = scan.torn_tail;
-      }
+      if (is_last) end.SetLastFile(files[i].second, scan);
       if (!scan.header) {  // cut while being created (only the last file can be)
         last_headerless = true;
         continue;
@@ -377,9 +367,6 @@ struct AuditLog::Impl {
   // exactly this many (docs/format.md §2.5).
   static constexpr uint64_t kGroupRows = uint64_t{1} << 17;
 
-  static std::string_view MonthKey(std::string_view date) {
-    return date.size() >= 7 ? date.substr(0, 7) : std::string_view("unknown");
-  }
 
   // Publishes every unsealed record with seq <= upto into its month file
   // (rewritten whole: old rows + new rows, in seq order), then the manifest,
@@ -401,7 +388,7 @@ struct AuditLog::Impl {
       std::map<std::string, size_t> runs;  // month -> number of runs among the first `take`
       std::vector<std::pair<std::string, size_t>> starts;  // (month, first index) per run
       for (size_t i = 0; i < (repair ? unsealed.size() : take); ++i) {
-        if (i > 0 && MonthKey(unsealed[i].record.date) == MonthKey(unsealed[i - 1].record.date)) continue;
+        if (i > 0 && log::MonthKey(unsealed[i].record.date) == log::MonthKey(unsealed[i - 1].record.date)) continue;
         std::string name = log::MonthFileName(unsealed[i].record.date);
         by_month[name];  // a repair rewrites every month with unsealed records
         if (i >= take) continue;
@@ -727,8 +714,9 @@ struct AuditLog::Impl {
     return d && c && *d > *c + 1;
   }
 
-  Status SealEndedDays() {
-    if (options.seal_policy != SealPolicy::kDaily || closed) return Status::OK();
+  Status SealEndedDays() { return closed ? Status::OK() : SealEndedDaysOfOpenLog(); }
+  Status SealEndedDaysOfOpenLog() {
+    if (options.seal_policy != SealPolicy::kDaily) return Status::OK();
     if (needs_recovery) BA_RETURN_IF_ERROR(Recover());
     const std::string today = ClockDate();
     size_t k = 0;
@@ -750,9 +738,7 @@ struct AuditLog::Impl {
     if (needs_recovery) return Status::OK();
     // Days that ended are sealed first (a failure stays in seal_status: the
     // records are safe in the journal and the close goes on).
-    closed = false;
-    (void)SealEndedDays();
-    closed = true;
+    (void)SealEndedDaysOfOpenLog();
     if (needs_recovery) return Status::OK();
     if (journal) BA_RETURN_IF_ERROR(journal->Sync());
     log::CleanClose c;

@@ -1,5 +1,6 @@
 #include "log/journal.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -31,6 +32,16 @@ std::optional<uint64_t> ParseJournalFileName(const std::string& name) {
     v = v * 10 + d;
   }
   return v;
+}
+
+Result<std::vector<std::pair<uint64_t, std::string>>> ListJournalFiles(Env* env, const std::string& journal_dir) {
+  BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(journal_dir));
+  std::vector<std::pair<uint64_t, std::string>> files;
+  for (auto& n : names) {
+    if (auto seq = ParseJournalFileName(n)) files.emplace_back(*seq, std::move(n));
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 void EncodeJournalHeader(const JournalFileHeader& h, ByteWriter& out) {

@@ -58,6 +58,10 @@ struct JournalScan {
 
 // Name of the journal file whose first record is `first_seq`.
 std::string JournalFileName(uint64_t first_seq);
+// The journal files in `journal_dir` as (first seq, file name), in seq
+// order; other names are not journal files and are left out. The one
+// listing the writer, the snapshots and verify share.
+Result<std::vector<std::pair<uint64_t, std::string>>> ListJournalFiles(Env* env, const std::string& journal_dir);
 // Parses a journal file name; nullopt for other names.
 std::optional<uint64_t> ParseJournalFileName(const std::string& name);
 

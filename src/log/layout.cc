@@ -129,13 +129,8 @@ Result<LayoutState> CheckLayout(Env* env, const std::string& dir) {
     }
   }
   if (journal_exists) {
-    BA_ASSIGN_OR_RETURN(auto journal_names, env->GetChildren(jdir));
-    for (const auto& n : journal_names) {
-      if (ParseJournalFileName(n)) {
-        parts.push_back(std::string(kJournalDirName) + "/");
-        break;
-      }
-    }
+    BA_ASSIGN_OR_RETURN(auto journal_files, ListJournalFiles(env, jdir));
+    if (!journal_files.empty()) parts.push_back(std::string(kJournalDirName) + "/");
   }
   if (parts.empty()) return LayoutState::kNone;
   std::string list;

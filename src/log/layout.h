@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "budget_audit/env.h"
+#include "log/journal.h"
 #include "log/names.h"
 #include "log/record.h"
 
@@ -49,6 +50,14 @@ struct JournalEnd {
   uint64_t journal_bytes = 0;  // its size on disk
   uint64_t valid_bytes = 0;    // its valid prefix
   bool torn_tail = false;
+
+  // Takes the file's part from the scan of the last journal file `name`.
+  void SetLastFile(const std::string& name, const JournalScan& scan) {
+    journal = name;
+    journal_bytes = scan.file_size;
+    valid_bytes = scan.valid_bytes;
+    torn_tail = scan.torn_tail;
+  }
 };
 
 // Corruption, naming the difference, unless the journal ends exactly where

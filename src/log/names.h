@@ -30,11 +30,12 @@ constexpr const char* kCutDirName = "_cut";
 // log (only the lock holder writes them).
 constexpr const char* kTempPrefix = "_tmp.";
 
-// The month file of a record's `date` ("2026-06-01" -> "2026-06.parquet";
-// "unknown.parquet" for a date too short to have a month).
-inline std::string MonthFileName(std::string_view date) {
-  return std::string(date.size() >= 7 ? date.substr(0, 7) : std::string_view("unknown")) + ".parquet";
+// The month of a record's `date` ("2026-06-01" -> "2026-06"; "unknown" for
+// a date too short to have one), and its month file ("2026-06.parquet").
+inline std::string_view MonthKey(std::string_view date) {
+  return date.size() >= 7 ? date.substr(0, 7) : std::string_view("unknown");
 }
+inline std::string MonthFileName(std::string_view date) { return std::string(MonthKey(date)) + ".parquet"; }
 
 // The temporary name of `month_file` ("2026-06.parquet") while it is being
 // sealed: "_tmp.2026-06.parquet.partial".

@@ -97,12 +97,8 @@ struct LogSnapshot::Impl {
       JournalEnd end;
       BA_ASSIGN_OR_RETURN(bool has_journal, env->IsDirectory(jdir));
       if (has_journal) {
-        std::vector<std::pair<uint64_t, std::string>> names;
-        BA_ASSIGN_OR_RETURN(auto children, env->GetChildren(jdir));
-        for (const auto& n : children) {
-          if (auto s = ParseJournalFileName(n)) names.emplace_back(*s, JoinPath(jdir, n));
-        }
-        std::sort(names.begin(), names.end());
+        BA_ASSIGN_OR_RETURN(auto names, ListJournalFiles(env, jdir));
+        for (auto& n : names) n.second = JoinPath(jdir, n.second);
         for (size_t i = 0; i < names.size() && !vanished; ++i) {
           auto scan = ScanJournalFile(env, names[i].second, i + 1 == names.size());
           if (!scan.ok() && scan.status().IsNotFound()) {
@@ -111,12 +107,7 @@ struct LogSnapshot::Impl {
           }
           if (!scan.ok()) return scan.status();
           torn_tail |= scan->torn_tail;
-          if (i + 1 == names.size()) {
-            end.journal = BaseName(names[i].second);
-            end.journal_bytes = scan->file_size;
-            end.valid_bytes = scan->valid_bytes;
-            end.torn_tail = scan->torn_tail;
-          }
+          if (i + 1 == names.size()) end.SetLastFile(BaseName(names[i].second), *scan);
           if (!scan->entries.empty()) {
             end.last_seq = scan->entries.back().seq;
             end.head = scan->entries.back().hash;

@@ -485,30 +485,12 @@ class TickReader {
 
   // A number literal as the nearest double, refusing overflow and underflow.
   static Status ToDouble(std::string_view field, const std::string& lit, double& out) {
-    // The literal's decimal order of magnitude, and whether it is zero.
-    size_t i = lit[0] == '-' ? 1 : 0;
-    int64_t point = 0, first_nonzero = -1, n = 0, exp = 0;
-    for (; i < lit.size() && lit[i] != 'e' && lit[i] != 'E'; ++i) {
-      if (lit[i] == '.') {
-        point = n;
-        continue;
-      }
-      if (lit[i] != '0' && first_nonzero < 0) first_nonzero = n;
-      ++n;
-    }
-    if (lit.find('.') == std::string::npos) point = n;
-    if (i < lit.size()) {
-      ++i;
-      bool neg = false;
-      if (lit[i] == '+' || lit[i] == '-') neg = lit[i++] == '-';
-      for (; i < lit.size(); ++i) exp = std::min<int64_t>(exp * 10 + (lit[i] - '0'), 1 << 30);
-      if (neg) exp = -exp;
-    }
-    const bool zero = first_nonzero < 0;
+    // The literal's significant digits and decimal order of magnitude.
+    const auto [digits, order] = DecimalDigits(lit);
+    const bool zero = digits.empty();
     double d = 0;
     auto [ptr, ec] = std::from_chars(lit.data(), lit.data() + lit.size(), d);
     if (ec == std::errc::result_out_of_range) {
-      const int64_t order = point - first_nonzero - 1 + exp;
       d = order > 0 ? std::numeric_limits<double>::infinity() : 0.0;
     } else if (ec != std::errc() || ptr != lit.data() + lit.size()) {
       return Bad(field, fmt::format("{} is not a number", Shown(lit)));
@@ -528,7 +510,7 @@ class TickReader {
       char buf[40];
       auto [end, err] = std::to_chars(buf, buf + sizeof(buf), d);
       const std::string shortest(buf, err == std::errc() ? end : buf);
-      if (DecimalDigits(shortest) != DecimalDigits(lit)) {
+      if (DecimalDigits(shortest) != std::make_pair(digits, order)) {
         return Bad(field, fmt::format("{} underflows a double (to the subnormal {}); the log would not "
                                       "store it as given",
                                       Shown(lit), shortest));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <queue>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -18,7 +19,10 @@ namespace {
 
 class Verifier {
  public:
-  Verifier(Env* env, std::string dir, const VerifyOptions& o) : env_(env), dir_(std::move(dir)), o_(o) {}
+  Verifier(Env* env, std::string dir, const VerifyOptions& o) : env_(env), dir_(std::move(dir)), o_(o) {
+    wanted_.insert(o.hashes_at.begin(), o.hashes_at.end());
+    if (o.hash_at) wanted_.insert(*o.hash_at);
+  }
 
   Result<VerifyReport> Run() {
     BA_ASSIGN_OR_RETURN(manifest_, ReadManifest(env_, dir_));
@@ -78,6 +82,15 @@ class Verifier {
   }
 
  private:
+  // Keeps the chain hash after `seq` (now head_) when it was asked for.
+  void NoteHashAt(uint64_t seq) {
+    if (!wanted_.count(seq)) return;
+    if (o_.hash_at && *o_.hash_at == seq) report_.hash_at_requested = head_;
+    if (std::find(o_.hashes_at.begin(), o_.hashes_at.end(), seq) != o_.hashes_at.end()) {
+      report_.hashes_at[seq] = head_;
+    }
+  }
+
   // Feeds the next record (in seq order) through the chain.
   Status Next(uint64_t seq, const SlotRecord& r, const std::string& where) {
     if (seq != seq_ + 1) {
@@ -88,10 +101,7 @@ class Verifier {
     head_ = ChainNext(head_, r, seq);
     seq_ = seq;
     if (seq + 1 >= journal_min_seq_ && seq <= manifest_.sealed_seq) sealed_hashes_[seq] = head_;
-    if (o_.hash_at && *o_.hash_at == seq) report_.hash_at_requested = head_;
-    if (std::find(o_.hashes_at.begin(), o_.hashes_at.end(), seq) != o_.hashes_at.end()) {
-      report_.hashes_at[seq] = head_;
-    }
+    NoteHashAt(seq);
     if (seq > 1 && r.timestamp_us < last_ts_) {
       if (backwards_++ == 0) {
         first_backwards_seq_ = seq;
@@ -108,10 +118,7 @@ class Verifier {
   // when its first seq is next, read a row group at a time, and checked
   // against its manifest entry when used up.
   Status CheckSealedFiles(bool intent) {
-    if (o_.hash_at && *o_.hash_at == 0) report_.hash_at_requested = head_;
-    if (std::find(o_.hashes_at.begin(), o_.hashes_at.end(), 0) != o_.hashes_at.end()) {
-      report_.hashes_at[0] = head_;
-    }
+    NoteHashAt(0);
     report_.files = manifest_.files.size();
     struct Seen {
       uint64_t rows = 0, first = 0, last = 0;
@@ -171,15 +178,8 @@ class Verifier {
   }
 
   Result<std::vector<std::pair<uint64_t, std::string>>> ListJournal() {
-    std::vector<std::pair<uint64_t, std::string>> files;
-    const std::string jdir = JoinPath(dir_, kJournalDirName);
     // (CheckLayout has made sure it exists and is a directory.)
-    BA_ASSIGN_OR_RETURN(auto names, env_->GetChildren(jdir));
-    for (const auto& n : names) {
-      if (auto s = ParseJournalFileName(n)) files.emplace_back(*s, n);
-    }
-    std::sort(files.begin(), files.end());
-    return files;
+    return ListJournalFiles(env_, JoinPath(dir_, kJournalDirName));
   }
 
   // The journal: records already sealed must equal their sealed copies
@@ -195,10 +195,7 @@ class Verifier {
                           ScanJournalFile(env_, JoinPath(jdir, files[i].second), i + 1 == files.size()));
       report_.torn_tail |= scan.torn_tail;
       if (i + 1 == files.size()) {
-        end_.journal = files[i].second;
-        end_.journal_bytes = scan.file_size;
-        end_.valid_bytes = scan.valid_bytes;
-        end_.torn_tail = scan.torn_tail;
+        end_.SetLastFile(files[i].second, scan);
         if (scan.torn_tail) {
           report_.torn_tail_bytes = scan.file_size - scan.valid_bytes;
           report_.torn_tail_at = fmt::format("{} offset {}", name, scan.valid_bytes);
@@ -260,6 +257,7 @@ class Verifier {
   Manifest manifest_;
   VerifyReport report_;
   JournalEnd end_;  // how the last journal file ends
+  std::set<uint64_t> wanted_;  // seqs whose chain hash was asked for
   ChainHash head_{};
   uint64_t seq_ = 0;
   int64_t last_ts_ = 0;
