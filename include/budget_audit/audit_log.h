@@ -60,6 +60,12 @@ struct AuditLogOptions {
   size_t seal_threads = 1;
 };
 
+// What Append() did with a record.
+struct AppendResult {
+  uint64_t seq = 0;        // the record's seq (the existing one for a duplicate)
+  bool duplicate = false;  // a retry of a record already logged: nothing was written
+};
+
 class AuditLog {
  public:
   // Opens (creating if needed) the log in `dir`, takes the writer lock
@@ -90,13 +96,15 @@ class AuditLog {
   // written.
   //
   // A record with the timestamp and content of one already logged (a
-  // retried tick) is not appended again: its existing seq is returned and
-  // last_append_was_duplicate() is true. The same timestamp with different
-  // content is AlreadyExists naming the existing seq.
-  Result<uint64_t> Append(const SlotRecord& record);
+  // retried tick) is not appended again: the result has its existing seq
+  // and duplicate = true. The same timestamp with different content is
+  // AlreadyExists naming the existing seq in its message and carrying it
+  // as Status::seq().
+  Result<AppendResult> Append(const SlotRecord& record);
   // The same, taking the record's strings instead of copying them (a bulk
   // load); `record` is left valid but unspecified.
-  Result<uint64_t> Append(SlotRecord&& record);
+  Result<AppendResult> Append(SlotRecord&& record);
+  // Whether the last Append() was a duplicate (as its result said).
   bool last_append_was_duplicate() const;
 
   // For a control loop that must never stop: first retries the records
@@ -144,9 +152,8 @@ class AuditLog {
   // True if recovery cut a torn tail when opening.
   bool recovered_torn_tail() const;
 
-  struct Impl;
-
  private:
+  struct Impl;
   explicit AuditLog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

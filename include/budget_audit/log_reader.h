@@ -55,15 +55,47 @@ struct ScanOptions {
   std::optional<std::string> date;
 };
 
-// What the rollup report needs over a whole view (Totals()).
-struct SnapshotTotals {
-  uint64_t records = 0;
-  uint64_t gate_passed = 0;         // records with gate_passed true
-  std::vector<std::string> dates;   // the distinct `date` values, sorted
-  // energy_cost_kwh summed in seq order exactly as numpy sums a column
-  // (util/numpy_sum.h), NaN counted as 0 as pandas does.
-  double energy_cost_sum = 0.0;
+// Records in columns: a batch of a SnapshotCursor. Only the columns asked
+// for are filled (the others stay empty); `seq` always is. Row i of the
+// batch is seq[i], timestamp_us[i], ... Strings are UTF-8.
+struct RecordBatch {
+  ColumnSet columns = 0;  // which vectors below are filled
+  std::vector<uint64_t> seq;
+  std::vector<int64_t> timestamp_us;
+  std::vector<std::string> date;
+  std::vector<int64_t> slot_index;
+  std::vector<double> planned_offset_deg;
+  std::vector<double> actual_offset_deg;
+  std::vector<double> energy_cost_kwh;
+  std::vector<double> budget_spent_kwh;
+  std::vector<double> budget_remaining_kwh;
+  std::vector<uint8_t> gate_passed;  // 0 or 1
+  std::vector<std::string> source;
+  std::vector<std::string> stage_id;
+
+  size_t num_rows() const { return seq.size(); }
+  // Empties every vector, keeping their capacity.
+  void Clear();
+  // Appends `record` (its fields in `columns`) as the last row.
+  void Add(uint64_t seq, const SlotRecord& record);
 };
+
+// A pull cursor over a snapshot: what Scan() calls back with, handed out in
+// batches of columns (for bindings and column-oriented consumers, e.g. the
+// Arrow C stream of the C ABI). Same records, order and checks as Scan().
+// Borrows its LogSnapshot, which must outlive it.
+class SnapshotCursor {
+ public:
+  virtual ~SnapshotCursor() = default;
+  // Replaces `batch` with the next up to `max_rows` records (at least 1
+  // unless the end is reached: then 0 rows and OK). After an error the
+  // cursor is spent (every later call gives the same error).
+  virtual Status Next(size_t max_rows, RecordBatch* batch) = 0;
+};
+
+namespace log {
+struct SnapshotAccess;  // the library's own readers (not part of the API)
+}  // namespace log
 
 class LogSnapshot {
  public:
@@ -96,16 +128,14 @@ class LogSnapshot {
   Status Scan(const ScanOptions& options,
               const std::function<Status(uint64_t seq, const SlotRecord& record)>& fn) const;
 
-  // Totals over every record in the view. Sealed files are read through
-  // the summaries their manifest entries carry (docs/format.md §2.4; a file
-  // without one, or holding part of the last partial numpy chunk, is
-  // decoded), so the cost is the journal tail and the manifest, not the
-  // history. Same results as a Scan over all records.
-  Result<SnapshotTotals> Totals() const;
-
-  struct Impl;
+  // The same records as a pull cursor (the snapshot must outlive it).
+  Result<std::unique_ptr<SnapshotCursor>> NewCursor(const ScanOptions& options) const;
 
  private:
+  struct Impl;
+  class Stream;        // the records of Scan(), pulled one at a time
+  class StreamCursor;  // NewCursor()'s
+  friend struct log::SnapshotAccess;
   explicit LogSnapshot(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

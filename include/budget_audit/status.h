@@ -23,6 +23,8 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -81,9 +83,20 @@ class [[nodiscard]] Status {
   // Explicitly discard (for best-effort cleanup paths, with a comment why).
   void IgnoreError() const {}
 
+  // The seq a status is about, as data for bindings: an AlreadyExists from
+  // AuditLog::Append carries the seq of the record already logged at that
+  // timestamp (the message names it too). WithContext keeps it.
+  std::optional<uint64_t> seq() const { return seq_; }
+  Status WithSeq(uint64_t seq) const& {
+    Status s = *this;
+    s.seq_ = seq;
+    return s;
+  }
+
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::optional<uint64_t> seq_;
 };
 
 // A value of type T, or a non-OK Status explaining why there is none.

@@ -659,7 +659,7 @@ struct AuditLog::Impl {
     return Status::OK();
   }
 
-  Result<uint64_t> Append(SlotRecord&& record) {
+  Result<AppendResult> Append(SlotRecord&& record) {
     const SlotRecord& r = record;
     if (closed) return Status::FailedPrecondition(fmt::format("{}: the log was closed", dir));
     if (needs_recovery) BA_RETURN_IF_ERROR(Recover());
@@ -668,11 +668,12 @@ struct AuditLog::Impl {
     if (existing) {
       if (log::SameContent(existing->record, r)) {
         last_was_duplicate = true;  // a retry: acknowledge the original
-        return existing->seq;
+        return AppendResult{existing->seq, true};
       }
       return Status::AlreadyExists(fmt::format(
-          "timestamp: a different record with this timestamp is already logged as seq {}",
-          existing->seq));
+                                       "timestamp: a different record with this timestamp is already logged as seq {}",
+                                       existing->seq))
+          .WithSeq(existing->seq);
     }
     Status s = AppendImpl(std::move(record));
     if (!s.ok()) {
@@ -700,7 +701,7 @@ struct AuditLog::Impl {
         seal_status = SealUpTo(last_seq - 1, false);
       }
     }
-    return last_seq;
+    return AppendResult{last_seq, false};
   }
 
   // The clock's date at the site, and whether `date` is so far ahead of it
@@ -791,11 +792,11 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& dir,
 
 // The validation policy of every way in (log/validate.h), before anything
 // is written: a record the log takes is one every reader reads.
-Result<uint64_t> AuditLog::Append(const SlotRecord& record) {
+Result<AppendResult> AuditLog::Append(const SlotRecord& record) {
   BA_RETURN_IF_ERROR(log::ValidateRecord(record));
   return impl_->Append(SlotRecord(record));
 }
-Result<uint64_t> AuditLog::Append(SlotRecord&& record) {
+Result<AppendResult> AuditLog::Append(SlotRecord&& record) {
   BA_RETURN_IF_ERROR(log::ValidateRecord(record));
   return impl_->Append(std::move(record));
 }

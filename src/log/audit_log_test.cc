@@ -39,7 +39,7 @@ TEST_F(AuditLogTest, AppendsAreDenseAndSurviveReopen) {
     for (int i = 1; i <= 10; ++i) {
       auto seq = (*log)->Append(Rec(i));
       ASSERT_TRUE(seq.ok());
-      EXPECT_EQ(*seq, static_cast<uint64_t>(i));
+      EXPECT_EQ(seq->seq, static_cast<uint64_t>(i));
     }
     head = (*log)->head_hex();
   }
@@ -47,7 +47,7 @@ TEST_F(AuditLogTest, AppendsAreDenseAndSurviveReopen) {
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   EXPECT_EQ((*log)->last_seq(), 10u);
   EXPECT_EQ((*log)->head_hex(), head);
-  EXPECT_EQ(*(*log)->Append(Rec(11)), 11u);
+  EXPECT_EQ((*log)->Append(Rec(11))->seq, 11u);
 }
 
 TEST_F(AuditLogTest, SecondWriterIsBusy) {
@@ -92,7 +92,7 @@ TEST_F(AuditLogTest, TornTailIsCutAndAppendsGoOn) {
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   EXPECT_TRUE((*log)->recovered_torn_tail());
   EXPECT_EQ((*log)->last_seq(), 2u);
-  EXPECT_EQ(*(*log)->Append(Rec(3)), 3u);
+  EXPECT_EQ((*log)->Append(Rec(3))->seq, 3u);
 }
 
 }  // namespace
@@ -142,7 +142,7 @@ TEST(AuditLogSeal, DayChangeSealsMonthFilesAndDropsJournal) {
   june = log::ReadAuditFile(env.get(), "/log/2026-06.parquet");
   ASSERT_TRUE(june.ok());
   EXPECT_EQ(june->size(), 20u);
-  EXPECT_EQ(*(*log)->Append(DayRec(4, 0)), 41u);
+  EXPECT_EQ((*log)->Append(DayRec(4, 0))->seq, 41u);
 }
 
 // Ticks every `step_s` seconds from 2026-05-01T00:00:00Z.

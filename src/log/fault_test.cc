@@ -65,7 +65,7 @@ TEST(AuditLogFaults, CrashAtRandomMomentsLosesNoAcknowledgedRecord) {
         if (acked.count(t)) continue;
         auto seq = (*log)->Append(Tick(t));
         ASSERT_TRUE(seq.ok()) << seq.status().ToString();
-        acked[t] = *seq;
+        acked[t] = seq->seq;
       }
       int burst = static_cast<int>(rng() % 12);
       // Crash in the middle of an operation: fail the k-th I/O persistently
@@ -73,7 +73,7 @@ TEST(AuditLogFaults, CrashAtRandomMomentsLosesNoAcknowledgedRecord) {
       env.FailAt(static_cast<int>(rng() % 40) + 1, true);
       for (int k = 0; k < burst; ++k, ++next) {
         auto seq = (*log)->Append(Tick(next));
-        if (seq.ok()) acked[next] = *seq;
+        if (seq.ok()) acked[next] = seq->seq;
       }
       ASSERT_TRUE(env.Crash(rng() % 2 == 0).ok());
       log->reset();
@@ -106,7 +106,7 @@ TEST(AuditLogFaults, EveryFailedOperationIsReportedAndRecoverable) {
         for (int t = 0; t < 14; ++t) {
           auto seq = (*log)->Append(Tick(t));
           if (seq.ok()) {
-            acked[t] = *seq;
+            acked[t] = seq->seq;
           } else {
             ++errors;
             EXPECT_EQ(seq.status().code(), StatusCode::kIOError) << seq.status().ToString();
@@ -119,7 +119,7 @@ TEST(AuditLogFaults, EveryFailedOperationIsReportedAndRecoverable) {
             if (acked.count(t)) continue;
             auto seq = (*log)->Append(Tick(t));
             ASSERT_TRUE(seq.ok()) << "n=" << n << " tick " << t << ": " << seq.status().ToString();
-            acked[t] = *seq;
+            acked[t] = seq->seq;
           }
         }
       }
@@ -134,7 +134,7 @@ TEST(AuditLogFaults, EveryFailedOperationIsReportedAndRecoverable) {
           if (acked.count(t)) continue;
           auto seq = (*log)->Append(Tick(t));
           ASSERT_TRUE(seq.ok()) << seq.status().ToString();
-          acked[t] = *seq;
+          acked[t] = seq->seq;
         }
         if (!persistent) {
           EXPECT_TRUE((*log)->Seal().ok());
@@ -154,7 +154,7 @@ TEST(AuditLogFaults, CrashDuringRecoveryIsHarmless) {
   o.env = &env;
   {
     auto log = AuditLog::Open("/log", o);
-    for (int t = 0; t < 9; ++t) acked[t] = *(*log)->Append(Tick(t));
+    for (int t = 0; t < 9; ++t) acked[t] = (*log)->Append(Tick(t))->seq;
     // A torn, unacknowledged tail.
     env.FailAt(2, true);
     (void)(*log)->Append(Tick(9));

@@ -712,17 +712,6 @@ class BatchPrefetcher {
   std::thread thread_;  // last: started once the members above exist
 };
 
-std::optional<uint64_t> ConflictingSeq(const Status& status) {
-  const std::string& m = status.message();
-  size_t pos = m.rfind("seq ");
-  if (pos == std::string::npos) return std::nullopt;
-  pos += 4;
-  uint64_t seq = 0;
-  auto [ptr, ec] = std::from_chars(m.data() + pos, m.data() + m.size(), seq);
-  if (ec != std::errc() || ptr == m.data() + pos) return std::nullopt;
-  return seq;
-}
-
 Importer::Importer(AuditLog* log, Env* env, ImportOptions options,
                    std::function<void(const ImportEvent&)> on_event)
     : log_(log), env_(env), options_(std::move(options)), on_event_(std::move(on_event)) {}
@@ -808,7 +797,7 @@ FileReport Importer::ImportFile(const std::string& path) {
       }
       auto seq = log_->Append(std::move(batch.records[i]));  // not read again
       if (seq.ok()) {
-        if (log_->last_append_was_duplicate()) {
+        if (seq->duplicate) {
           ++report.already_present;
         } else {
           ++report.appended;
@@ -820,7 +809,7 @@ FileReport Importer::ImportFile(const std::string& path) {
         ImportEvent e;
         e.kind = ImportEvent::kConflict;
         e.row = batch.rows[i];
-        e.existing_seq = ConflictingSeq(seq.status());
+        e.existing_seq = seq.status().seq();
         e.message = &seq.status().message();
         emit(e);
         continue;

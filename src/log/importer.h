@@ -266,7 +266,4 @@ class Importer {
   std::string max_month_;  // "YYYY-MM" of the latest date appended
 };
 
-// The seq named by the log's AlreadyExists message ("... as seq N").
-std::optional<uint64_t> ConflictingSeq(const Status& status);
-
 }  // namespace budget_audit::log

@@ -1068,13 +1068,6 @@ TEST_F(ImporterTest, AnImportCutShortIsFinishedByRunningItAgain) {
   EXPECT_EQ(n, 5000);
 }
 
-TEST(ImportConflict, ExistingSeqFromTheLogsMessage) {
-  EXPECT_EQ(ConflictingSeq(Status::AlreadyExists(
-                "timestamp: a different record with this timestamp is already logged as seq 42")),
-            42u);
-  EXPECT_EQ(ConflictingSeq(Status::AlreadyExists("something else")), std::nullopt);
-}
-
 // ---------------------------------------------------------------------------
 // The checked-in fixtures of tests/data/import (see its README): written by
 // DISABLED_WriteFixtures, checked here to still read as documented.

@@ -163,7 +163,7 @@ TEST_F(LayoutTest, ACrashsTornTailIsKeptAsideAndReportedForever) {
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     EXPECT_TRUE((*log)->recovered_torn_tail());
     EXPECT_EQ((*log)->last_seq(), 4u);
-    EXPECT_EQ(*(*log)->Append(Rec(50)), 5u);  // seq 5 goes to another record: the cut is kept
+    EXPECT_EQ((*log)->Append(Rec(50))->seq, 5u);  // seq 5 goes to another record: the cut is kept
   }
   auto cuts = ListCutTails(env_.get(), "/log");
   ASSERT_TRUE(cuts.ok()) << cuts.status().ToString();

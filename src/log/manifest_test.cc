@@ -11,6 +11,7 @@
 
 #include "budget_audit/audit_log.h"
 #include "budget_audit/log_reader.h"
+#include "log/snapshot.h"
 #include "log/verify.h"
 #include "util/civil_time.h"
 #include "util/sha256.h"
@@ -135,7 +136,7 @@ TEST_F(ManifestChecksum, AManifestWithoutOneIsReadAndGetsOneAtTheNextWriterOpen)
   EXPECT_FALSE(m->had_checksum);
   auto snap = LogSnapshot::Open("/log", env_.get());
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
-  auto totals = (*snap)->Totals();
+  auto totals = log::SnapshotAccess::Totals(**snap);
   ASSERT_TRUE(totals.ok());
   EXPECT_EQ(totals->records, 3u * 144);
   auto v = VerifyLog(env_.get(), "/log");

@@ -193,45 +193,55 @@ Status SealedFileCursor::Next() {
   return Advance();
 }
 
+SealedMerge::SealedMerge(std::vector<SealedFile> files, SealedOpener open)
+    : files_(std::move(files)), open_(std::move(open)) {
+  std::sort(files_.begin(), files_.end(),
+            [](const SealedFile& a, const SealedFile& b) { return a.min_seq < b.min_seq; });
+}
+
+Status SealedMerge::Insert(Active a) {
+  const uint64_t k = a.cursor->row().seq;
+  if (auto it = active_.find(k); it != active_.end()) {
+    return Status::Corruption(fmt::format("{}: seq {} also appears in {}", files_[a.file].name, k,
+                                          files_[it->second.file].name));
+  }
+  active_.emplace(k, std::move(a));
+  return Status::OK();
+}
+
+Result<bool> SealedMerge::Next() {
+  if (current_) {
+    // Move past the row handed out last.
+    Active a = std::move(*current_);
+    current_.reset();
+    const uint64_t seq = a.cursor->row().seq;
+    BA_RETURN_IF_ERROR(a.cursor->Next());
+    if (!a.cursor->done()) {
+      if (a.cursor->row().seq <= seq) {
+        return Status::Corruption(fmt::format("{}: rows are not in seq order at row {}",
+                                              files_[a.file].name, a.cursor->row_index()));
+      }
+      BA_RETURN_IF_ERROR(Insert(std::move(a)));
+    }
+  }
+  while (next_ < files_.size() && (active_.empty() || files_[next_].min_seq <= active_.begin()->first)) {
+    const size_t f = next_++;
+    BA_ASSIGN_OR_RETURN(auto cursor, open_(files_[f]));
+    if (cursor && !cursor->done()) BA_RETURN_IF_ERROR(Insert(Active{std::move(cursor), f}));
+  }
+  if (active_.empty()) return false;
+  current_ = std::move(active_.begin()->second);
+  active_.erase(active_.begin());
+  return true;
+}
+
 Status MergeSealedFiles(const std::vector<SealedFile>& files, const SealedOpener& open,
                         const std::function<Status(const SeqRecord&, const SealedFile&, uint64_t)>& fn) {
-  std::vector<const SealedFile*> order;
-  for (const auto& f : files) order.push_back(&f);
-  std::sort(order.begin(), order.end(),
-            [](const SealedFile* a, const SealedFile* b) { return a->min_seq < b->min_seq; });
-  struct Active {
-    std::unique_ptr<SealedFileCursor> cursor;
-    const SealedFile* file;
-  };
-  std::map<uint64_t, Active> active;  // current seq of each open file
-  auto insert = [&](Active a) -> Status {
-    const uint64_t k = a.cursor->row().seq;
-    if (auto it = active.find(k); it != active.end()) {
-      return Status::Corruption(fmt::format("{}: seq {} also appears in {}", a.file->name, k,
-                                            it->second.file->name));
-    }
-    active.emplace(k, std::move(a));
-    return Status::OK();
-  };
-  size_t next = 0;
+  SealedMerge merge(files, open);
   for (;;) {
-    while (next < order.size() && (active.empty() || order[next]->min_seq <= active.begin()->first)) {
-      const SealedFile* f = order[next++];
-      BA_ASSIGN_OR_RETURN(auto cursor, open(*f));
-      if (cursor && !cursor->done()) BA_RETURN_IF_ERROR(insert(Active{std::move(cursor), f}));
-    }
-    if (active.empty()) return Status::OK();
-    auto node = active.extract(active.begin());
-    Active& a = node.mapped();
-    const uint64_t seq = a.cursor->row().seq;
-    BA_RETURN_IF_ERROR(fn(a.cursor->row(), *a.file, a.cursor->row_index()));
-    BA_RETURN_IF_ERROR(a.cursor->Next());
-    if (a.cursor->done()) continue;
-    if (a.cursor->row().seq <= seq) {
-      return Status::Corruption(fmt::format("{}: rows are not in seq order at row {}", a.file->name,
-                                            a.cursor->row_index()));
-    }
-    BA_RETURN_IF_ERROR(insert(std::move(a)));
+    BA_ASSIGN_OR_RETURN(bool more, merge.Next());
+    if (!more) return Status::OK();
+    BA_RETURN_IF_ERROR(fn(merge.row(), merge.file(), merge.row_index()));
   }
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,12 +76,39 @@ class SealedFileCursor {
   bool done_ = false;
 };
 
-// Streams the rows of `files` (entries of a manifest, in any order) in seq
-// order through fn(row, file, row_index). Each file is opened when its
-// min_seq comes up and closed when used up, so rarely more than one is open.
-// Corruption if two files hold the same seq or a file is out of seq order.
 using SealedOpener =
     std::function<Result<std::unique_ptr<SealedFileCursor>>(const SealedFile& file)>;
+
+// The rows of `files` (entries of a manifest, in any order) in seq order,
+// pulled one at a time. Each file is opened when its min_seq comes up and
+// closed when used up, so rarely more than one is open. Corruption if two
+// files hold the same seq or a file is out of seq order.
+class SealedMerge {
+ public:
+  SealedMerge(std::vector<SealedFile> files, SealedOpener open);
+  // Moves to the next row: false at the end.
+  Result<bool> Next();
+  // The current row (after Next() gave true), its file and its index there.
+  const SeqRecord& row() const { return current_->cursor->row(); }
+  const SealedFile& file() const { return files_[current_->file]; }
+  uint64_t row_index() const { return current_->cursor->row_index(); }
+
+ private:
+  struct Active {
+    std::unique_ptr<SealedFileCursor> cursor;
+    size_t file;  // index in files_
+  };
+  Status Insert(Active a);
+
+  std::vector<SealedFile> files_;  // by min_seq
+  SealedOpener open_;
+  size_t next_ = 0;                  // the next file to open
+  std::map<uint64_t, Active> active_;  // open files by their current seq
+  std::optional<Active> current_;    // the file of the row handed out
+};
+
+// Streams the rows of `files` through fn(row, file, row_index), as
+// SealedMerge pulls them.
 Status MergeSealedFiles(const std::vector<SealedFile>& files, const SealedOpener& open,
                         const std::function<Status(const SeqRecord& row, const SealedFile& file,
                                                    uint64_t row_index)>& fn);

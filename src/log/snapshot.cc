@@ -173,61 +173,173 @@ std::string LogSnapshot::log_id_hex() const {
 std::string LogSnapshot::head_hex() const { return ToHex(ByteSpan(impl_->head.data(), impl_->head.size())); }
 std::string LogSnapshot::manifest_digest_hex() const { return impl_->manifest.digest; }
 
+namespace {
+
+// A journal record with only the requested columns, as sealed rows give.
+void Project(const SlotRecord& r, ColumnSet c, SlotRecord& out) {
+  out = SlotRecord{};
+  if (c & kColTimestamp) out.timestamp_us = r.timestamp_us;
+  if (c & kColDate) out.date = r.date;
+  if (c & kColSlotIndex) out.slot_index = r.slot_index;
+  if (c & kColPlannedOffset) out.planned_offset_deg = r.planned_offset_deg;
+  if (c & kColActualOffset) out.actual_offset_deg = r.actual_offset_deg;
+  if (c & kColEnergyCost) out.energy_cost_kwh = r.energy_cost_kwh;
+  if (c & kColBudgetSpent) out.budget_spent_kwh = r.budget_spent_kwh;
+  if (c & kColBudgetRemaining) out.budget_remaining_kwh = r.budget_remaining_kwh;
+  if (c & kColGatePassed) out.gate_passed = r.gate_passed;
+  if (c & kColSource) out.source = r.source;
+  if (c & kColStageId) out.stage_id = r.stage_id;
+}
+
+}  // namespace
+
+// The records of a view matching ScanOptions, pulled one at a time: the
+// sealed files' rows (merged in seq order), then the journal's.
+class LogSnapshot::Stream {
+ public:
+  Stream(const LogSnapshot::Impl& im, const ScanOptions& options) : im_(im), columns_(options.columns) {
+    using namespace log;
+    filter_.max_seq = im.manifest.sealed_seq;
+    filter_.since_us = options.since_us;
+    filter_.until_us = options.until_us;
+    filter_.date = options.date;
+    std::vector<SealedFile> files;
+    for (const auto& f : im.manifest.files) {
+      if (!filter_.FileMayMatch(f)) continue;
+      // A file's summary lists its dates: a one-day scan opens only its file.
+      if (options.date && f.summary &&
+          !std::binary_search(f.summary->dates.begin(), f.summary->dates.end(), *options.date)) {
+        continue;
+      }
+      files.push_back(f);
+    }
+    const ColumnSet columns = columns_;
+    const log::RowFilter filter = filter_;
+    merge_.emplace(std::move(files), [&im, columns, filter](const SealedFile& f) {
+      return im.OpenSealed(f, columns, filter);
+    });
+  }
+
+  // The next record (false at the end); valid until the next call.
+  Result<bool> Next(uint64_t* seq, const SlotRecord** record) {
+    if (merge_) {
+      BA_ASSIGN_OR_RETURN(bool more, merge_->Next());
+      if (more) {
+        last_sealed_ = merge_->row().seq;
+        *seq = last_sealed_;
+        *record = &merge_->row().record;
+        return true;
+      }
+      merge_.reset();
+      if (last_sealed_ > im_.manifest.sealed_seq) {
+        return Status::Corruption(fmt::format("{}: sealed files hold seq {} past the manifest's {}",
+                                              im_.dir, last_sealed_, im_.manifest.sealed_seq));
+      }
+    }
+    while (journal_pos_ < im_.journal.size()) {
+      const log::JournalEntry& e = im_.journal[journal_pos_++];
+      if (!filter_.Matches(0, e.record)) continue;
+      *seq = e.seq;
+      if (columns_ == kAllColumns) {
+        *record = &e.record;
+      } else {
+        Project(e.record, columns_, projected_);
+        *record = &projected_;
+      }
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const LogSnapshot::Impl& im_;
+  ColumnSet columns_;
+  log::RowFilter filter_;
+  std::optional<log::SealedMerge> merge_;
+  uint64_t last_sealed_ = 0;
+  size_t journal_pos_ = 0;
+  SlotRecord projected_;
+};
+
 Status LogSnapshot::Scan(const ScanOptions& options,
                          const std::function<Status(uint64_t, const SlotRecord&)>& fn) const {
-  using namespace log;
-  RowFilter filter;
-  filter.max_seq = impl_->manifest.sealed_seq;
-  filter.since_us = options.since_us;
-  filter.until_us = options.until_us;
-  filter.date = options.date;
-  std::vector<SealedFile> files;
-  for (const auto& f : impl_->manifest.files) {
-    if (!filter.FileMayMatch(f)) continue;
-    // A file's summary lists its dates: a one-day scan opens only its file.
-    if (options.date && f.summary &&
-        !std::binary_search(f.summary->dates.begin(), f.summary->dates.end(), *options.date)) {
-      continue;
+  Stream stream(*impl_, options);
+  uint64_t seq = 0;
+  const SlotRecord* record = nullptr;
+  for (;;) {
+    BA_ASSIGN_OR_RETURN(bool more, stream.Next(&seq, &record));
+    if (!more) return Status::OK();
+    BA_RETURN_IF_ERROR(fn(seq, *record));
+  }
+}
+
+void RecordBatch::Clear() {
+  seq.clear();
+  timestamp_us.clear();
+  date.clear();
+  slot_index.clear();
+  planned_offset_deg.clear();
+  actual_offset_deg.clear();
+  energy_cost_kwh.clear();
+  budget_spent_kwh.clear();
+  budget_remaining_kwh.clear();
+  gate_passed.clear();
+  source.clear();
+  stage_id.clear();
+}
+
+void RecordBatch::Add(uint64_t s, const SlotRecord& r) {
+  const ColumnSet c = columns;
+  seq.push_back(s);
+  if (c & kColTimestamp) timestamp_us.push_back(r.timestamp_us);
+  if (c & kColDate) date.push_back(r.date);
+  if (c & kColSlotIndex) slot_index.push_back(r.slot_index);
+  if (c & kColPlannedOffset) planned_offset_deg.push_back(r.planned_offset_deg);
+  if (c & kColActualOffset) actual_offset_deg.push_back(r.actual_offset_deg);
+  if (c & kColEnergyCost) energy_cost_kwh.push_back(r.energy_cost_kwh);
+  if (c & kColBudgetSpent) budget_spent_kwh.push_back(r.budget_spent_kwh);
+  if (c & kColBudgetRemaining) budget_remaining_kwh.push_back(r.budget_remaining_kwh);
+  if (c & kColGatePassed) gate_passed.push_back(r.gate_passed ? 1 : 0);
+  if (c & kColSource) source.push_back(r.source);
+  if (c & kColStageId) stage_id.push_back(r.stage_id);
+}
+
+class LogSnapshot::StreamCursor final : public SnapshotCursor {
+ public:
+  StreamCursor(std::unique_ptr<LogSnapshot::Stream> stream, ColumnSet columns)
+      : stream_(std::move(stream)), columns_(columns) {}
+  Status Next(size_t max_rows, RecordBatch* batch) override {
+    batch->Clear();
+    batch->columns = columns_;
+    if (!failed_.ok()) return failed_;
+    if (!stream_) return Status::OK();
+    uint64_t seq = 0;
+    const SlotRecord* record = nullptr;
+    while (batch->num_rows() < std::max<size_t>(max_rows, 1)) {
+      Result<bool> more = stream_->Next(&seq, &record);
+      if (!more.ok()) {
+        failed_ = more.status();
+        batch->Clear();
+        return failed_;
+      }
+      if (!*more) {
+        stream_.reset();
+        break;
+      }
+      batch->Add(seq, *record);
     }
-    files.push_back(f);
+    return Status::OK();
   }
-  uint64_t last = 0;
-  BA_RETURN_IF_ERROR(MergeSealedFiles(
-      files,
-      [&](const SealedFile& f) { return impl_->OpenSealed(f, options.columns, filter); },
-      [&](const SeqRecord& r, const SealedFile&, uint64_t) -> Status {
-        last = r.seq;
-        return fn(r.seq, r.record);
-      }));
-  if (last > impl_->manifest.sealed_seq) {
-    return Status::Corruption(fmt::format("{}: sealed files hold seq {} past the manifest's {}",
-                                          impl_->dir, last, impl_->manifest.sealed_seq));
-  }
-  SlotRecord projected;
-  for (const auto& e : impl_->journal) {
-    if (!filter.Matches(0, e.record)) continue;
-    if (options.columns == kAllColumns) {
-      BA_RETURN_IF_ERROR(fn(e.seq, e.record));
-      continue;
-    }
-    // Same fields as sealed rows give: requested columns only.
-    projected = SlotRecord{};
-    const SlotRecord& r = e.record;
-    const ColumnSet c = options.columns;
-    if (c & kColTimestamp) projected.timestamp_us = r.timestamp_us;
-    if (c & kColDate) projected.date = r.date;
-    if (c & kColSlotIndex) projected.slot_index = r.slot_index;
-    if (c & kColPlannedOffset) projected.planned_offset_deg = r.planned_offset_deg;
-    if (c & kColActualOffset) projected.actual_offset_deg = r.actual_offset_deg;
-    if (c & kColEnergyCost) projected.energy_cost_kwh = r.energy_cost_kwh;
-    if (c & kColBudgetSpent) projected.budget_spent_kwh = r.budget_spent_kwh;
-    if (c & kColBudgetRemaining) projected.budget_remaining_kwh = r.budget_remaining_kwh;
-    if (c & kColGatePassed) projected.gate_passed = r.gate_passed;
-    if (c & kColSource) projected.source = r.source;
-    if (c & kColStageId) projected.stage_id = r.stage_id;
-    BA_RETURN_IF_ERROR(fn(e.seq, projected));
-  }
-  return Status::OK();
+
+ private:
+  std::unique_ptr<LogSnapshot::Stream> stream_;  // null once used up
+  ColumnSet columns_;
+  Status failed_;
+};
+
+Result<std::unique_ptr<SnapshotCursor>> LogSnapshot::NewCursor(const ScanOptions& options) const {
+  return std::unique_ptr<SnapshotCursor>(
+      new StreamCursor(std::make_unique<Stream>(*impl_, options), options.columns & kAllColumns));
 }
 
 namespace {
@@ -251,9 +363,10 @@ void AddCostValue(std::vector<CostPiece>& pieces, uint64_t seq, double v) {
 
 }  // namespace
 
-Result<SnapshotTotals> LogSnapshot::Totals() const {
-  using namespace log;
-  const Impl& im = *impl_;
+namespace log {
+
+Result<SnapshotTotals> SnapshotAccess::Totals(const LogSnapshot& snap) {
+  const LogSnapshot::Impl& im = *snap.impl_;
   SnapshotTotals t;
   t.records = im.last_seq;
   NumpyPieceSum sum(im.last_seq);
@@ -324,8 +437,6 @@ Result<SnapshotTotals> LogSnapshot::Totals() const {
   t.energy_cost_sum = sum.Result();
   return t;
 }
-
-namespace log {
 
 Status ForEachRecord(Env* env, const std::string& dir,
                      const std::function<Status(const SeqRecord&)>& fn) {

@@ -18,6 +18,26 @@
 
 namespace budget_audit::log {
 
+// What the rollup report needs over a whole view.
+struct SnapshotTotals {
+  uint64_t records = 0;
+  uint64_t gate_passed = 0;         // records with gate_passed true
+  std::vector<std::string> dates;   // the distinct `date` values, sorted
+  // energy_cost_kwh summed in seq order exactly as numpy sums a column
+  // (util/numpy_sum.h), NaN counted as 0 as pandas does.
+  double energy_cost_sum = 0.0;
+};
+
+// The library's own readers' access to a snapshot's internals.
+struct SnapshotAccess {
+  // Totals over every record in the view. Sealed files are read through
+  // the summaries their manifest entries carry (docs/format.md §2.4; a file
+  // without one, or holding part of the last partial numpy chunk, is
+  // decoded), so the cost is the journal tail and the manifest, not the
+  // history. Same results as a Scan over all records.
+  static Result<SnapshotTotals> Totals(const LogSnapshot& snap);
+};
+
 // Calls `fn` for every record in seq order (a snapshot opened and scanned
 // with all columns). Stops at the first error (from reading or from `fn`).
 Status ForEachRecord(Env* env, const std::string& dir,

@@ -87,6 +87,82 @@ TEST_F(SnapshotTest, FullScanIsEveryRecordInSeqOrder) {
   }
 }
 
+// The pull cursor gives Scan()'s records, in batches of columns.
+TEST_F(SnapshotTest, CursorBatchesAreTheScansRecords) {
+  auto snap = LogSnapshot::Open("/log", env_.get());
+  ASSERT_TRUE(snap.ok());
+  struct Case {
+    ScanOptions options;
+    size_t batch;
+  };
+  ScanOptions projected;
+  projected.columns = kColDate | kColEnergyCost | kColSource;
+  ScanOptions one_day;
+  one_day.date = Tick(12 * 144).date;
+  ScanOptions range;
+  range.since_us = Tick(20 * 144).timestamp_us;  // sealed files, then the journal
+  for (const Case& c : {Case{ScanOptions{}, 1000}, Case{projected, 7}, Case{one_day, 1}, Case{range, 4096}}) {
+    const auto expect = Scan(c.options);
+    auto cursor = (*snap)->NewCursor(c.options);
+    ASSERT_TRUE(cursor.ok()) << cursor.status().ToString();
+    RecordBatch b;
+    size_t row = 0, batches = 0;
+    for (;;) {
+      Status s = (*cursor)->Next(c.batch, &b);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      if (b.num_rows() == 0) break;
+      ++batches;
+      ASSERT_LE(b.num_rows(), c.batch);
+      EXPECT_EQ(b.columns, c.options.columns);
+      for (size_t i = 0; i < b.num_rows(); ++i, ++row) {
+        ASSERT_LT(row, expect.size());
+        const SlotRecord& r = expect[row].second;
+        EXPECT_EQ(b.seq[i], expect[row].first);
+        if (c.options.columns & kColTimestamp) {
+          EXPECT_EQ(b.timestamp_us[i], r.timestamp_us);
+        }
+        EXPECT_EQ(b.date[i], r.date);
+        EXPECT_EQ(b.energy_cost_kwh[i], r.energy_cost_kwh);
+        EXPECT_EQ(b.source[i], r.source);
+        if (c.options.columns & kColStageId) {
+          EXPECT_EQ(b.stage_id[i], r.stage_id);
+        }
+        if (c.options.columns & kColGatePassed) {
+          EXPECT_EQ(b.gate_passed[i] != 0, r.gate_passed);
+        }
+      }
+      if (!(c.options.columns & kColTimestamp)) {
+        EXPECT_TRUE(b.timestamp_us.empty());
+      }
+    }
+    EXPECT_EQ(row, expect.size());
+    EXPECT_EQ(batches, (expect.size() + c.batch - 1) / c.batch);
+    // Used up: more calls give empty batches.
+    ASSERT_TRUE((*cursor)->Next(10, &b).ok());
+    EXPECT_EQ(b.num_rows(), 0u);
+  }
+}
+
+// A sealed file changed behind the log's back: the cursor fails as Scan
+// does, and stays failed.
+TEST_F(SnapshotTest, CursorReportsDamageAndStaysFailed) {
+  auto snap = LogSnapshot::Open("/log", env_.get());
+  ASSERT_TRUE(snap.ok());
+  const std::string path = "/log/2026-05.parquet";
+  auto bytes = env_->ReadFileToBytes(path);
+  ASSERT_TRUE(bytes.ok());
+  (*bytes)[bytes->size() / 2] ^= 1;
+  ASSERT_TRUE(env_->WriteFileAtomic(path, *bytes).ok());
+  auto cursor = (*snap)->NewCursor(ScanOptions{});
+  ASSERT_TRUE(cursor.ok());
+  RecordBatch b;
+  Status s = (*cursor)->Next(100, &b);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(s.message().find("2026-05.parquet"), std::string::npos) << s.ToString();
+  EXPECT_EQ(b.num_rows(), 0u);
+  EXPECT_EQ((*cursor)->Next(100, &b).ToString(), s.ToString());
+}
+
 TEST_F(SnapshotTest, ProjectionFillsOnlyRequestedColumns) {
   ScanOptions o;
   o.columns = kColEnergyCost | kColGatePassed;
@@ -181,7 +257,8 @@ TEST_F(SnapshotTest, RetriesOfSealedTicksAreFoundInTheFiles) {
   for (int i : {0, 1, 2, 500, 501, 1727, 1728, 3000}) {
     auto seq = (*log)->Append(Tick(i));
     ASSERT_TRUE(seq.ok()) << seq.status().ToString();
-    EXPECT_EQ(*seq, static_cast<uint64_t>(i + 1));
+    EXPECT_EQ(seq->seq, static_cast<uint64_t>(i + 1));
+    EXPECT_TRUE(seq->duplicate);
     EXPECT_TRUE((*log)->last_append_was_duplicate());
   }
   // Same timestamp, other content: a conflict naming the original.
@@ -191,13 +268,15 @@ TEST_F(SnapshotTest, RetriesOfSealedTicksAreFoundInTheFiles) {
   ASSERT_FALSE(conflict.ok());
   EXPECT_EQ(conflict.status().code(), StatusCode::kAlreadyExists);
   EXPECT_NE(conflict.status().message().find("seq 701"), std::string::npos);
+  EXPECT_EQ(conflict.status().seq(), std::optional<uint64_t>(701));
   // A late tick between two sealed ones is new.
   SlotRecord late = Tick(800);
   late.timestamp_us += kMinute;
   auto seq = (*log)->Append(late);
   ASSERT_TRUE(seq.ok());
+  EXPECT_FALSE(seq->duplicate);
   EXPECT_FALSE((*log)->last_append_was_duplicate());
-  EXPECT_EQ(*seq, static_cast<uint64_t>(kTicks + 1));
+  EXPECT_EQ(seq->seq, static_cast<uint64_t>(kTicks + 1));
 }
 
 TEST_F(SnapshotTest, SealingRefusesAMonthFileTheManifestDoesNotVouchFor) {

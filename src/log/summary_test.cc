@@ -1,4 +1,4 @@
-// Per-file report summaries (log/summary.h) and LogSnapshot::Totals: the
+// Per-file report summaries (log/summary.h) and log::SnapshotAccess::Totals: the
 // totals from summaries must be exactly what a scan of every record gives.
 #include "log/summary.h"
 
@@ -14,6 +14,7 @@
 
 #include "budget_audit/audit_log.h"
 #include "budget_audit/log_reader.h"
+#include "log/snapshot.h"
 #include "log/manifest.h"
 #include "log/verify.h"
 #include "util/civil_time.h"
@@ -198,7 +199,7 @@ void ExpectTotals(Env* env, const std::string& what) {
   Expected e = ByScan(env);
   auto snap = LogSnapshot::Open("/log", env);
   ASSERT_TRUE(snap.ok());
-  auto t = (*snap)->Totals();
+  auto t = log::SnapshotAccess::Totals(**snap);
   ASSERT_TRUE(t.ok()) << what << ": " << t.status().ToString();
   EXPECT_EQ(t->records, e.records) << what;
   EXPECT_EQ(t->gate_passed, e.gate) << what;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "log/snapshot.h"
 #include "util/numpy_sum.h"
 
 namespace budget_audit::report {
@@ -35,9 +36,9 @@ Value NullNonFinite(Value v) {
 }  // namespace
 
 Result<Value> WeeklyReport(const LogSnapshot& snap, const PlantSettings& plant, LogTotals* totals) {
-  // Sealed history comes from the files' summaries (LogSnapshot::Totals),
+  // Sealed history comes from the files' summaries (log::SnapshotAccess::Totals),
   // the same numbers a scan of every record gives.
-  BA_ASSIGN_OR_RETURN(SnapshotTotals all, snap.Totals());
+  BA_ASSIGN_OR_RETURN(log::SnapshotTotals all, log::SnapshotAccess::Totals(snap));
   const uint64_t rows = all.records, interventions = all.gate_passed;
   if (totals) *totals = LogTotals{rows, all.dates.size()};
   if (rows == 0) return NoData();

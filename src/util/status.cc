@@ -24,7 +24,9 @@ Status Status::WithContext(std::string_view context) const {
   std::string m(context);
   m += ": ";
   m += message_;
-  return Status(code_, std::move(m));
+  Status s(code_, std::move(m));
+  s.seq_ = seq_;
+  return s;
 }
 
 std::string Status::ToString() const {

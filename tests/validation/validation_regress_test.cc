@@ -103,7 +103,7 @@ TEST(ValidationRegress, AppendRefusesBeforeWriting) {
   next.timestamp_us += 900000000;
   auto ok = (*log)->Append(next);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(*ok, 2u);
+  EXPECT_EQ(ok->seq, 2u);
   log->reset();
   auto reopened = AuditLog::Open("/log", o);
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();

@@ -326,7 +326,7 @@ int RunLog(Context& ctx, const LogOptions& o) {
       continue;
     }
     auto rec = log::ParseTick(line, ctx.env->NowMicros(), parse);
-    Result<uint64_t> seq = rec.ok() ? (*log)->Append(*rec) : Result<uint64_t>(rec.status());
+    Result<AppendResult> seq = rec.ok() ? (*log)->Append(*rec) : Result<AppendResult>(rec.status());
     if (!seq.ok() && (!rec.ok() || seq.status().code() == StatusCode::kAlreadyExists)) {
       refuse(seq.status().message());
       ++bad;
@@ -339,10 +339,10 @@ int RunLog(Context& ctx, const LogOptions& o) {
       return kExitProblem;
     } else {
       if (json_acks) {
-        pending += fmt::format("{{\"line\":{},\"seq\":{},\"duplicate\":{}}}\n", line_no, *seq,
-                               (*log)->last_append_was_duplicate());
+        pending += fmt::format("{{\"line\":{},\"seq\":{},\"duplicate\":{}}}\n", line_no, seq->seq,
+                               seq->duplicate);
       } else {
-        pending += fmt::format("{}\n", *seq);
+        pending += fmt::format("{}\n", seq->seq);
       }
       ++group;
       seals.Check();  // a day change seals the day before
