@@ -11,9 +11,15 @@
 // be lost by a power cut at that instant.
 //
 // Thread safety: one AuditLog object per process and directory; its methods
-// must not be called concurrently.
+// must not be called concurrently (a binding serializes them). The log runs
+// one thread of its own, for sealing (AuditLogOptions::background_sealing),
+// from Open() until Close().
+//
+// Lifetimes: options.env (when given) must outlive the log; strings and
+// records passed in are copied (or moved from) before a call returns.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,12 +64,28 @@ struct AuditLogOptions {
   // seals several months per seal). More than 1 needs an Env whose files
   // may be written from several threads at once.
   size_t seal_threads = 1;
+  // Seal on a background thread of the writer, as LevelDB compacts: an
+  // append that begins a new day (or month) asks for a seal and returns at
+  // once. The Env must then allow files to be used from two threads (every
+  // Env of this library does). false: the seal runs inside that append.
+  bool background_sealing = true;
+  // With background sealing, an append waits for the running seal once
+  // this many records are unsealed (a bulk load faster than its seals),
+  // rather than holding ever more in memory.
+  size_t max_unsealed_records = size_t{1} << 21;
+  // How long Open() waits for another writer to release the lock (polling
+  // every 100 ms) before it gives up with Busy.
+  std::chrono::milliseconds lock_wait{0};
 };
 
 // What Append() did with a record.
 struct AppendResult {
   uint64_t seq = 0;        // the record's seq (the existing one for a duplicate)
   bool duplicate = false;  // a retry of a record already logged: nothing was written
+  // A background seal's failure not yet reported by an earlier append's
+  // result (OK otherwise). The record itself is durable: the log keeps
+  // working from the journal and the seal is retried.
+  Status seal_status;
 };
 
 class AuditLog {
@@ -75,14 +97,21 @@ class AuditLog {
   // of the layout) is Corruption and nothing opens.
   static Result<std::unique_ptr<AuditLog>> Open(const std::string& dir,
                                                 const AuditLogOptions& options = {});
-  // Closes the log if Close() was not called (its errors are then lost).
+  // Closes the log if Close() was not called (its errors are then lost):
+  // the seal thread is stopped, what has ended is sealed, the journal
+  // synced, the clean close recorded and the lock released.
   ~AuditLog();
 
-  // Makes every record durable and records a clean close: until the next
-  // writer opens the log, any damage to the end of the journal is reported
-  // as damage (Corruption), never taken for a crash's torn tail. Later
-  // calls other than Close() fail. Not recorded after a failed append (the
-  // next writer then recovers as after a crash).
+  // Stops the seal thread, seals what it was asked to and the days that
+  // have ended (SealEndedDays), makes every record durable and records a
+  // clean close: until the next writer opens the log, any damage to the end
+  // of the journal is reported as damage (Corruption), never taken for a
+  // crash's torn tail. Later calls other than Close() fail; the lock is
+  // released when the object is destroyed. Not recorded after a failed
+  // append (the next writer then recovers as after a crash). A failed seal
+  // does not stop the close: the close is recorded and the seal's failure
+  // returned, the same Status as last_seal_status() (every record is
+  // durable in the journal).
   Status Close();
 
   // Appends one record; returns its seq (dense, from 1). Durable before it
@@ -127,9 +156,17 @@ class AuditLog {
   // Makes every appended record durable (for SyncMode::kBatch).
   Status Sync();
 
-  // Seals every record appended so far into the month files (normally done
-  // automatically when the first record of a new day is appended).
+  // Seals every record appended so far into the month files, in this
+  // thread (normally done in the background when the first record of a new
+  // day is appended); returns the seal's result.
   Status Seal();
+  // Asks the seal thread to seal every record appended so far and returns
+  // at once (a bulk load overlapping its seals with its appends); the
+  // result goes to last_seal_status(). Without a seal thread: Seal().
+  void RequestSeal();
+  // Waits until the seals asked for so far are done or one failed; returns
+  // last_seal_status().
+  Status WaitForSeals();
   // Seals every day that has ended by the clock (options.local_date): the
   // records, in seq order, up to the first one dated today or tomorrow. A
   // record dated more than a day ahead of the clock (a controller's clock
@@ -141,7 +178,9 @@ class AuditLog {
   Status SealEndedDays();
   // Records in sealed files (every seq <= sealed_seq()).
   uint64_t sealed_seq() const;
-  // The result of the last sealing attempt (automatic or Seal()).
+  // The result of the last sealing attempt (background or in a call). A
+  // failed background seal is retried after a pause doubling from 1 s to
+  // 5 min, and at once at the next new day, Seal() or Close().
   Status last_seal_status() const;
 
   uint64_t last_seq() const;

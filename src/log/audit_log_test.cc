@@ -190,9 +190,11 @@ TEST(AuditLogSeal, RowGroupsFillUpAcrossDailySealsAsInABulkSeal) {
     for (int64_t i = 0; i < total; ++i) {
       ASSERT_TRUE(log->Append(SecondRec(i)).ok());
       if (i == kDay) {
+        ASSERT_TRUE(log->WaitForSeals().ok());  // the day change's background seal
         EXPECT_EQ(GroupRows(daily_env.get(), "/log/2026-05.parquet"), std::vector<int64_t>{kDay});
       }
       if (i == 2 * kDay) {
+        ASSERT_TRUE(log->WaitForSeals().ok());
         EXPECT_EQ(GroupRows(daily_env.get(), "/log/2026-05.parquet"),
                   (std::vector<int64_t>{131072, 2 * kDay - 131072}));
       }

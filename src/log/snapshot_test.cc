@@ -54,7 +54,7 @@ class SnapshotTest : public ::testing::Test {
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     // 25 days of ticks: May 20-31 sealed, June 1-13 too, the last day in the journal.
     for (int i = 0; i < kTicks; ++i) ASSERT_TRUE((*log)->Append(Tick(i)).ok());
-    ASSERT_TRUE((*log)->last_seal_status().ok());
+    ASSERT_TRUE((*log)->WaitForSeals().ok());
   }
 
   std::vector<std::pair<uint64_t, SlotRecord>> Scan(const ScanOptions& o) {
@@ -294,7 +294,7 @@ TEST_F(SnapshotTest, SealingRefusesAMonthFileTheManifestDoesNotVouchFor) {
   auto log = AuditLog::Open("/log", o);
   ASSERT_TRUE(log.ok());
   for (int i = kTicks; i < kTicks + 200; ++i) ASSERT_TRUE((*log)->Append(Tick(i)).ok());
-  Status s = (*log)->last_seal_status();
+  Status s = (*log)->WaitForSeals();
   ASSERT_TRUE(s.IsCorruption()) << s.ToString();
   EXPECT_NE(s.message().find("2026-06.parquet"), std::string::npos) << s.ToString();
   EXPECT_EQ((*log)->last_seq(), static_cast<uint64_t>(kTicks + 200));
@@ -391,7 +391,7 @@ TEST_F(SnapshotTest, AViewTakenBeforeSealsReadsTheNewerFilesWithoutFalseAlarm) {
     auto log = AuditLog::Open("/log", o);
     ASSERT_TRUE(log.ok());
     for (int i = kTicks; i < kTicks + 2 * 144; ++i) ASSERT_TRUE((*log)->Append(Tick(i)).ok());
-    ASSERT_TRUE((*log)->last_seal_status().ok());
+    ASSERT_TRUE((*log)->WaitForSeals().ok());
   }
   ASSERT_NE(log::FileSha256(*env_->ReadFileToBytes("/log/2026-06.parquet")), june_before);
   uint64_t n = 0, last = 0;
@@ -467,7 +467,7 @@ TEST(SnapshotRace, ReadersScanningWhileTheWriterSealsSeeNoFalseCorruption) {
     for (int d = 1; d < kDays && !failed.load(); ++d) {
       day = d;  // the first tick of day d seals day d - 1 into its month file
       for (int i = d * kPerDay; i < (d + 1) * kPerDay; ++i) ASSERT_TRUE((*log)->Append(Tick(i)).ok());
-      ASSERT_TRUE((*log)->last_seal_status().ok()) << (*log)->last_seal_status().ToString();
+      ASSERT_TRUE((*log)->WaitForSeals().ok()) << (*log)->last_seal_status().ToString();
     }
   }
   done = true;
