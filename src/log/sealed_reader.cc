@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -167,6 +168,16 @@ Status SealedFileCursor::Advance() {
   return Status::OK();
 }
 
+namespace {
+
+// A field's value from its decoded column (by the field's type).
+void Get(const ColumnVector& c, size_t i, int64_t& v) { v = c.i64[i]; }
+void Get(const ColumnVector& c, size_t i, double& v) { v = c.f64[i]; }
+void Get(const ColumnVector& c, size_t i, bool& v) { v = c.bools[i] != 0; }
+void Get(const ColumnVector& c, size_t i, std::string& v) { v.assign(c.ByteArrayAt(i)); }
+
+}  // namespace
+
 void SealedFileCursor::Materialize(size_t i) {
   auto col = [&](size_t k) -> const ColumnVector* {
     return decoded_[k] >= 0 ? &cols_[static_cast<size_t>(decoded_[k])] : nullptr;
@@ -174,17 +185,13 @@ void SealedFileCursor::Materialize(size_t i) {
   row_index_ = group_first_row_ + i;
   row_.seq = static_cast<uint64_t>(col(kSeqColumn)->i64[i]);
   SlotRecord& r = row_.record;
-  if (auto c = col(0)) r.timestamp_us = c->i64[i];
-  if (auto c = col(1)) r.date.assign(c->ByteArrayAt(i));
-  if (auto c = col(2)) r.slot_index = c->i64[i];
-  if (auto c = col(3)) r.planned_offset_deg = c->f64[i];
-  if (auto c = col(4)) r.actual_offset_deg = c->f64[i];
-  if (auto c = col(5)) r.energy_cost_kwh = c->f64[i];
-  if (auto c = col(6)) r.budget_spent_kwh = c->f64[i];
-  if (auto c = col(7)) r.budget_remaining_kwh = c->f64[i];
-  if (auto c = col(8)) r.gate_passed = c->bools[i] != 0;
-  if (auto c = col(9)) r.source.assign(c->ByteArrayAt(i));
-  if (auto c = col(10)) r.stage_id.assign(c->ByteArrayAt(i));
+  // Unrolled over the schema's fields (each VisitField folds to one member).
+  [&]<size_t... F>(std::index_sequence<F...>) {
+    (([&] {
+       if (const ColumnVector* c = col(F)) VisitField(F, r, [&](auto& v) { Get(*c, i, v); });
+     }()),
+     ...);
+  }(std::make_index_sequence<kFieldCount>{});
 }
 
 Status SealedFileCursor::Next() {

@@ -7,18 +7,33 @@ namespace budget_audit::log {
 using parquet::ColumnVector;
 using parquet::Type;
 
-namespace {
-constexpr const auto& kNames = kAuditColumnNames;
-}  // namespace
-
 std::vector<parquet::ColumnSpec> AuditColumnSpecs() {
   using namespace parquet;
-  return {TimestampColumn(kNames[0], TimeUnit::MICROS, true), StringColumn(kNames[1]),
-          Int64Column(kNames[2]), DoubleColumn(kNames[3]), DoubleColumn(kNames[4]),
-          DoubleColumn(kNames[5]), DoubleColumn(kNames[6]), DoubleColumn(kNames[7]),
-          BoolColumn(kNames[8]), StringColumn(kNames[9]), StringColumn(kNames[10]),
-          Int64Column(kNames[11])};
+  std::vector<ColumnSpec> specs;
+  for (size_t f = 0; f < kFieldCount; ++f) {
+    const char* name = kFields[f].column;
+    switch (kFields[f].type) {
+      case ValueType::kTimestamp: specs.push_back(TimestampColumn(name, TimeUnit::MICROS, true)); break;
+      case ValueType::kDate:
+      case ValueType::kString: specs.push_back(StringColumn(name)); break;
+      case ValueType::kInt64: specs.push_back(Int64Column(name)); break;
+      case ValueType::kDouble: specs.push_back(DoubleColumn(name)); break;
+      case ValueType::kBool: specs.push_back(BoolColumn(name)); break;
+    }
+  }
+  specs.push_back(Int64Column(kAuditColumnNames[kSeqColumn]));
+  return specs;
 }
+
+namespace {
+
+// Appends a field's value to its column vector.
+void Put(ColumnVector& c, int64_t v) { c.i64.push_back(v); }
+void Put(ColumnVector& c, double v) { c.f64.push_back(v); }
+void Put(ColumnVector& c, bool v) { c.bools.push_back(v ? 1 : 0); }
+void Put(ColumnVector& c, const std::string& v) { c.AppendByteArray(v); }
+
+}  // namespace
 
 std::vector<ColumnVector> AuditColumns(std::span<const SeqRecord> rows) {
   auto specs = AuditColumnSpecs();
@@ -27,22 +42,12 @@ std::vector<ColumnVector> AuditColumns(std::span<const SeqRecord> rows) {
     c[i].type = specs[i].type;
     if (c[i].type == Type::BYTE_ARRAY) c[i].offsets = {0};
   }
-  const size_t n = rows.size();
-  c[0].i64.reserve(n);
-  for (const auto& [seq, r] : rows) {
-    c[0].i64.push_back(r.timestamp_us);
-    c[1].AppendByteArray(r.date);
-    c[2].i64.push_back(r.slot_index);
-    c[3].f64.push_back(r.planned_offset_deg);
-    c[4].f64.push_back(r.actual_offset_deg);
-    c[5].f64.push_back(r.energy_cost_kwh);
-    c[6].f64.push_back(r.budget_spent_kwh);
-    c[7].f64.push_back(r.budget_remaining_kwh);
-    c[8].bools.push_back(r.gate_passed ? 1 : 0);
-    c[9].AppendByteArray(r.source);
-    c[10].AppendByteArray(r.stage_id);
-    c[11].i64.push_back(static_cast<int64_t>(seq));
+  c[kSeqColumn].i64.reserve(rows.size());
+  for (size_t f = 0; f < kFieldCount; ++f) {
+    ColumnVector& col = c[f];
+    for (const auto& row : rows) VisitField(f, row.record, [&](const auto& v) { Put(col, v); });
   }
+  for (const auto& row : rows) c[kSeqColumn].i64.push_back(static_cast<int64_t>(row.seq));
   return c;
 }
 

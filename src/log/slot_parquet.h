@@ -21,18 +21,13 @@
 #include <vector>
 
 #include "budget_audit/slot_record.h"
+#include "log/audit_schema.h"
 #include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
 
 namespace budget_audit::log {
 
-// Column names in schema order; index kSeqColumn is seq.
-inline constexpr const char* kAuditColumnNames[] = {
-    "timestamp",         "date",          "slot_index",       "planned_offset_deg",
-    "actual_offset_deg", "energy_cost_kwh", "budget_spent_kwh", "budget_remaining_kwh",
-    "gate_passed",       "source",        "stage_id",         "seq"};
-inline constexpr size_t kAuditColumnCount = 12;
-inline constexpr size_t kSeqColumn = 11;
+// Column names, kAuditColumnCount and kSeqColumn: log/audit_schema.h.
 
 struct SeqRecord {
   uint64_t seq = 0;

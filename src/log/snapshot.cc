@@ -1,11 +1,13 @@
 #include "log/snapshot.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "log/journal.h"
 #include "log/layout.h"
+#include "log/audit_schema.h"
 #include "log/sealed_reader.h"
 #include "util/numpy_sum.h"
 #include "util/sha256.h"
@@ -178,17 +180,15 @@ namespace {
 // A journal record with only the requested columns, as sealed rows give.
 void Project(const SlotRecord& r, ColumnSet c, SlotRecord& out) {
   out = SlotRecord{};
-  if (c & kColTimestamp) out.timestamp_us = r.timestamp_us;
-  if (c & kColDate) out.date = r.date;
-  if (c & kColSlotIndex) out.slot_index = r.slot_index;
-  if (c & kColPlannedOffset) out.planned_offset_deg = r.planned_offset_deg;
-  if (c & kColActualOffset) out.actual_offset_deg = r.actual_offset_deg;
-  if (c & kColEnergyCost) out.energy_cost_kwh = r.energy_cost_kwh;
-  if (c & kColBudgetSpent) out.budget_spent_kwh = r.budget_spent_kwh;
-  if (c & kColBudgetRemaining) out.budget_remaining_kwh = r.budget_remaining_kwh;
-  if (c & kColGatePassed) out.gate_passed = r.gate_passed;
-  if (c & kColSource) out.source = r.source;
-  if (c & kColStageId) out.stage_id = r.stage_id;
+  for (size_t f = 0; f < log::kFieldCount; ++f) {
+    if (!(c & log::FieldBit(f))) continue;
+    log::VisitField(f, out, [&](auto& dst) {
+      log::VisitField(f, r, [&](const auto& src) {
+        // Only the same field's (same type's) instantiation ever runs.
+        if constexpr (std::is_same_v<std::decay_t<decltype(dst)>, std::decay_t<decltype(src)>>) dst = src;
+      });
+    });
+  }
 }
 
 }  // namespace
@@ -275,33 +275,25 @@ Status LogSnapshot::Scan(const ScanOptions& options,
 
 void RecordBatch::Clear() {
   seq.clear();
-  timestamp_us.clear();
-  date.clear();
-  slot_index.clear();
-  planned_offset_deg.clear();
-  actual_offset_deg.clear();
-  energy_cost_kwh.clear();
-  budget_spent_kwh.clear();
-  budget_remaining_kwh.clear();
-  gate_passed.clear();
-  source.clear();
-  stage_id.clear();
+  for (size_t f = 0; f < log::kFieldCount; ++f) log::VisitBatchColumn(f, *this, [](auto& v) { v.clear(); });
 }
 
 void RecordBatch::Add(uint64_t s, const SlotRecord& r) {
-  const ColumnSet c = columns;
   seq.push_back(s);
-  if (c & kColTimestamp) timestamp_us.push_back(r.timestamp_us);
-  if (c & kColDate) date.push_back(r.date);
-  if (c & kColSlotIndex) slot_index.push_back(r.slot_index);
-  if (c & kColPlannedOffset) planned_offset_deg.push_back(r.planned_offset_deg);
-  if (c & kColActualOffset) actual_offset_deg.push_back(r.actual_offset_deg);
-  if (c & kColEnergyCost) energy_cost_kwh.push_back(r.energy_cost_kwh);
-  if (c & kColBudgetSpent) budget_spent_kwh.push_back(r.budget_spent_kwh);
-  if (c & kColBudgetRemaining) budget_remaining_kwh.push_back(r.budget_remaining_kwh);
-  if (c & kColGatePassed) gate_passed.push_back(r.gate_passed ? 1 : 0);
-  if (c & kColSource) source.push_back(r.source);
-  if (c & kColStageId) stage_id.push_back(r.stage_id);
+  for (size_t f = 0; f < log::kFieldCount; ++f) {
+    if (!(columns & log::FieldBit(f))) continue;
+    log::VisitBatchColumn(f, *this, [&](auto& column) {
+      log::VisitField(f, r, [&](const auto& v) {
+        using Value = typename std::decay_t<decltype(column)>::value_type;
+        using Field = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<Field, Value>) {
+          column.push_back(v);
+        } else if constexpr (std::is_same_v<Field, bool> && std::is_same_v<Value, uint8_t>) {
+          column.push_back(v ? 1 : 0);  // gate_passed
+        }
+      });
+    });
+  }
 }
 
 class LogSnapshot::StreamCursor final : public SnapshotCursor {

@@ -32,6 +32,7 @@
 
 #include "budget_audit/slot_record.h"
 #include "budget_audit/status.h"
+#include "log/audit_schema.h"
 
 namespace budget_audit::log {
 
@@ -43,42 +44,7 @@ inline constexpr size_t kMaxStringBytes = 4096;
 inline constexpr int64_t kMinTimestampUs = -62135596800000000;  // 0001-01-01T00:00:00Z
 inline constexpr int64_t kMaxTimestampUs = 253402300799999999;  // 9999-12-31T23:59:59.999999Z
 
-// The fields of a record, in the log's column order (SlotRecord's order).
-enum Field : size_t {
-  kFieldTimestamp = 0,
-  kFieldDate,
-  kFieldSlotIndex,
-  kFieldPlannedOffset,
-  kFieldActualOffset,
-  kFieldEnergyCost,
-  kFieldBudgetSpent,
-  kFieldBudgetRemaining,
-  kFieldGatePassed,
-  kFieldSource,
-  kFieldStageId,
-  kFieldCount,
-};
-
-struct FieldInfo {
-  const char* column;  // the log's column (and SlotRecord member)
-  const char* tick;    // the controller's tick attribute; nullptr for date (derived)
-  const char* kind;    // for messages: "a number", "a string", ...
-};
-
-// Indexed by Field.
-inline constexpr FieldInfo kFields[kFieldCount] = {
-    {"timestamp", "timestamp", "an ISO-8601 timestamp string"},
-    {"date", nullptr, "a date YYYY-MM-DD"},
-    {"slot_index", "slot_index", "an integer"},
-    {"planned_offset_deg", "plan_offset_deg", "a number"},
-    {"actual_offset_deg", "target_angle", "a number"},
-    {"energy_cost_kwh", "energy_cost_kwh", "a number"},
-    {"budget_spent_kwh", "budget_spent_kwh", "a number"},
-    {"budget_remaining_kwh", "budget_remaining_kwh", "a number"},
-    {"gate_passed", "live_gate_passed", "true or false"},
-    {"source", "source", "a string"},
-    {"stage_id", "stage_id", "a string"},
-};
+// The fields (Field, kFields) are the audit schema's (log/audit_schema.h).
 
 // How messages name the fields.
 enum class Naming {
