@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 #include <gmock/gmock.h>
@@ -96,8 +97,8 @@ TEST(ConfigFlags, MessagesNameTheFlags) {
 // --max-reduction-pct 5 is an integer, 5.0 is not, as the Python version
 // echoed them.
 TEST(ConfigFlags, PercentageTextThroughCli11) {
-  for (const auto& [text, integer] :
-       std::initializer_list<std::pair<const char*, bool>>{{"5", true}, {"5.0", false}, {"+4", true}}) {
+  const std::pair<const char*, bool> cases[] = {{"5", true}, {"5.0", false}, {"+4", true}};
+  for (const auto& [text, integer] : cases) {
     CLI::App app;
     ConfigFlags flags;
     AddConfigFlags(app, flags);
