@@ -16,25 +16,21 @@ namespace budget_audit::cli {
 
 std::string Context::DataDir() const {
   if (config) return config->data_dir;
-  if (flags.data_dir && !flags.data_dir->empty()) return *flags.data_dir;
-  if (const char* e = std::getenv(kEnvDataDir); e && *e) return e;
-  return kDefaultDataDir;
+  return DataDirWithoutFile(FlagConfigOptions(flags, env));
 }
 
 std::string Context::LogDir() const {
   if (!log_dir_flag.empty()) return log_dir_flag;
-  return JoinPath(JoinPath(DataDir(), "budget_audit"), "slot_log");
+  return DefaultLogDir(DataDir());
 }
 
 bool Context::ConfigFileNamed() const {
-  if (flags.config_file) return true;
-  const char* e = std::getenv(kEnvConfig);
-  return e && *e;
+  return budget_audit::ConfigFileNamed(FlagConfigOptions(flags, env));
 }
 
 Result<const Config*> Context::LoadConfig() {
   if (!config) {
-    BA_ASSIGN_OR_RETURN(Config c, cli::LoadConfig(flags, [](const char* n) { return std::getenv(n); }, env));
+    BA_ASSIGN_OR_RETURN(Config c, budget_audit::LoadConfig(FlagConfigOptions(flags, env)));
     config = std::move(c);
   }
   return &*config;
