@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps build test unit interop adversarial fuzz fuzz-build bench run clean
+.PHONY: all deps build test unit interop adversarial fuzz fuzz-build bench run clean format format-check
 
 all: build
 
@@ -17,10 +17,18 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DBA_TESTS=OFF
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Unit tests under ASan+UBSan, then the interop suite against DuckDB, then the
-# adversarial suite (DuckDB globbing during seals, kills mid-seal, a full
-# disk), then a bounded fuzzing run of every target over its seed corpus.
-test: unit interop adversarial fuzz
+# The C++ sources formatted as .clang-format says, then unit tests under
+# ASan+UBSan, then the interop suite against DuckDB, then the adversarial
+# suite (DuckDB globbing during seals, kills mid-seal, a full disk), then a
+# bounded fuzzing run of every target over its seed corpus.
+test: format-check unit interop adversarial fuzz
+
+# clang-format 14 over every C and C++ source (scripts/format.sh).
+format: deps
+	bash scripts/format.sh
+
+format-check: deps
+	bash scripts/format.sh --check
 
 unit: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBA_SANITIZE=ON -DBA_TESTS=ON

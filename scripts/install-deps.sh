@@ -8,7 +8,7 @@ PKGS=(
   libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libtomlplusplus-dev libcctz-dev tzdata
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev clang-format-14
   nodejs npm python3
 )
 
