@@ -74,9 +74,8 @@ struct ExportOptions {
 };
 
 // Checks `options` for a snapshot export without reading anything (the
-// columns exist; Parquet is not asked for standard output when `path` is
-// "" or "-"): the errors ExportSnapshotToPath would give before writing.
-Status CheckSnapshotExport(const ExportOptions& options, const std::string& path = "");
+// columns exist): the error ExportSnapshot would give before writing.
+Status CheckSnapshotExport(const ExportOptions& options);
 
 // Appends the records of `snap` that match `options`, in seq order, with
 // `seq`, to `file`, which stays the caller's (not synced or closed here; a

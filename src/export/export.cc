@@ -397,9 +397,8 @@ std::optional<ExportFormat> ExportFormatFromPath(std::string_view path) {
   return std::nullopt;
 }
 
-Status CheckSnapshotExport(const ExportOptions& options, const std::string& path) {
-  BA_RETURN_IF_ERROR(SelectLogColumns(options).status());
-  return CheckTarget(options, path);
+Status CheckSnapshotExport(const ExportOptions& options) {
+  return SelectLogColumns(options).status();
 }
 
 Status ExportSnapshot(const LogSnapshot& snap, const ExportOptions& options, WritableFile* file) {

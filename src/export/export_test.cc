@@ -132,7 +132,7 @@ TEST_F(ExportApi, JsonLinesAndCsvOfTheLog) {
             R"({"timestamp":"2026-06-01T00:00:00Z","date":"2026-06-01","slot_index":0,)"
             R"("planned_offset_deg":0,"actual_offset_deg":0,"energy_cost_kwh":0,)"
             R"("budget_spent_kwh":0,"budget_remaining_kwh":0,"gate_passed":true,)"
-            R"("source":"fallback, \"quoted\"","stage_id":"","seq":1})");
+            R"("source":"fallback, \"quoted\"","stage_id":"unknown","seq":1})");
 
   o.format = ExportFormat::kCsv;
   o.columns = {"seq", "source", "energy_cost_kwh"};
@@ -198,9 +198,8 @@ TEST_F(ExportApi, ParquetIsNotWrittenToStandardOutput) {
   for (const char* p : {"", "-"}) {
     Status s = ExportSnapshotToPath(*snap_, o, p);
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
-    EXPECT_EQ(CheckSnapshotExport(o, p).code(), StatusCode::kInvalidArgument);
   }
-  EXPECT_TRUE(CheckSnapshotExport(o, dir_ + "/x.parquet").ok());
+  EXPECT_TRUE(CheckSnapshotExport(o).ok());
 }
 
 TEST_F(ExportApi, TheFilesFirstErrorIsReturnedAsItGaveIt) {
@@ -288,7 +287,9 @@ TEST_F(ExportApi, Int96AsMicros) {
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
     const auto& col = (*reader)->schema().column(0);
     EXPECT_EQ(col.type, parquet::Type::INT64);
-    if (c == Int96Conversion::kMicros) EXPECT_EQ(col.unit, parquet::TimeUnit::MICROS);
+    if (c == Int96Conversion::kMicros) {
+      EXPECT_EQ(col.unit, parquet::TimeUnit::MICROS);
+    }
   }
 }
 
