@@ -21,8 +21,11 @@
 // standard output (CSV and JSON lines only). Errors name the path as
 // given: "writing PATH: <reason>".
 //
+// Lifetimes: the snapshot, the WritableFile and the Env are borrowed for the
+// call only (nullptr Env: Env::Default()); nothing is kept after it returns.
+//
 // Thread safety: the functions hold no state; a LogSnapshot is scanned by
-// one thread at a time (log_reader.h).
+// one thread at a time (log_reader.h), and a WritableFile is written by one.
 #pragma once
 
 #include <cstdint>

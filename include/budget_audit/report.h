@@ -18,6 +18,9 @@
 // double) stays so in the struct, is null in the JSON, and `error` names
 // those figures and says why.
 //
+// Lifetimes: the snapshot (and env) are used during the call only; the
+// structs own their strings.
+//
 // Thread safety: the functions hold no state; a snapshot is scanned by one
 // thread at a time (log_reader.h), so concurrent reports need a snapshot each.
 #pragma once
