@@ -16,7 +16,7 @@
 #include <string>
 
 #include "budget_audit/log_reader.h"
-#include "report/rollup.h"
+#include "budget_audit/report.h"
 
 namespace budget_audit {
 namespace {
@@ -51,15 +51,15 @@ void RunOverLog(benchmark::State& state, Fn report) {
 }
 
 void BM_ReportInProcess(benchmark::State& state) {
-  report::PlantSettings plant;
+  ReportSettings plant;
   plant.capacity_kw = 1000;
-  RunOverLog(state, [&](const LogSnapshot& s) { return report::WeeklyReport(s, plant); });
+  RunOverLog(state, [&](const LogSnapshot& s) { return ComputeWeeklyReport(s, plant); });
 }
 BENCHMARK(BM_ReportInProcess)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_DailyInProcess(benchmark::State& state) {
   const std::string date = BenchDate();
-  RunOverLog(state, [&](const LogSnapshot& s) { return report::DailySummary(s, date); });
+  RunOverLog(state, [&](const LogSnapshot& s) { return ComputeDailySummary(s, date); });
 }
 BENCHMARK(BM_DailyInProcess)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -9,16 +9,13 @@
 #include <fmt/format.h>
 
 #include "budget_audit/log_reader.h"
+#include "budget_audit/report.h"
 #include "cli.h"
 #include "log/verify.h"
-#include "report/rollup.h"
 #include "util/civil_time.h"
-#include "util/time_zone.h"
 
 namespace budget_audit::cli {
 namespace {
-
-using report::Value;
 
 struct ReportOptions {
   std::string format;  // --format after the command; else Context::format_flag; else json
@@ -73,27 +70,17 @@ Result<log::VerifiedSnapshot> OpenVerified(Context& ctx, const ReportOptions& o)
   return v;
 }
 
-// The "verified" member of a verified report's JSON.
-Value VerifiedJson(const log::SnapshotVerification& v) {
-  Value d = Value::Dict({{"records", v.records}, {"head", v.head_hex}});
+// What the report says was verified.
+ReportVerification Verified(const log::SnapshotVerification& v) {
+  ReportVerification r;
+  r.records = v.records;
+  r.head_hex = v.head_hex;
   if (v.checkpoint) {
-    d.Set("checkpoint", Value::Dict({{"seq", v.checkpoint->seq},
-                                     {"time", v.checkpoint->time},
-                                     {"head", v.checkpoint->head_hex},
-                                     {"signed", v.checkpoint_signature_checked}}));
+    r.checkpoint = ReportVerification::Checkpoint{v.checkpoint->seq, v.checkpoint->time,
+                                                  v.checkpoint->head_hex,
+                                                  v.checkpoint_signature_checked};
   }
-  return d;
-}
-
-// Its line under a verified report's table.
-std::string VerifiedLine(const log::SnapshotVerification& v) {
-  std::string line = fmt::format("Verified: {} record{}, chain head {}", v.records,
-                                 v.records == 1 ? "" : "s", v.head_hex);
-  if (v.checkpoint) {
-    line += fmt::format("; holds checkpoint seq {} of {}{}", v.checkpoint->seq, v.checkpoint->time,
-                        v.checkpoint_signature_checked ? " (signature valid)" : " (unsigned)");
-  }
-  return line + "\n";
+  return r;
 }
 
 // An empty snapshot when the log does not exist yet (the Python version
@@ -107,13 +94,21 @@ Result<std::unique_ptr<LogSnapshot>> OpenOrEmpty(Context& ctx, bool* missing) {
   return snap;
 }
 
-Result<report::PlantSettings> Plant(Context& ctx) {
+// The report's settings from the configuration; with `need_capacity`, a
+// missing capacity is the configuration's error (naming the three ways to
+// set it).
+Result<ReportSettings> Settings(Context& ctx, bool need_capacity) {
   BA_ASSIGN_OR_RETURN(const Config* c, ctx.LoadConfig());
-  report::PlantSettings p;
-  BA_ASSIGN_OR_RETURN(p.capacity_kw, RequireCapacityKw(*c));
-  p.max_reduction_pct = c->max_reduction_pct;
-  p.pct_is_integer = c->max_reduction_pct_is_integer;
-  return p;
+  ReportSettings s;
+  if (need_capacity) {
+    BA_ASSIGN_OR_RETURN(s.capacity_kw, RequireCapacityKw(*c));
+  } else {
+    s.capacity_kw = c->capacity_kw;
+  }
+  s.max_reduction_pct = c->max_reduction_pct;
+  s.max_reduction_pct_is_integer = c->max_reduction_pct_is_integer;
+  s.timezone = c->timezone;
+  return s;
 }
 
 // YYYY-MM-DD, or YYYYMMDD as Python's date.fromisoformat also takes;
@@ -125,56 +120,11 @@ Result<std::string> NormalizeDate(const std::string& text) {
 }
 
 // json or table: the command's --format, else one given before the command.
-Result<std::string> ReportFormat(const Context& ctx, const ReportOptions& o) {
+Result<ReportFormat> Format(const Context& ctx, const ReportOptions& o) {
   const std::string f = !o.format.empty() ? o.format : ctx.format_flag;
-  if (f.empty() || f == "json") return std::string("json");
-  if (f == "table") return f;
+  if (f.empty() || f == "json") return ReportFormat::kJson;
+  if (f == "table") return ReportFormat::kTable;
   return Status::InvalidArgument(fmt::format("--format {}: the reports are json or table", f));
-}
-
-std::string Unit(const std::string& key) {
-  auto ends = [&](std::string_view s) {
-    return key.size() >= s.size() && key.compare(key.size() - s.size(), s.size(), s) == 0;
-  };
-  if (ends("_kwh")) return " kWh";
-  if (ends("_pct")) return " %";
-  if (ends("_deg")) return "°";
-  if (ends("_days")) return " days";
-  return "";
-}
-
-// The unit after a number: "1 day", not "1 days".
-std::string UnitFor(const std::string& key, std::string_view number) {
-  std::string u = Unit(key);
-  if (u == " days" && number == "1") return " day";
-  return u;
-}
-
-// A report dict as two aligned columns: key, value with its unit.
-std::string Table(const std::string& title, const Value& v) {
-  std::string out = title + "\n";
-  size_t width = 0;
-  for (const auto& [k, _] : v.members()) width = std::max(width, k.size());
-  for (const auto& [k, val] : v.members()) {
-    std::string text;
-    switch (val.kind()) {
-      case Value::Kind::kBool: text = val.AsBool() ? "yes" : "no"; break;
-      case Value::Kind::kString: text = val.AsString(); break;
-      case Value::Kind::kFloat: {
-        text = report::PyFloatRepr(val.AsFloat());
-        text += UnitFor(k, text);
-        break;
-      }
-      case Value::Kind::kInt: {
-        text = fmt::format("{}", val.AsInt());
-        text += UnitFor(k, text);
-        break;
-      }
-      default: text = report::PyJsonDumps(val, report::kCompact); break;
-    }
-    out += fmt::format("  {:<{}}  {}\n", k, width, text);
-  }
-  return out;
 }
 
 int Print(const std::string& text) {
@@ -188,15 +138,12 @@ int Print(const std::string& text) {
   return kExitOk;
 }
 
-// A report as JSON or a table; a verified one says so (a "verified"
-// member last, or a line under the table).
-int PrintReport(const std::string& format, const std::string& title, Value v,
+template <typename Report>
+int PrintReport(const Report& r, ReportFormat format,
                 const std::optional<log::SnapshotVerification>& verified) {
-  if (format == "table") {
-    return Print(Table(title, v) + (verified ? VerifiedLine(*verified) : std::string()));
-  }
-  if (verified) v.Set("verified", VerifiedJson(*verified));
-  return Print(report::PyJsonDumps(v, 2) + "\n");
+  if (!verified) return Print(RenderReport(r, format));
+  const ReportVerification v = Verified(*verified);
+  return Print(RenderReport(r, format, &v));
 }
 
 // What a report reads: the snapshot as it is (`snap` may hold the error of
@@ -220,37 +167,35 @@ Result<ReportInput> OpenForReport(Context& ctx, const ReportOptions& o) {
 }
 
 int RunReport(Context& ctx, const ReportOptions& o) {
-  auto format = ReportFormat(ctx, o);
+  auto format = Format(ctx, o);
   if (!format.ok()) return ReportError(format.status());
   auto in = OpenForReport(ctx, o);
   if (!in.ok()) return ReportError(in.status());
   auto& [snap, missing, verified] = *in;
-  Value v;
-  if (missing || (snap.ok() && (*snap)->last_seq() == 0)) {
-    v = Value::Dict({{"error", "No audit data"}});
-  } else {
+  WeeklyReport r;  // an empty log's
+  if (!missing && !(snap.ok() && (*snap)->last_seq() == 0)) {
     if (!snap.ok()) return ReportError(snap.status());
-    auto plant = Plant(ctx);
-    if (!plant.ok()) return ReportError(plant.status());
-    auto r = report::WeeklyReport(**snap, *plant);
-    if (!r.ok()) return ReportError(r.status());
-    v = std::move(*r);
+    auto settings = Settings(ctx, true);
+    if (!settings.ok()) return ReportError(settings.status());
+    auto computed = ComputeWeeklyReport(**snap, *settings);
+    if (!computed.ok()) return ReportError(computed.status());
+    r = std::move(*computed);
   }
-  return PrintReport(*format, "Budget rollup over the whole log", std::move(v), verified);
+  return PrintReport(r, *format, verified);
 }
 
 int RunDaily(Context& ctx, const ReportOptions& o) {
-  auto format = ReportFormat(ctx, o);
+  auto format = Format(ctx, o);
   if (!format.ok()) return ReportError(format.status());
   std::string date;
   if (o.date.empty()) {
     // Today in the site's time zone (the Python version used the machine's
     // local date).
-    auto config = ctx.LoadConfig();
-    if (!config.ok()) return ReportError(config.status());
-    auto tz = TimeZone::Load((*config)->timezone);
-    if (!tz.ok()) return ReportError(tz.status());
-    date = FormatDate(tz->Today(ctx.env));
+    auto settings = Settings(ctx, false);
+    if (!settings.ok()) return ReportError(settings.status());
+    auto today = TodayInSiteZone(*settings, ctx.env);
+    if (!today.ok()) return ReportError(today.status());
+    date = *today;
   } else {
     auto d = NormalizeDate(o.date);
     if (!d.ok()) return ReportError(d.status());
@@ -259,28 +204,27 @@ int RunDaily(Context& ctx, const ReportOptions& o) {
   auto in = OpenForReport(ctx, o);
   if (!in.ok()) return ReportError(in.status());
   auto& [snap, missing, verified] = *in;
-  Value v;
-  if (missing) {
-    v = Value::Dict({{"error", "No audit data"}});
-  } else {
+  DailySummary s;  // an empty log's
+  s.date = date;
+  if (!missing) {
     if (!snap.ok()) return ReportError(snap.status());
-    auto r = report::DailySummary(**snap, date);
-    if (!r.ok()) return ReportError(r.status());
-    v = std::move(*r);
+    auto computed = ComputeDailySummary(**snap, date);
+    if (!computed.ok()) return ReportError(computed.status());
+    s = std::move(*computed);
   }
-  return PrintReport(*format, "Daily summary for " + date, std::move(v), verified);
+  return PrintReport(s, *format, verified);
 }
 
 int RunDefault(Context& ctx) {
   bool missing = false;
   auto snap = OpenOrEmpty(ctx, &missing);
-  if (missing || (snap.ok() && (*snap)->last_seq() == 0)) return Print("No audit data yet.\n");
+  if (missing || (snap.ok() && (*snap)->last_seq() == 0)) return Print(RenderDefaultOutput({}));
   if (!snap.ok()) return ReportError(snap.status());
-  auto plant = Plant(ctx);
-  if (!plant.ok()) return ReportError(plant.status());
-  auto text = report::DefaultOutput(**snap, *plant);
-  if (!text.ok()) return ReportError(text.status());
-  return Print(*text);
+  auto settings = Settings(ctx, true);
+  if (!settings.ok()) return ReportError(settings.status());
+  auto r = ComputeWeeklyReport(**snap, *settings);
+  if (!r.ok()) return ReportError(r.status());
+  return Print(RenderDefaultOutput(*r));
 }
 
 void AddVerifyOptions(CLI::App* cmd, ReportOptions& o) {
