@@ -21,7 +21,7 @@ build: deps
 # ASan+UBSan, then the interop suite against DuckDB, then the adversarial
 # suite (DuckDB globbing during seals, kills mid-seal, a full disk), then a
 # bounded fuzzing run of every target over its seed corpus.
-test: format-check unit interop adversarial fuzz
+test: unit interop adversarial fuzz
 
 # clang-format 14 over every C and C++ source (scripts/format.sh).
 format: deps
