@@ -141,7 +141,9 @@ Result<Checkpoint> MakeCheckpoint(const std::string& dir, const CheckpointOption
   c.time = FormatTimestamp(now - now % 1000000, 1000000, true);
   if (!options.secret_key_file.empty()) {
     BA_ASSIGN_OR_RETURN(std::string key, ReadKeyFile(env, options.secret_key_file));
-    BA_RETURN_IF_ERROR(SignCheckpoint(c, key).WithContext(options.secret_key_file));
+    Status signed_ = SignCheckpoint(c, key);
+    sodium_memzero(key.data(), key.size());
+    BA_RETURN_IF_ERROR(signed_.WithContext(options.secret_key_file));
   } else if (options.secret_key_hex) {
     BA_RETURN_IF_ERROR(SignCheckpoint(c, *options.secret_key_hex));
   }
