@@ -1,14 +1,22 @@
+// Checkpoints (budget_audit/checkpoint.h): signing with libsodium, the JSON
+// form, key files, and building a checkpoint from a verified log.
 #include "log/checkpoint.h"
 
 #include <sodium.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "log/verify.h"
 #include "util/bytes.h"
+#include "util/civil_time.h"
 #include "util/sha256.h"
 
-namespace budget_audit::log {
+namespace budget_audit {
 namespace {
 
 void InitSodium() {
@@ -103,4 +111,72 @@ Result<Checkpoint> CheckpointFromJson(const std::string& text) {
   }
 }
 
-}  // namespace budget_audit::log
+Result<std::string> ReadKeyFile(Env* env, const std::string& path) {
+  if (env == nullptr) env = Env::Default();
+  BA_ASSIGN_OR_RETURN(auto bytes, env->ReadFileToBytes(path, 1 << 20));
+  std::string s(bytes.begin(), bytes.end());
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+Result<Checkpoint> ReadCheckpointFile(Env* env, const std::string& path) {
+  BA_ASSIGN_OR_RETURN(std::string text, ReadKeyFile(env, path));
+  auto parsed = CheckpointFromJson(text);
+  if (!parsed.ok()) return parsed.status().WithContext(path);
+  return parsed;
+}
+
+Result<Checkpoint> MakeCheckpoint(const std::string& dir, const CheckpointOptions& options) {
+  Env* env = options.env != nullptr ? options.env : Env::Default();
+  if (options.secret_key_hex && !options.secret_key_file.empty()) {
+    return Status::InvalidArgument("a checkpoint is signed with a secret key or a key file, not both");
+  }
+  auto report = log::VerifyLog(env, dir);
+  if (!report.ok()) return report.status().WithContext("checkpoint " + dir);
+  Checkpoint c;
+  c.log_id_hex = report->log_id_hex;
+  c.seq = report->records;
+  c.head_hex = report->head_hex;
+  const int64_t now = env->NowMicros();
+  c.time = FormatTimestamp(now - now % 1000000, 1000000, true);
+  if (!options.secret_key_file.empty()) {
+    BA_ASSIGN_OR_RETURN(std::string key, ReadKeyFile(env, options.secret_key_file));
+    Status signed_ = SignCheckpoint(c, key);
+    sodium_memzero(key.data(), key.size());
+    BA_RETURN_IF_ERROR(signed_.WithContext(options.secret_key_file));
+  } else if (options.secret_key_hex) {
+    BA_RETURN_IF_ERROR(SignCheckpoint(c, *options.secret_key_hex));
+  }
+  return c;
+}
+
+Result<KeyFiles> WriteNewKeyPair(const std::string& prefix, Env* env) {
+  if (env == nullptr) env = Env::Default();
+  KeyPair kp = GenerateKeyPair();
+  KeyFiles files{prefix + ".key", prefix + ".pub"};
+  for (const auto& p : {files.secret_path, files.public_path}) {
+    auto exists = env->FileExists(p);
+    if (exists.ok() && *exists) {
+      return Status::InvalidArgument(p + " exists; not overwriting a key");
+    }
+  }
+  std::string s = kp.secret_hex + "\n", p = kp.public_hex + "\n";
+  // The secret key is created 0600 (not made so afterwards: it would be
+  // readable by others in between, and a descriptor opened then keeps
+  // reading it). Env has no file modes, so the umask decides them; the chmod
+  // then makes it exactly 0600 whatever mode the Env creates files with (on
+  // the real file system: an in-memory Env has no modes).
+  const mode_t old_mask = ::umask(077);
+  Status st = env->WriteFileAtomic(files.secret_path, AsSpan(s));
+  ::umask(old_mask);
+  sodium_memzero(s.data(), s.size());
+  sodium_memzero(kp.secret_hex.data(), kp.secret_hex.size());
+  if (st.ok() && env == Env::Default() && ::chmod(files.secret_path.c_str(), 0600) != 0) {
+    st = Status::IOError(fmt::format("chmod 0600 {}: {}", files.secret_path, std::strerror(errno)));
+  }
+  if (st.ok()) st = env->WriteFileAtomic(files.public_path, AsSpan(p));
+  if (!st.ok()) return st;
+  return files;
+}
+
+}  // namespace budget_audit

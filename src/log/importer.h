@@ -72,6 +72,10 @@
 // during an import leaves a torn tail that Open cuts, and running the
 // import again completes it.
 //
+// The bulk load around it (which files, how the log is opened, synced and
+// sealed, the counts after a failure) is the public ImportFiles()
+// (budget_audit/import.h, log/bulk_load.cc).
+//
 // Rows are numbered from 1 in file order in every message (pandas:
 // df.iloc[row - 1]).
 #pragma once

@@ -6,6 +6,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "log/journal.h"
 #include "log/manifest.h"
@@ -30,14 +31,14 @@ class Verifier {
     report_.manifest_digest = manifest_.digest;
     report_.manifest_checksum = manifest_.had_checksum;
     if (!manifest_.had_checksum) {
-      report_.warnings.push_back(fmt::format(
+      Warn(VerifyWarningKind::kManifestWithoutChecksum, fmt::format(
           "{} has no checksum (written before 2026-12-04): an edit of it is found only through the "
           "hash chain; the next writer to open the log adds one", kManifestName));
     }
     head_ = Genesis(manifest_.log_id);
     BA_ASSIGN_OR_RETURN(bool intent, env_->FileExists(JoinPath(dir_, kSealIntentName)));
     if (intent) {
-      report_.warnings.push_back(
+      Warn(VerifyWarningKind::kSealInterrupted,
           "a seal was interrupted (_seal_intent present); the next writer finishes it, and month "
           "files touched by it may not match the manifest's hashes until then");
     }
@@ -66,10 +67,15 @@ class Verifier {
       BA_ASSIGN_OR_RETURN(bool still, env_->FileExists(JoinPath(dir_, kCleanCloseName)));
       if (!s.ok() && still) return s;
       report_.closed_cleanly = s.ok() && still;
-      if (!still) report_.warnings.push_back("a writer opened the log while it was being verified");
+      if (!still) {
+        Warn(VerifyWarningKind::kWriterOpenedMeanwhile,
+             "a writer opened the log while it was being verified");
+      }
     }
     if (backwards_ > 0) {
-      report_.warnings.push_back(fmt::format(
+      report_.timestamps_backwards =
+          TimestampsBackwards{backwards_, first_backwards_seq_, first_backwards_ts_, first_backwards_prev_};
+      Warn(VerifyWarningKind::kTimestampsBackwards, fmt::format(
           "timestamps go backwards {} time(s); first at seq {} ({} after {})", backwards_,
           first_backwards_seq_, FormatTimestamp(first_backwards_ts_, 1000000, true),
           FormatTimestamp(first_backwards_prev_, 1000000, true)));
@@ -82,6 +88,11 @@ class Verifier {
   }
 
  private:
+  void Warn(VerifyWarningKind kind, std::string message) {
+    report_.warnings.push_back(std::move(message));
+    report_.warning_kinds.push_back(kind);
+  }
+
   // Keeps the chain hash after `seq` (now head_) when it was asked for.
   void NoteHashAt(uint64_t seq) {
     if (!wanted_.count(seq)) return;
@@ -199,6 +210,8 @@ class Verifier {
         if (scan.torn_tail) {
           report_.torn_tail_bytes = scan.file_size - scan.valid_bytes;
           report_.torn_tail_at = fmt::format("{} offset {}", name, scan.valid_bytes);
+          report_.torn_tail_journal = files[i].second;
+          report_.torn_tail_offset = scan.valid_bytes;
         }
       }
       if (!scan.header) continue;
@@ -348,3 +361,176 @@ Result<VerifiedSnapshot> OpenVerifiedSnapshot(Env* env, const std::string& dir,
 }
 
 }  // namespace budget_audit::log
+
+// The public API (budget_audit/verify.h) over the verifier above.
+
+namespace budget_audit {
+
+Result<VerifyReport> Verify(const std::string& dir, const VerifyOptions& options) {
+  Env* env = options.env != nullptr ? options.env : Env::Default();
+  const std::optional<Checkpoint>& cp = options.checkpoint;
+  log::VerifyOptions vo;
+  bool signature_checked = false;
+  if (!cp && options.public_key_hex) {
+    return Status::InvalidArgument("a public key goes with a checkpoint: it checks the checkpoint's signature");
+  }
+  if (cp) {
+    if (cp->signature_hex && !options.public_key_hex) {
+      return Status::InvalidArgument(
+          "the checkpoint is signed: give the signer's public key to check its signature");
+    }
+    // The signature first: a forged checkpoint is refused without reading
+    // the log.
+    if (options.public_key_hex) {
+      Status s = VerifyCheckpointSignature(*cp, *options.public_key_hex);
+      if (!s.ok()) return options.checkpoint_name.empty() ? s : s.WithContext(options.checkpoint_name);
+      signature_checked = true;
+    }
+    vo.hashes_at.push_back(cp->seq);
+  }
+  auto r = log::VerifyLog(env, dir, vo);
+  if (!r.ok()) return r.status().WithContext("verify " + dir);
+  if (cp) BA_RETURN_IF_ERROR(log::CheckCheckpointPrefix(*cp, *r).WithContext("verify " + dir));
+
+  VerifyReport out;
+  out.dir = dir;
+  out.log_id_hex = std::move(r->log_id_hex);
+  out.records = r->records;
+  out.sealed_records = r->sealed_records;
+  out.sealed_files = r->files;
+  out.journal_files = r->journal_files;
+  out.head_hex = std::move(r->head_hex);
+  out.closed_cleanly = r->closed_cleanly;
+  if (r->torn_tail) out.torn_tail = TornTail{r->torn_tail_journal, r->torn_tail_offset, r->torn_tail_bytes};
+  for (const auto& c : r->cuts) {
+    out.cuts.push_back(CutTailFinding{c.name, c.journal, c.offset, c.bytes, c.first_seq,
+                                      c.complete_frames, c.cut_at_us});
+  }
+  out.timestamps_backwards = r->timestamps_backwards;
+  for (size_t i = 0; i < r->warnings.size(); ++i) {
+    out.warnings.push_back(VerifyWarning{r->warning_kinds[i], std::move(r->warnings[i])});
+  }
+  if (cp) out.checkpoint = CheckpointMatch{*cp, signature_checked};
+  out.manifest_digest = std::move(r->manifest_digest);
+  out.manifest_checksum = r->manifest_checksum;
+  return out;
+}
+
+namespace {
+
+// When a cut was made, to the second (as the cut's name has it).
+std::string CutTime(const CutTailFinding& c) {
+  return FormatTimestamp(c.cut_at_us - c.cut_at_us % 1000000, 1000000, true);
+}
+
+const char* WarningKindName(VerifyWarningKind k) {
+  switch (k) {
+    case VerifyWarningKind::kManifestWithoutChecksum: return "manifest_without_checksum";
+    case VerifyWarningKind::kSealInterrupted: return "seal_interrupted";
+    case VerifyWarningKind::kWriterOpenedMeanwhile: return "writer_opened_meanwhile";
+    case VerifyWarningKind::kTimestampsBackwards: return "timestamps_backwards";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string VerifyReportText(const VerifyReport& r) {
+  std::string out = fmt::format(
+      "verified: {} records ({} sealed in {} files, {} in {} journal files)\n", r.records,
+      r.sealed_records, r.sealed_files, r.journal_records(), r.journal_files);
+  out += fmt::format("log id:   {}\n", r.log_id_hex);
+  out += fmt::format("head:     seq {} {}\n", r.records, r.head_hex);
+  if (r.checkpoint) {
+    out += fmt::format("checkpoint: seq {} ({}){} matches\n", r.checkpoint->checkpoint.seq,
+                       r.checkpoint->checkpoint.time,
+                       r.checkpoint->signature_checked ? ", signature valid," : "");
+  }
+  if (r.closed_cleanly) out += "closed:   cleanly by the last writer\n";
+  if (r.torn_tail) {
+    out += fmt::format(
+        "note: the journal ends in a torn tail of {} bytes at {}/{} offset {} (left by a crash; "
+        "records never acknowledged); the next writer moves it aside into _cut/ and cuts it\n",
+        r.torn_tail->bytes, log::kJournalDirName, r.torn_tail->journal, r.torn_tail->offset);
+  }
+  for (const auto& c : r.cuts) {
+    const std::string what =
+        c.complete_frames == 0
+            ? fmt::format("seq {} (an incomplete frame, never acknowledged)", c.first_seq)
+            : fmt::format("seq {}..{} ({} whole frames that were written but never made durable "
+                          "before the crash, so never acknowledged)",
+                          c.first_seq, c.first_seq + c.complete_frames - 1, c.complete_frames);
+    out += fmt::format("cut:      {} bytes cut after a crash from {}/{} at offset {} on {}: {}; kept as "
+                       "{}/{}\n",
+                       c.bytes, log::kJournalDirName, c.journal, c.offset, CutTime(c), what,
+                       log::kCutDirName, c.name);
+  }
+  for (const auto& w : r.warnings) out += fmt::format("warning: {}\n", w.message);
+  return out;
+}
+
+std::string VerifyReportToJson(const VerifyReport& r) {
+  using Json = nlohmann::ordered_json;
+  Json j;
+  j["intact"] = true;
+  j["log"] = r.dir;
+  j["log_id"] = r.log_id_hex;
+  j["records"] = r.records;
+  j["sealed_records"] = r.sealed_records;
+  j["sealed_files"] = r.sealed_files;
+  j["journal_records"] = r.journal_records();
+  j["journal_files"] = r.journal_files;
+  j["head"] = {{"seq", r.records}, {"hash", r.head_hex}};
+  j["closed_cleanly"] = r.closed_cleanly;
+  j["torn_tail"] = r.torn_tail ? Json{{"journal", r.torn_tail->journal},
+                                      {"offset", r.torn_tail->offset},
+                                      {"bytes", r.torn_tail->bytes}}
+                               : Json(nullptr);
+  Json cuts = Json::array();
+  for (const auto& c : r.cuts) {
+    cuts.push_back({{"name", c.name},
+                    {"journal", c.journal},
+                    {"offset", c.offset},
+                    {"bytes", c.bytes},
+                    {"first_seq", c.first_seq},
+                    {"complete_frames", c.complete_frames},
+                    {"cut_at", CutTime(c)}});
+  }
+  j["cuts"] = std::move(cuts);
+  if (const auto& b = r.timestamps_backwards) {
+    j["timestamps_backwards"] = {{"count", b->count},
+                                 {"first_seq", b->first_seq},
+                                 {"timestamp", FormatTimestamp(b->timestamp_us, 1000000, true)},
+                                 {"previous", FormatTimestamp(b->previous_us, 1000000, true)}};
+  } else {
+    j["timestamps_backwards"] = nullptr;
+  }
+  Json warnings = Json::array();
+  for (const auto& w : r.warnings) {
+    warnings.push_back({{"kind", WarningKindName(w.kind)}, {"message", w.message}});
+  }
+  j["warnings"] = std::move(warnings);
+  if (r.checkpoint) {
+    const Checkpoint& c = r.checkpoint->checkpoint;
+    j["checkpoint"] = {{"seq", c.seq},
+                       {"time", c.time},
+                       {"head", c.head_hex},
+                       {"signed", c.signature_hex.has_value()},
+                       {"signature_checked", r.checkpoint->signature_checked}};
+  } else {
+    j["checkpoint"] = nullptr;
+  }
+  j["manifest"] = {{"digest", r.manifest_digest}, {"checksum", r.manifest_checksum}};
+  // Invalid UTF-8 (a directory's name is bytes) is replaced, never thrown.
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string VerifyErrorToJson(const Status& status) {
+  using Json = nlohmann::ordered_json;
+  Json j;
+  j["intact"] = false;
+  j["error"] = {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}};
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace budget_audit

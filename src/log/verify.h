@@ -3,6 +3,10 @@
 // dense seq sequence 1..N across files and journal, and the hash chain
 // recomputed from the genesis over every record. Takes no lock: it checks
 // the snapshot it reads.
+//
+// The library's own verifier; the public API (budget_audit/verify.h:
+// Verify, its report as data, text and JSON) is built on it in verify.cc,
+// and so is a report's verified snapshot (OpenVerifiedSnapshot).
 #pragma once
 
 #include <map>
@@ -12,6 +16,7 @@
 
 #include "budget_audit/env.h"
 #include "budget_audit/log_reader.h"
+#include "budget_audit/verify.h"
 #include "log/checkpoint.h"
 #include "log/layout.h"
 #include "log/record.h"
@@ -28,9 +33,13 @@ struct VerifyReport {
   bool torn_tail = false;      // the journal ends in a torn tail (a crash's leftovers)
   uint64_t torn_tail_bytes = 0;
   std::string torn_tail_at;    // "<journal file> offset N"
+  std::string torn_tail_journal;  // that file's name in _journal/
+  uint64_t torn_tail_offset = 0;  // and N
   bool closed_cleanly = false; // the last writer closed the log cleanly (and no writer has it)
   std::vector<CutTail> cuts;   // every tail cut after a crash, kept in _cut/
   std::vector<std::string> warnings;  // e.g. timestamps that go backwards
+  std::vector<VerifyWarningKind> warning_kinds;  // what each warning is about
+  std::optional<TimestampsBackwards> timestamps_backwards;
   // Chain hash after each requested seq (see VerifyOptions::hash_at).
   std::optional<ChainHash> hash_at_requested;
   // Chain hash after each seq of VerifyOptions::hashes_at the log holds.
@@ -41,7 +50,7 @@ struct VerifyReport {
   bool manifest_checksum = false;
 };
 
-struct VerifyOptions {
+struct VerifyOptions {  // (budget_audit::VerifyOptions is the public call's)
   // Also report the chain hash after this seq (for checkpoint checks).
   std::optional<uint64_t> hash_at;
   // And after each of these (report.hashes_at).
