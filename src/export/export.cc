@@ -11,6 +11,7 @@
 
 #include "io/output_file.h"
 #include "log/slot_parquet.h"
+#include "parquet/dataset.h"
 #include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
 #include "parquet/value_format.h"
@@ -22,9 +23,6 @@ using parquet::ColumnDescriptor;
 using parquet::ColumnVector;
 using parquet::FileReader;
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 bool IsStdout(const std::string& path) { return path.empty() || path == "-"; }
 
@@ -349,26 +347,6 @@ Status WriteFiles(Env* env, const std::vector<std::string>& files, const ExportO
   return writer.Finish();
 }
 
-// Every *.parquet below dir, skipping names that start with '_' or '.',
-// sorted by relative path.
-Status CollectParquetFiles(Env* env, const std::string& dir, const std::string& rel,
-                           std::vector<std::string>& out) {
-  BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(JoinPath(dir, rel)));
-  std::sort(names.begin(), names.end());
-  for (const auto& name : names) {
-    if (name.empty() || name[0] == '_' || name[0] == '.') continue;
-    std::string r = rel.empty() ? name : JoinPath(rel, name);
-    std::string full = JoinPath(dir, r);
-    BA_ASSIGN_OR_RETURN(bool is_dir, env->IsDirectory(full));
-    if (is_dir) {
-      BA_RETURN_IF_ERROR(CollectParquetFiles(env, dir, r, out));
-    } else if (EndsWith(name, ".parquet")) {
-      out.push_back(full);
-    }
-  }
-  return Status::OK();
-}
-
 // Writes through `out` and publishes it; on failure `out` is abandoned by
 // its destructor (the target as it was).
 template <typename Write>
@@ -389,9 +367,9 @@ std::optional<ExportFormat> ExportFormatFromName(std::string_view name) {
 }
 
 std::optional<ExportFormat> ExportFormatFromPath(std::string_view path) {
-  if (EndsWith(path, ".parquet")) return ExportFormat::kParquet;
-  if (EndsWith(path, ".csv")) return ExportFormat::kCsv;
-  if (EndsWith(path, ".jsonl") || EndsWith(path, ".json") || EndsWith(path, ".ndjson")) {
+  if (path.ends_with(".parquet")) return ExportFormat::kParquet;
+  if (path.ends_with(".csv")) return ExportFormat::kCsv;
+  if (path.ends_with(".jsonl") || path.ends_with(".json") || path.ends_with(".ndjson")) {
     return ExportFormat::kJsonLines;
   }
   return std::nullopt;
@@ -422,7 +400,7 @@ Result<std::vector<std::string>> FindParquetFiles(const std::string& path, Env* 
     files.push_back(path);
     return files;
   }
-  BA_RETURN_IF_ERROR(CollectParquetFiles(env, path, "", files));
+  BA_RETURN_IF_ERROR(parquet::ListParquetFiles(env, path, files));
   if (files.empty()) {
     return Status::NotFound(fmt::format("{}: no Parquet files in this directory", path));
   }

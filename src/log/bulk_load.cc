@@ -16,6 +16,7 @@
 #include "env/gathering_env.h"
 #include "log/importer.h"
 #include "log/validate.h"
+#include "parquet/dataset.h"
 #include "parquet/file_reader.h"
 
 namespace budget_audit {
@@ -30,30 +31,6 @@ const char* const kImportFieldNames[kImportFields] = {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-bool HasSuffix(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Every *.parquet below `dir` in name order, skipping names starting with
-// '_' or '.' (as pandas, pyarrow, Spark and DuckDB do: _SUCCESS, _metadata,
-// .crc files, temporaries).
-Status ListParquetFiles(Env* env, const std::string& dir, std::vector<std::string>& out) {
-  BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(dir));
-  std::sort(names.begin(), names.end());
-  for (const auto& name : names) {
-    if (name.empty() || name[0] == '_' || name[0] == '.') continue;
-    std::string full = JoinPath(dir, name);
-    BA_ASSIGN_OR_RETURN(bool is_dir, env->IsDirectory(full));
-    if (is_dir) {
-      BA_RETURN_IF_ERROR(ListParquetFiles(env, full, out));
-    } else if (HasSuffix(name, ".parquet")) {
-      out.push_back(full);
-    }
-  }
-  return Status::OK();
-}
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -72,7 +49,7 @@ class BulkLoad {
       auto is_dir = env_->IsDirectory(p);
       if (is_dir.ok() && *is_dir) {
         const size_t before = files.size();
-        BA_RETURN_IF_ERROR(ListParquetFiles(env_, p, files).WithContext(p));
+        BA_RETURN_IF_ERROR(parquet::ListParquetFiles(env_, p, files).WithContext(p));
         if (files.size() == before) {
           sum_.empty_directories.push_back(p);
           ImportEvent e;

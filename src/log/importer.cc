@@ -44,26 +44,19 @@ enum FieldIndex : size_t {
 };
 
 // What a field holds, for type checks and messages.
-enum class FieldType { kTimestamp, kDate, kInteger, kDouble, kBool, kString };
-
-constexpr FieldType kFieldTypes[kImportFieldCount] = {
-    FieldType::kTimestamp, FieldType::kDate,   FieldType::kInteger, FieldType::kDouble,
-    FieldType::kDouble,    FieldType::kDouble, FieldType::kDouble,  FieldType::kDouble,
-    FieldType::kBool,      FieldType::kString, FieldType::kString};
-
-const char* Expected(FieldType t) {
+const char* Expected(ValueType t) {
   switch (t) {
-    case FieldType::kTimestamp:
+    case ValueType::kTimestamp:
       return "a timestamp (INT64 TIMESTAMP in MILLIS, MICROS or NANOS, or INT96)";
-    case FieldType::kDate:
+    case ValueType::kDate:
       return "a STRING \"YYYY-MM-DD\" or a DATE";
-    case FieldType::kInteger:
+    case ValueType::kInt64:
       return "an integer (INT32/INT64), or a FLOAT/DOUBLE/DECIMAL holding whole numbers";
-    case FieldType::kDouble:
+    case ValueType::kDouble:
       return "a number (DOUBLE, FLOAT, an integer or a DECIMAL)";
-    case FieldType::kBool:
+    case ValueType::kBool:
       return "a BOOLEAN";
-    case FieldType::kString:
+    case ValueType::kString:
       return "a STRING (or UTF-8 in an unannotated BYTE_ARRAY)";
   }
   return "?";
@@ -123,24 +116,24 @@ std::string DescribeType(const ColumnDescriptor& c) {
   return out;
 }
 
-bool Accepts(FieldType t, const ColumnDescriptor& c) {
-  if (c.kind == ValueKind::kNull) return t != FieldType::kTimestamp;
+bool Accepts(ValueType t, const ColumnDescriptor& c) {
+  if (c.kind == ValueKind::kNull) return t != ValueType::kTimestamp;
   switch (t) {
-    case FieldType::kTimestamp:
+    case ValueType::kTimestamp:
       return c.kind == ValueKind::kTimestamp;
-    case FieldType::kDate:
+    case ValueType::kDate:
       return c.kind == ValueKind::kDate ||
              (c.kind == ValueKind::kString && c.type == Type::BYTE_ARRAY) ||
              (c.kind == ValueKind::kBinary && c.type == Type::BYTE_ARRAY);
-    case FieldType::kInteger:
+    case ValueType::kInt64:
       return c.kind == ValueKind::kInt || c.kind == ValueKind::kFloat ||
              c.kind == ValueKind::kDecimal;
-    case FieldType::kDouble:
+    case ValueType::kDouble:
       return c.kind == ValueKind::kInt || c.kind == ValueKind::kFloat ||
              c.kind == ValueKind::kDecimal || c.kind == ValueKind::kFloat16;
-    case FieldType::kBool:
+    case ValueType::kBool:
       return c.kind == ValueKind::kBoolean;
-    case FieldType::kString:
+    case ValueType::kString:
       return (c.kind == ValueKind::kString || c.kind == ValueKind::kBinary) &&
              c.type == Type::BYTE_ARRAY;
   }
@@ -270,21 +263,21 @@ Status ImportReader::Init() {
     // The top-level field this leaf belongs to.
     std::string top = c.nested ? c.path.substr(0, c.path.find('.')) : c.name;
     size_t f = 0;
-    while (f < kImportFieldCount && top != kImportFieldNames[f]) ++f;
+    while (f < kImportFieldCount && top != kFields[f].column) ++f;
     if (f == kImportFieldCount) {
       if (extra_seen.insert(top).second) extra_.push_back(top);
       continue;
     }
     if (c.nested) {
       return Status::NotSupported(fmt::format("{}: column '{}' is nested ({}); expected {}", path,
-                                              top, c.path, Expected(kFieldTypes[f])));
+                                              top, c.path, Expected(kFields[f].type)));
     }
     if (fields_[f].present) {
       return Status::NotSupported(fmt::format("{}: column '{}' appears more than once", path, top));
     }
-    if (!Accepts(kFieldTypes[f], c)) {
+    if (!Accepts(kFields[f].type, c)) {
       return Status::NotSupported(fmt::format("{}: column '{}' is {}; expected {}", path, top,
-                                              DescribeType(c), Expected(kFieldTypes[f])));
+                                              DescribeType(c), Expected(kFields[f].type)));
     }
     fields_[f].present = true;
     fields_[f].column = i;
@@ -298,7 +291,7 @@ Status ImportReader::Init() {
     return Status::InvalidArgument(fmt::format(
         "{}: column '{}' is not one of the log's columns and the file has no '{}': {} (refused "
         "rather than giving every row {}'s default)",
-        path, e, kImportFieldNames[f], SuggestField(e, Naming::kColumn), kImportFieldNames[f]));
+        path, e, kFields[f].column, SuggestField(e, Naming::kColumn), kFields[f].column));
   }
   if (!fields_[kTimestamp].present) {
     return Status::NotSupported(fmt::format(
@@ -318,7 +311,7 @@ Status ImportReader::Init() {
   }
   for (size_t f = 0; f < kImportFieldCount; ++f) {
     if (!fields_[f].present) {
-      missing_.push_back(kImportFieldNames[f]);
+      missing_.push_back(kFields[f].column);
       continue;
     }
     fields_[f].slot = read_columns_.size();
@@ -546,7 +539,7 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
     if (!f.present) continue;  // counted below
     const ColumnDescriptor& c = *f.desc;
     const ColumnVector& v = decoded_[f.slot];
-    const char* name = kImportFieldNames[fi];
+    const char* name = kFields[fi].column;
     for (size_t i = 0; i < n; ++i) {
       if (!defined(v, begin + i)) {
         defaulted_[i] |= static_cast<uint16_t>(1u << fi);
@@ -554,8 +547,8 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
       }
       size_t vi = f.cursor++;
       SlotRecord& r = scratch_[i];
-      switch (kFieldTypes[fi]) {
-        case FieldType::kInteger: {
+      switch (kFields[fi].type) {
+        case ValueType::kInt64: {
           auto x = IntegerValue(name, c, v, vi);
           if (!x.ok()) {
             refuse(i, x.status().message());
@@ -564,13 +557,13 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
           }
           break;
         }
-        case FieldType::kDouble:
+        case ValueType::kDouble:
           *DoubleField(r, fi) = DoubleValue(c, v, vi);
           break;
-        case FieldType::kBool:
+        case ValueType::kBool:
           r.gate_passed = v.bools[vi] != 0;
           break;
-        case FieldType::kString: {
+        case ValueType::kString: {
           std::string_view s = v.ByteArrayAt(vi);
           if (Status bad = CheckString(name, s); !bad.ok()) {
             refuse(i, bad.message());
@@ -778,12 +771,16 @@ FileReport Importer::ImportFile(const std::string& path) {
       std::string_view month = std::string_view(batch.records[i].date).substr(0, 7);
       const bool new_month = month > max_month_;
       if (!sealed_once_ || (new_month && rows_since_seal_ >= kSealBatchRows)) {
-        if (Status s = log_->Seal(); !s.ok()) {
+        // The seal runs on the log's seal thread while the rows after it
+        // are appended (the first one and a failure wait: see importer.h).
+        Status s = sealed_once_ ? log_->last_seal_status() : log_->Seal();
+        if (!s.ok()) {
           log_status_ =
               s.WithContext(fmt::format("{}: sealing before row {}", path, batch.rows[i]));
           report.status = log_status_;
           break;
         }
+        if (sealed_once_) log_->RequestSeal();
         sealed_once_ = true;
         rows_since_seal_ = 0;
       }

@@ -61,9 +61,12 @@
 // happened to each row: appended, already present (the same timestamp and
 // content: Append's retry detection, which makes a re-import add nothing),
 // conflict (the same timestamp, other content), refused while reading.
-// It calls AuditLog::Seal() itself: before its first row, and before the
-// first row of a later month than any before once kSealBatchRows rows have
-// come since the last seal (and the caller seals at the end). With the log
+// It seals itself: before its first row (AuditLog::Seal(), in its own
+// thread), and before the first row of a later month than any before once
+// kSealBatchRows rows have come since the last seal (AuditLog::RequestSeal():
+// the log's seal thread writes those months while the import goes on
+// appending; the caller seals the rest at the end, and a failed background
+// seal stops the import at the next seal point). With the log
 // opened with SealPolicy::kManual (as `import` does) every seal then writes
 // whole months, each month file once, and one manifest commit serves
 // several months (each seal costs about ten fsyncs). With kMonthly the log
@@ -98,16 +101,9 @@
 
 namespace budget_audit::log {
 
-// The 11 fields of SlotRecord, as indices into kImportFieldNames (the
-// log's columns; log/validate.h's Field enum names the indices).
+// The 11 fields of SlotRecord, as the audit schema has them
+// (log/audit_schema.h: kFields, indexed by Field).
 inline constexpr size_t kImportFieldCount = kFieldCount;
-inline constexpr const char* kImportFieldNames[kImportFieldCount] = {
-    "timestamp",         "date",
-    "slot_index",        "planned_offset_deg",
-    "actual_offset_deg", "energy_cost_kwh",
-    "budget_spent_kwh",  "budget_remaining_kwh",
-    "gate_passed",       "source",
-    "stage_id"};
 
 struct ImportOptions {
   // Floor timestamps with a sub-microsecond part instead of refusing the row.

@@ -724,8 +724,8 @@ TEST(ImportReader, NullsTakeThePythonDefaultsAndAreCounted) {
   EXPECT_TRUE(got.records[1].gate_passed);
   EXPECT_EQ(got.records[1].stage_id, "budbreak");
   for (size_t f = 1; f < kImportFieldCount; ++f) {
-    EXPECT_EQ(got.counts.nulls[f], 1) << kImportFieldNames[f];
-    EXPECT_EQ(got.counts.missing[f], 0) << kImportFieldNames[f];
+    EXPECT_EQ(got.counts.nulls[f], 1) << log::kFields[f].column;
+    EXPECT_EQ(got.counts.missing[f], 0) << log::kFields[f].column;
   }
 }
 

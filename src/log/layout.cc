@@ -16,10 +16,6 @@
 namespace budget_audit::log {
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 std::string Hex(const ChainHash& h) { return ToHex(ByteSpan(h.data(), h.size())); }
 
 }  // namespace
@@ -124,7 +120,7 @@ Result<LayoutState> CheckLayout(Env* env, const std::string& dir) {
   BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(dir));
   std::sort(names.begin(), names.end());
   for (const auto& n : names) {
-    if (EndsWith(n, ".parquet") || n == kCleanCloseName || n == kCutDirName || n == kSealIntentName) {
+    if (n.ends_with(".parquet") || n == kCleanCloseName || n == kCutDirName || n == kSealIntentName) {
       parts.push_back(n);
     }
   }
@@ -150,7 +146,7 @@ std::string CutTailName(const std::string& journal, uint64_t offset, uint64_t fi
 
 // Parses "<seq>.<journal>.<offset>.<time>.tail".
 std::optional<CutTail> ParseCutTailName(const std::string& name) {
-  if (!EndsWith(name, ".tail")) return std::nullopt;
+  if (!name.ends_with(".tail")) return std::nullopt;
   std::string_view s(name);
   s.remove_suffix(5);
   auto take_number_front = [&](uint64_t& out) {
