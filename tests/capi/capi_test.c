@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,6 +443,76 @@ static void test_reports(const char* dir) {
   ba_free(json);
 }
 
+/* log_slot from several threads at once on one handle (the library
+ * serializes the calls), and a snapshot read by another thread meanwhile. */
+enum { kThreads = 4, kTicksPerThread = 50 };
+struct writer_arg {
+  ba_log* log;
+  int index;
+  int failed;
+};
+
+static void* writer_thread(void* p) {
+  struct writer_arg* a = (struct writer_arg*)p;
+  for (int i = 0; i < kTicksPerThread; ++i) {
+    ba_tick t;
+    memset(&t, 0, sizeof t);
+    t.fields = BA_TICK_TIMESTAMP | BA_TICK_SLOT_INDEX;
+    /* Distinct instants in 2026-07 (one second apart per tick). */
+    t.timestamp_us = 1782864000000000 + ((int64_t)a->index * kTicksPerThread + i) * 1000000;
+    t.slot_index = a->index;
+    if (ba_log_log_slot(a->log, &t, NULL) != BA_OK) ++a->failed;
+  }
+  return NULL;
+}
+
+static void* reader_thread(void* p) {
+  const char* dir = (const char*)p;
+  ba_snapshot* snap = NULL;
+  if (ba_snapshot_open(dir, &snap, NULL) != BA_OK) return (void*)1;
+  ba_cursor* cursor = NULL;
+  const ba_batch* batch = NULL;
+  size_t rows = 0;
+  if (ba_snapshot_cursor(snap, NULL, &cursor, NULL) == BA_OK) {
+    while (ba_cursor_next(cursor, 7, &batch, NULL) == BA_OK && ba_batch_num_rows(batch) > 0) {
+      rows += ba_batch_num_rows(batch);
+    }
+  }
+  ba_cursor_close(cursor);
+  const int ok = rows == ba_snapshot_last_seq(snap);
+  ba_snapshot_close(snap);
+  return ok ? NULL : (void*)1;
+}
+
+static void test_threads(const char* dir) {
+  char* msg = NULL;
+  ba_log_options* options = ba_log_options_create();
+  CHECK(ba_log_options_set_sync(options, BA_SYNC_NONE) == BA_OK);
+  CHECK(ba_log_options_set_seal_policy(options, BA_SEAL_MANUAL) == BA_OK);
+  ba_log* log = NULL;
+  CHECK_OK(ba_log_open(dir, options, &log, &msg));
+  ba_log_options_destroy(options);
+  if (log == NULL) return;
+  const uint64_t before = ba_log_last_seq(log);
+  pthread_t threads[kThreads + 1];
+  struct writer_arg args[kThreads];
+  for (int i = 0; i < kThreads; ++i) {
+    args[i].log = log;
+    args[i].index = i;
+    args[i].failed = 0;
+    CHECK(pthread_create(&threads[i], NULL, writer_thread, &args[i]) == 0);
+  }
+  CHECK(pthread_create(&threads[kThreads], NULL, reader_thread, (void*)dir) == 0);
+  for (int i = 0; i <= kThreads; ++i) {
+    void* ret = NULL;
+    CHECK(pthread_join(threads[i], &ret) == 0);
+    CHECK(ret == NULL);
+    if (i < kThreads) CHECK(args[i].failed == 0);
+  }
+  CHECK(ba_log_last_seq(log) == before + kThreads * kTicksPerThread);
+  CHECK_OK(ba_log_close(log, &msg));
+}
+
 static void test_errors(const char* scratch) {
   char* msg = NULL;
   char missing[4096];
@@ -489,6 +560,7 @@ int main(int argc, char** argv) {
   test_arrow(dir);
   test_reports(dir);
   test_errors(scratch);
+  test_threads(dir);
 
   /* Only the directory this test made. */
   nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
