@@ -41,8 +41,9 @@
  *
  * ABI. Handles are opaque; the structs below (ba_tick, ba_append_result,
  * ba_scan_options, ba_plant) are fixed for this major version: fields are
- * only ever added under a new name of struct or function. Zero-initialising
- * a struct ({0}, memset) gives every optional field "absent".
+ * only ever added under a new name of struct or function. A zero-initialised
+ * ba_tick ({0}, memset) has every optional field absent; a zero-initialised
+ * ba_scan_options asks for no column (a cursor then has only seqs).
  *
  * The Arrow C data and stream interfaces are declared here from the Apache
  * Arrow specification (their definitions are meant to be reproduced), under

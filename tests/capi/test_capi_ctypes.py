@@ -404,7 +404,16 @@ def test_arrow(api, lib, d):
         check(table.column("stage_id").to_pylist() == ["stage-été", "unknown", "unknown"],
               "pyarrow stage_id")
         check(table.column("gate_passed").to_pylist() == [True, False, False], "pyarrow gate")
-        print("pyarrow imported the stream")
+        # The same schema and rows as pyarrow reads from the sealed files
+        # (all three records are sealed).
+        import glob
+        import pyarrow.parquet as pq
+        files = sorted(glob.glob(os.path.join(d.decode(), "*.parquet")))
+        sealed = pa.concat_tables([pq.read_table(f) for f in files]).sort_by("seq")
+        check(sealed.schema.remove_metadata().equals(table.schema),
+              f"sealed files' schema {sealed.schema}")
+        check(sealed.to_pylist() == table.to_pylist(), "sealed files' rows")
+        print("pyarrow imported the stream: schema and rows as in the sealed files")
     lib.ba_snapshot_close(snap)
 
 
