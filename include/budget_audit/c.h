@@ -145,7 +145,7 @@ enum {
   BA_RESOURCE_EXHAUSTED = 6, /* a size cap was hit (a full retry queue, disk full) */
   BA_ALREADY_EXISTS = 7,     /* a conflicting record at that timestamp (see ba_log_append) */
   BA_BUSY = 8,               /* another writer holds the log's lock */
-  BA_FAILED_PRECONDITION = 9,/* not valid in the current state (e.g. after a failed close) */
+  BA_FAILED_PRECONDITION = 9, /* not valid in the current state of the log */
   BA_INTERNAL = 10           /* a bug in the library */
 };
 
