@@ -76,6 +76,16 @@ struct AuditLogOptions {
   // How long Open() waits for another writer to release the lock (polling
   // every 100 ms) before it gives up with Busy.
   std::chrono::milliseconds lock_wait{0};
+  // false: a bulk load whose input stays where it is (import): appended
+  // records are kept in memory until a seal publishes them and never
+  // written to the journal, so a seal overlapping the appends costs no
+  // journal sync; Close() seals them all. A crash, or a seal that fails at
+  // Close(), loses the records not yet sealed (Close() then says how
+  // many); running the load
+  // again adds them (retries are recognised). Records the journal already
+  // holds when the log opens are sealed first (Open() fails if that
+  // fails). Only with SyncMode::kNone.
+  bool journal = true;
 };
 
 // What Append() did with a record.

@@ -435,9 +435,13 @@ BA_C_API int ba_snapshot_daily_json(ba_snapshot* snapshot, const char* date, cha
                                     char** errmsg);
 /* The auditor's check of the whole log in `dir` (`verify`): every sealed
  * file's SHA-256, the dense seqs, the hash chain from the genesis. BA_OK
- * with an object {"records", "sealed_records", "files", "journal_files",
- * "log_id", "head", "closed_cleanly", "torn_tail", "cuts", "warnings"};
- * BA_CORRUPTION naming the first problem otherwise. */
+ * with the library's verify report as one compact JSON object
+ * (VerifyReportToJson in include/budget_audit/verify.h: {"intact": true,
+ * "log", "log_id", "records", "sealed_records", "sealed_files",
+ * "journal_records", "journal_files", "head": {"seq", "hash"},
+ * "closed_cleanly", "torn_tail", "cuts", "timestamps_backwards",
+ * "warnings", "checkpoint", "manifest"}); BA_CORRUPTION (or the error's
+ * code) naming the first problem otherwise, worded "verify DIR: ...". */
 BA_C_API int ba_verify_json(const char* dir, char** json, char** errmsg);
 
 #ifdef __cplusplus

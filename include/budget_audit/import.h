@@ -17,11 +17,12 @@
 //     unreadable, or only empty directories), the log is not opened, not
 //     created if it did not exist, and the summary says nothing_to_import.
 //   - how the log is written: opened for a bulk load (no sync per record,
-//     month files sealed whole and several at once, on up to 4 threads, and
-//     small journal writes gathered into large ones); everything imported is
-//     synced, sealed and the log closed cleanly before it returns. A power
-//     cut during an import loses unsynced records (never acknowledged); the
-//     import is simply run again.
+//     no journal: rows wait in memory for their seal; month files sealed
+//     whole and several at once, on up to 4 threads, by the log's seal
+//     thread while the next rows are appended); everything imported is
+//     sealed, synced and the log closed cleanly before it returns. A crash
+//     or power cut during an import loses the rows not yet sealed (never
+//     acknowledged); the import is simply run again.
 //   - what happens to each row, counted exactly once: appended; already
 //     present (the same timestamp and content are logged: a re-import adds
 //     nothing); a conflict (the timestamp is logged with other content: the

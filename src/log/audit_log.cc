@@ -392,7 +392,8 @@ struct AuditLog::Impl {
     }
     const uint64_t first = journal->newest_first_seq();
     const bool rotate = first != 0 && first <= sealed_seq;
-    Result<ChainHash> next = journal->Append(r, seq, head, options.sync == SyncMode::kAlways, rotate);
+    Result<ChainHash> next =
+        journal->Append(r, seq, head, options.sync == SyncMode::kAlways, rotate, sealed_seq);
     if (!next.ok()) {
       // Whatever reached the file is cut by the recovery before the next
       // append; nothing is acknowledged now.
@@ -436,6 +437,11 @@ struct AuditLog::Impl {
       if (new_day && seq > 1) RequestSeal(seq - 1);
     }
     return result;
+  }
+
+  uint64_t sealed_seq_now() {
+    std::lock_guard<std::mutex> l(mu);
+    return manifest->sealed_seq;
   }
 
   Status RecoverPaused() {
@@ -488,6 +494,8 @@ struct AuditLog::Impl {
     {
       std::lock_guard<std::mutex> l(mu);
       target = seal_target > manifest->sealed_seq ? seal_target : 0;
+      // Without a journal, what is not sealed now is lost: all of it.
+      if (!options.journal && last_seq > manifest->sealed_seq) target = last_seq;
     }
     if (target > 0) sealed = SealNow(target, false);
     if (sealed.ok()) sealed = SealEndedDaysOfOpenLog();
@@ -496,6 +504,19 @@ struct AuditLog::Impl {
     log::CleanClose c;
     c.last_seq = last_seq;
     c.head = head;
+    if (!options.journal) {
+      // Only what is sealed exists on disk; the next writer continues from it.
+      std::lock_guard<std::mutex> l(mu);
+      const uint64_t lost = last_seq - manifest->sealed_seq;
+      c.last_seq = manifest->sealed_seq;
+      c.head = manifest->sealed_head;
+      if (lost > 0 && sealed.ok()) sealed = Status::Internal("unsealed records at close");
+      if (lost > 0) {
+        sealed = Status(sealed.code(), fmt::format("{} (the last {} records, kept only in memory by a load "
+                                                   "without a journal, were not logged: run it again)",
+                                                   sealed.message(), lost));
+      }
+    }
     const std::string newest = journal->newest_path();
     if (!newest.empty()) {
       c.journal = BaseName(newest);
@@ -521,7 +542,11 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& dir, const A
   im->dir = dir;
   im->journal_dir = JoinPath(dir, log::kJournalDirName);
   im->sealer = std::make_unique<log::Sealer>(im->env, dir, options.seal_threads);
-  im->journal = std::make_unique<log::JournalWriter>(im->env, im->journal_dir, options.journal_file_bytes);
+  if (!options.journal && options.sync != SyncMode::kNone) {
+    return Status::InvalidArgument("AuditLogOptions: journal = false needs SyncMode::kNone");
+  }
+  im->journal = std::make_unique<log::JournalWriter>(im->env, im->journal_dir, options.journal_file_bytes,
+                                                     /*discard=*/!options.journal);
   im->sealed_index = std::make_unique<log::SealedIndex>(
       [im](const log::SealedFile& f, ColumnSet columns, const log::RowFilter& filter) {
         return im->OpenSealed(f, columns, filter);
@@ -538,6 +563,11 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& dir, const A
   // Days that ended while no writer ran (a failure is kept in
   // last_seal_status(): the log is open and the records are safe).
   (void)im->SealEndedDays();
+  // Without a journal of its own, what the journal holds is sealed first:
+  // records kept only in memory come after every record on disk.
+  if (!options.journal && im->last_seq > im->sealed_seq_now()) {
+    BA_RETURN_IF_ERROR(im->SealNow(im->last_seq, false));
+  }
   if (options.background_sealing) im->seal_thread = std::thread([im] { im->SealThread(); });
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }

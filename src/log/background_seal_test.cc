@@ -227,5 +227,80 @@ TEST(BackgroundSeal, ACrashDuringABackgroundSealLosesNothingAcknowledged) {
   }
 }
 
+// A bulk load without a journal (AuditLogOptions::journal = false, as
+// import opens the log): rows wait in memory for their seal, the seal
+// thread seals while appends go on, and nothing goes through _journal/.
+TEST(JournalLessLoad, RowsGoStraightToTheSealedHistory) {
+  auto mem = NewMemEnv();
+  {
+    auto log = AuditLog::Open("/log", Options(mem.get()));  // one ordinary record first, journaled
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE((*log)->Append(Tick(0)).ok());
+    ASSERT_TRUE((*log)->Close().ok());
+  }
+  AuditLogOptions o = Options(mem.get());
+  o.sync = SyncMode::kNone;
+  o.seal_policy = SealPolicy::kManual;
+  o.journal = false;
+  {
+    auto log = AuditLog::Open("/log", o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    EXPECT_EQ((*log)->sealed_seq(), 1u) << "what the journal held is sealed first";
+    for (int i = 1; i < 2 * kPerDay; ++i) {
+      ASSERT_TRUE((*log)->Append(Tick(i)).ok());
+      if (i == kPerDay) (*log)->RequestSeal();
+    }
+    auto again = (*log)->Append(Tick(3));
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again->duplicate);
+    auto files = mem->GetChildren("/log/_journal");
+    ASSERT_TRUE(files.ok());
+    EXPECT_TRUE(files->empty()) << "no journal file written";
+    ASSERT_TRUE((*log)->Close().ok());
+  }
+  auto log = AuditLog::Open("/log", Options(mem.get()));
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ((*log)->last_seq(), static_cast<uint64_t>(2 * kPerDay));
+  EXPECT_EQ((*log)->sealed_seq(), static_cast<uint64_t>(2 * kPerDay));
+  auto report = log::VerifyLog(mem.get(), "/log");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+}
+
+TEST(JournalLessLoad, AFailedLastSealSaysWhatWasNotLoggedAndTheLogStaysSound) {
+  auto mem = NewMemEnv();
+  GateEnv gate(mem.get());
+  gate.Open();
+  AuditLogOptions o = Options(&gate);
+  o.sync = SyncMode::kNone;
+  o.seal_policy = SealPolicy::kManual;
+  o.journal = false;
+  {
+    auto log = AuditLog::Open("/log", o);
+    ASSERT_TRUE(log.ok());
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE((*log)->Append(Tick(i)).ok());
+    ASSERT_TRUE((*log)->Seal().ok());
+    for (int i = 10; i < 25; ++i) ASSERT_TRUE((*log)->Append(Tick(i)).ok());
+    gate.fail = true;
+    Status closed = (*log)->Close();
+    EXPECT_FALSE(closed.ok());
+    EXPECT_NE(closed.message().find("the last 15 records"), std::string::npos) << closed.ToString();
+  }
+  gate.fail = false;
+  auto log = AuditLog::Open("/log", Options(mem.get()));
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ((*log)->last_seq(), 10u);
+  auto r = (*log)->Append(Tick(10));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->seq, 11u);
+}
+
+TEST(JournalLessLoad, NeedsSyncModeNone) {
+  auto mem = NewMemEnv();
+  AuditLogOptions o = Options(mem.get());
+  o.journal = false;
+  auto log = AuditLog::Open("/log", o);
+  EXPECT_EQ(log.status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace budget_audit

@@ -148,13 +148,18 @@ class BulkLoad {
 
  private:
   Status OpenLog() {
-    // The journal's one small write per record gathered into large ones
+    // Small writes (the month files' pages) gathered into large ones
     // (nothing is synced before the end anyway).
     log_env_ = NewAppendGatheringEnv(env_);
     AuditLogOptions ao;
     ao.env = log_env_.get();
     ao.sync = SyncMode::kNone;             // synced once at the end
     ao.seal_policy = SealPolicy::kManual;  // the importer seals whole months, several at once
+    // The input files stay where they are: rows wait in memory for their
+    // seal, which runs on the log's seal thread while the next rows are
+    // appended, and never go through the journal (a killed import is run
+    // again; the rows it sealed are recognised as already there).
+    ao.journal = false;
     // ...each month file on its own core (the reading thread waits meanwhile).
     ao.seal_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
     ao.holder_info = o_.holder_info.empty() ? fmt::format("budget-audit import (pid {})", ::getpid())

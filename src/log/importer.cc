@@ -62,18 +62,6 @@ const char* Expected(ValueType t) {
   return "?";
 }
 
-std::string_view UnitName(TimeUnit u) {
-  switch (u) {
-    case TimeUnit::MILLIS:
-      return "MILLIS";
-    case TimeUnit::MICROS:
-      return "MICROS";
-    case TimeUnit::NANOS:
-      return "NANOS";
-  }
-  return "?";
-}
-
 // "INT64 TIMESTAMP(NANOS, UTC)", "BYTE_ARRAY STRING", "INT32 DATE", ...
 std::string DescribeType(const ColumnDescriptor& c) {
   std::string out(parquet::TypeName(c.type));
@@ -89,11 +77,11 @@ std::string DescribeType(const ColumnDescriptor& c) {
       out += " DATE";
       break;
     case ValueKind::kTime:
-      out += fmt::format(" TIME({})", UnitName(c.unit));
+      out += fmt::format(" TIME({})", TimeUnitName(c.unit));
       break;
     case ValueKind::kTimestamp:
       if (c.type != Type::INT96) {
-        out += fmt::format(" TIMESTAMP({}{})", UnitName(c.unit), c.utc ? ", UTC" : "");
+        out += fmt::format(" TIMESTAMP({}{})", TimeUnitName(c.unit), c.utc ? ", UTC" : "");
       }
       break;
     case ValueKind::kUuid:

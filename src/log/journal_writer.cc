@@ -23,10 +23,25 @@ std::string JournalWriter::newest_path() const {
   return files_.empty() ? std::string() : files_.back().second;
 }
 
-Status JournalWriter::StartFile(uint64_t seq, const ChainHash& prev) {
+Status JournalWriter::StartFile(uint64_t seq, const ChainHash& prev, bool old_all_sealed) {
   if (current_) {
-    BA_RETURN_IF_ERROR(current_->Sync());  // see DropSealed
+    if (!old_all_sealed) BA_RETURN_IF_ERROR(current_->Sync());  // see DropSealed
     BA_RETURN_IF_ERROR(current_->Close());
+    current_.reset();
+    if (old_all_sealed) {
+      // Nothing in it is needed any more: it goes now, durably, before a
+      // file follows it (unsynced, it could end torn, and a torn tail is
+      // damage anywhere but in the last file). A bulk load's journal thus
+      // never reaches the disk only to be deleted.
+      std::string old;
+      {
+        std::lock_guard<std::mutex> l(files_mu_);
+        old = files_.back().second;
+        files_.pop_back();
+      }
+      BA_RETURN_IF_ERROR(env_->DeleteFile(old));
+      BA_RETURN_IF_ERROR(env_->SyncDir(dir_));
+    }
   }
   current_.reset();
   std::string path = JoinPath(dir_, JournalFileName(seq));
@@ -42,11 +57,13 @@ Status JournalWriter::StartFile(uint64_t seq, const ChainHash& prev) {
 }
 
 Result<ChainHash> JournalWriter::Append(const SlotRecord& r, uint64_t seq, const ChainHash& prev, bool sync,
-                                        bool rotate) {
+                                        bool rotate, uint64_t sealed_seq) {
   frame_.Clear();
+  if (discard_) return AppendChainedTickFrame(r, seq, prev, frame_);
   bool new_file = false;
   if (!current_ || current_bytes_ >= file_bytes_ || rotate) {
-    Status s = StartFile(seq, prev);  // leaves the header in frame_
+    // The old file holds seqs up to seq - 1.
+    Status s = StartFile(seq, prev, /*old_all_sealed=*/rotate && seq - 1 <= sealed_seq);  // header in frame_
     if (!s.ok()) {
       current_.reset();
       return s;

@@ -24,8 +24,10 @@ namespace budget_audit::log {
 
 class JournalWriter {
  public:
-  JournalWriter(Env* env, std::string journal_dir, uint64_t file_bytes)
-      : env_(env), dir_(std::move(journal_dir)), file_bytes_(file_bytes) {}
+  // `discard`: records are encoded (for their chain hash) but written
+  // nowhere (AuditLogOptions::journal = false).
+  JournalWriter(Env* env, std::string journal_dir, uint64_t file_bytes, bool discard = false)
+      : env_(env), dir_(std::move(journal_dir)), file_bytes_(file_bytes), discard_(discard) {}
 
   // The journal as recovery left it: its files in seq order (first seq,
   // path) and the last one open at its end (`current`, null when there is
@@ -35,10 +37,13 @@ class JournalWriter {
 
   // Appends `r` as `seq` after chain hash `prev`; returns its chain hash.
   // `sync`: fdatasync before returning. `rotate`: start a new file first
-  // (the current one holds sealed records). A new file's header and first
+  // (the current one holds sealed records; `sealed_seq` says which: the old
+  // file is synced before another follows it if it still holds unsealed
+  // ones, as DropSealed explains, and deleted if it holds none). A new file's header and first
   // record are written and synced together, then the directory. On failure
   // the current file is dropped (the caller recovers before the next append).
-  Result<ChainHash> Append(const SlotRecord& r, uint64_t seq, const ChainHash& prev, bool sync, bool rotate);
+  Result<ChainHash> Append(const SlotRecord& r, uint64_t seq, const ChainHash& prev, bool sync, bool rotate,
+                           uint64_t sealed_seq = 0);
   Status Sync();
   // Forgets the current file without closing it cleanly (after a failure).
   void Abandon() { current_.reset(); }
@@ -56,11 +61,12 @@ class JournalWriter {
   Status DropSealed(uint64_t sealed_seq, uint64_t last_seq, bool close_current);
 
  private:
-  Status StartFile(uint64_t seq, const ChainHash& prev);
+  Status StartFile(uint64_t seq, const ChainHash& prev, bool old_all_sealed);
 
   Env* env_;
   std::string dir_;
   uint64_t file_bytes_;
+  bool discard_;
   LogId log_id_{};
   std::unique_ptr<WritableFile> current_;  // the newest file, positioned at its end
   uint64_t current_bytes_ = 0;

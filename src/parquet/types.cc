@@ -132,4 +132,13 @@ void ColumnVector::AppendByteArray(std::string_view v) {
   offsets.push_back(static_cast<uint32_t>(data.size()));
 }
 
+std::string_view TimeUnitName(TimeUnit u) {
+  switch (u) {
+    case TimeUnit::MILLIS: return "MILLIS";
+    case TimeUnit::MICROS: return "MICROS";
+    case TimeUnit::NANOS: return "NANOS";
+  }
+  return "?";
+}
+
 }  // namespace budget_audit::parquet

@@ -87,6 +87,7 @@ std::string_view EncodingName(Encoding e);
 std::string_view CodecName(Codec c);
 std::string_view PageTypeName(PageType t);
 std::string_view RepetitionName(Repetition r);
+std::string_view TimeUnitName(TimeUnit u);  // MILLIS, MICROS, NANOS
 
 // Values of one column for a run of rows (a page, a row group, or a batch to
 // write). Only the vector matching the physical type is used:

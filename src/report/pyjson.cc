@@ -5,6 +5,8 @@
 #include <cmath>
 #include <system_error>
 
+#include "util/bytes.h"
+
 namespace budget_audit::report {
 namespace {
 
@@ -81,12 +83,11 @@ double RoundToTens(double ax, int k) {
 }
 
 void AppendHex4(uint32_t u, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out += "\\u";
-  out += kHex[(u >> 12) & 0xf];
-  out += kHex[(u >> 8) & 0xf];
-  out += kHex[(u >> 4) & 0xf];
-  out += kHex[u & 0xf];
+  out += kHexDigits[(u >> 12) & 0xf];
+  out += kHexDigits[(u >> 8) & 0xf];
+  out += kHexDigits[(u >> 4) & 0xf];
+  out += kHexDigits[u & 0xf];
 }
 
 void AppendCodePoint(uint32_t cp, std::string& out) {

@@ -21,6 +21,9 @@ namespace budget_audit {
 using Bytes = std::vector<uint8_t>;
 using ByteSpan = std::span<const uint8_t>;
 
+// Lowercase hexadecimal digits, by value (ToHex, JSON \u escapes).
+inline constexpr char kHexDigits[] = "0123456789abcdef";
+
 inline ByteSpan AsSpan(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }

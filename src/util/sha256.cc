@@ -224,11 +224,10 @@ Sha256Digest Sha256Hasher::Finish() {
 }
 
 std::string ToHex(ByteSpan data) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string s(data.size() * 2, '\0');
   for (size_t i = 0; i < data.size(); ++i) {
-    s[2 * i] = kDigits[data[i] >> 4];
-    s[2 * i + 1] = kDigits[data[i] & 0xf];
+    s[2 * i] = kHexDigits[data[i] >> 4];
+    s[2 * i + 1] = kHexDigits[data[i] & 0xf];
   }
   return s;
 }

@@ -433,7 +433,8 @@ def test_reports(api, lib, d, head):
     lib.ba_snapshot_close(snap)
     api.call(lib.ba_verify_json, d, C.byref(out))
     v = json.loads(api.take_string(out.value))
-    check(v["records"] == 3 and v["head"] == head and v["closed_cleanly"] is True, f"verify {v}")
+    check(v["intact"] is True and v["records"] == 3 and v["head"] == {"seq": 3, "hash": head}
+          and v["closed_cleanly"] is True, f"verify {v}")
 
 
 def main():

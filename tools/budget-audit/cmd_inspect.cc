@@ -6,27 +6,13 @@
 #include "cli.h"
 #include "parquet/file_reader.h"
 #include "parquet/value_format.h"
+#include "util/sha256.h"
 
 namespace budget_audit::cli {
 namespace {
 
 using nlohmann::ordered_json;
 using namespace budget_audit::parquet;
-
-std::string Hex(const std::string& b) {
-  std::string s;
-  for (unsigned char c : b) s += fmt::format("{:02x}", c);
-  return s;
-}
-
-std::string_view TimeUnitName(TimeUnit u) {
-  switch (u) {
-    case TimeUnit::MILLIS: return "MILLIS";
-    case TimeUnit::MICROS: return "MICROS";
-    case TimeUnit::NANOS: return "NANOS";
-  }
-  return "?";
-}
 
 ordered_json LogicalTypeJson(const LogicalType& lt) {
   using K = LogicalType::Kind;
@@ -77,7 +63,7 @@ ordered_json StatValueJson(const ColumnDescriptor& col, const std::string& bytes
       if (ok) v.fixed.assign(p, p + bytes.size());
       break;
   }
-  if (!ok) return "0x" + Hex(bytes);
+  if (!ok) return "0x" + ToHex(AsSpan(bytes));
   std::string text;
   AppendValue(col, v, 0, TextStyle::kJson, text);
   return ordered_json::parse(text, nullptr, false);
