@@ -9,9 +9,20 @@
 //                              records and bare write+fdatasyncs, side by
 //                              side in one loop, so their ratios compare the
 //                              same disk (see below; scripts/bench.sh uses it)
+//   BM_DurableMonth/<bg>       a month of one-minute ticks (31 x 1440 + 1;
+//                              $BA_BENCH_MONTH_DAYS days) appended durably
+//                              into an empty log beside bare
+//                              write+fdatasyncs, the seal on the log's thread
+//                              (background:1) or inside the append
+//                              (background:0): the first tick of each day and
+//                              the tick after its seal against all ticks, and
+//                              the tail (p99.9, max) against the bare syncs'
 //   BM_BatchIngest/<mode>      Append with SyncMode::kBatch (Sync() every 1000
-//                              records) or kNone; items/s = records/s, seals
-//                              included ("unsealed_rec_per_s" without them)
+//                              records) or kNone; items/s = records/s, the
+//                              appends that ask for seals included
+//                              ("unsealed_rec_per_s" without them,
+//                              "sealed_rec_per_s" until the last seal, run
+//                              on the log's thread, is done)
 //
 // Ticks are one minute apart and each record is a pure function of its
 // minute, so every run appends the same records. A day change makes the log
@@ -21,9 +32,12 @@
 // 2028-01-01T00:00Z and append one day + 1 tick (the last tick seals the
 // day), i.e. one seal per 1440 appends, the real rate; the ingest loops run
 // a whole month plus one tick (31 seals, the month file growing from 1 to 31
-// days). "seals" counts the appends that sealed, "seal_ms" is their mean
-// latency, "plain_us" the mean of the other appends; p50/p99/max are over
-// all appends. Latencies are wall-clock (UseRealTime).
+// days). "seals" counts the appends that began a day, "seal_ms" is their
+// mean latency (the seal runs on the log's thread, so theirs is the cost of
+// asking for it; the seal's own work falls on whatever runs beside it:
+// BM_DurableMonth splits it out), "plain_us" the mean of the other appends;
+// p50/p99/max are over all appends. The ingest loops wait for the last seal
+// in their time. Latencies are wall-clock (UseRealTime).
 //
 // The 100,000- and 1,000,000-record logs are each filled once per process
 // with SyncMode::kNone through the public API (ticks ending one minute before
@@ -140,6 +154,12 @@ Bytes RepresentativeFrame() {
   log::EncodeTickFrame(r, seq, hash, w);
   return w.Release();
 }
+
+// The log's clock (AuditLogOptions::local_date) in every benchmark: a date
+// after every tick. The ticks lie in 2028; to the real clock they would be
+// a controller's clock gone wrong (more than a day ahead), which the log
+// never lets start a new day, so no day would ever be sealed.
+std::string BenchClockDate(int64_t /*utc_us*/) { return "9999-12-30"; }
 
 // ---- where the files go ----
 
@@ -340,6 +360,8 @@ Prefilled FillLog(int64_t records) {
     AuditLogOptions o;
     o.sync = SyncMode::kNone;
     o.seal_policy = SealPolicy::kMonthly;  // each month file written once
+    o.local_date = BenchClockDate;
+    o.background_sealing = false;  // seal_ms: each seal inside its append
     auto log = AuditLog::Open(p.dir, o);
     if (!log.ok()) {
       p.error = "open: " + log.status().ToString();
@@ -437,6 +459,7 @@ std::unique_ptr<AuditLog> OpenDurableLog(benchmark::State& state, int64_t record
   }
   AuditLogOptions o;
   o.sync = SyncMode::kAlways;
+  o.local_date = BenchClockDate;
   auto log = AuditLog::Open(*dir, o);
   if (!log.ok()) {
     state.SkipWithError(log.status().ToString().c_str());
@@ -685,6 +708,217 @@ BENCHMARK(BM_DurableInterleaved)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
+// ---- a month of durable ticks: where the seal's cost lands ----
+
+// Days of one-minute ticks BM_DurableMonth appends: $BA_BENCH_MONTH_DAYS
+// (make bench's quick mode passes 3), else all of January.
+int64_t MonthDays() {
+  const char* env = std::getenv("BA_BENCH_MONTH_DAYS");
+  const long d = env && *env ? std::strtol(env, nullptr, 10) : 0;
+  return d > 0 && d <= 31 ? d : 31;
+}
+const int64_t kMonthDays = MonthDays();
+
+double Percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0.0;
+  const auto k = static_cast<size_t>(q * static_cast<double>(sorted.size()));
+  return sorted[std::min(sorted.size() - 1, k)];
+}
+
+double MeanOf(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+
+// kMonthDays days of one-minute ticks from 2028-01-01 and the first tick of
+// the next day (kMonthDays seals), appended with SyncMode::kAlways into an
+// empty log, each beside a bare write+fdatasync of one frame (their order
+// alternating), so the append's tail compares with the disk's own in the
+// same minutes. background:1 seals on the log's seal thread (the default),
+// background:0 inside the append that begins the day (as before).
+//
+// Every append falls in one class:
+//   first   the first tick of a day: the one that asks for (or runs) the seal
+//   during  appended while that seal still ran (background only: the loop
+//           appends back to back, where real ticks come a minute apart and
+//           the seal is long done before the next)
+//   after   the first tick appended once the seal was seen done: the one that
+//           starts a new journal file (the old one holds only sealed records)
+//   plain   the others
+// Counters: each class's mean (first_us, during_us, after_us, plain_us) and
+// the mean of all appends (all_us); x_first_all and x_after_all, their
+// ratios to all_us; during_ticks, the appends per seal that overlapped it;
+// seal_ms, from the start of the first tick to the check (before each
+// append) that saw sealed_seq() reach the previous day (background: an
+// upper bound, to within one append); the percentiles of all appends
+// (p50/p99/p999/max_us) and of the bare syncs (bare_*), and x_mean_bare,
+// x_p50_bare, x_p99_bare, x_p999_bare, x_max_bare, the appends' figure to
+// the bare one's; loop_s, the loop's wall time. BM_DurableMonth/background:1
+// adds x_first_before (its first_us to background:0's), when that ran first.
+void BM_DurableMonth(benchmark::State& state) {
+  const bool background = state.range(0) != 0;
+  const std::string dir = BenchDirs::Get().Fresh(background ? "month_bg" : "month_fg");
+  if (dir.empty()) {
+    state.SkipWithError("cannot make the benchmark directory");
+    return;
+  }
+  AuditLogOptions o;
+  o.sync = SyncMode::kAlways;
+  o.local_date = BenchClockDate;
+  o.background_sealing = background;
+  auto opened = AuditLog::Open(dir, o);
+  if (!opened.ok()) {
+    state.SkipWithError(opened.status().ToString().c_str());
+    return;
+  }
+  std::unique_ptr<AuditLog> log = std::move(*opened);
+  const auto ticks = Ticks(kStartMinute, static_cast<int64_t>(state.max_iterations));
+  const Bytes frame = RepresentativeFrame();
+  const std::string bare_path = dir + "/bare.journal";
+  const int fd = ::open(bare_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    state.SkipWithError("open failed");
+    return;
+  }
+  SyncFileSystem(dir);
+  std::vector<double> all, bare, first, during, after, plain, seal_ms, during_ticks;
+  all.reserve(ticks.size());
+  bare.reserve(ticks.size());
+  uint64_t pending = 0;  // a seal up to this seq was asked for and not seen done
+  Clock::time_point seal_start{};
+  int64_t overlapped = 0;
+  size_t i = 0;
+  bool failed = false;
+  const auto loop_start = Clock::now();
+  for (auto _ : state) {
+    const SlotRecord& r = ticks[i];
+    const bool day_change = i > 0 && r.date != ticks[i - 1].date;
+    bool after_seal = false;
+    if (pending != 0 && log->sealed_seq() >= pending) {
+      seal_ms.push_back(MicrosSince(seal_start) / 1000.0);
+      during_ticks.push_back(static_cast<double>(overlapped));
+      pending = 0;
+      after_seal = true;
+    }
+    for (int k = 0; k < 2 && !failed; ++k) {
+      const bool do_bare = (static_cast<int>(i % 2) + k) % 2 == 1;
+      const auto t0 = Clock::now();
+      if (do_bare) {
+        if (::write(fd, frame.data(), frame.size()) != static_cast<ssize_t>(frame.size()) ||
+            ::fdatasync(fd) != 0) {
+          state.SkipWithError("write or fdatasync failed");
+          failed = true;
+          break;
+        }
+        bare.push_back(MicrosSince(t0));
+        continue;
+      }
+      const uint64_t before = log->last_seq();
+      auto res = log->Append(r);
+      const double us = MicrosSince(t0);
+      if (!res.ok() || res->duplicate || !res->seal_status.ok()) {
+        state.SkipWithError(!res.ok()                 ? res.status().ToString().c_str()
+                            : res->duplicate          ? "a tick was taken for a duplicate"
+                                                      : ("seal: " + res->seal_status.ToString()).c_str());
+        failed = true;
+        break;
+      }
+      all.push_back(us);
+      if (day_change) {
+        first.push_back(us);
+        if (pending != 0) {
+          // The previous seal was not seen done before this day began.
+          state.SkipWithError("a seal ran for a whole day of appends");
+          failed = true;
+          break;
+        }
+        pending = before;
+        seal_start = t0;
+        overlapped = 0;
+      } else if (after_seal) {
+        after.push_back(us);
+      } else if (pending != 0) {
+        during.push_back(us);
+        ++overlapped;
+      } else {
+        plain.push_back(us);
+      }
+    }
+    if (failed) break;
+    ++i;
+  }
+  const double loop_s = MicrosSince(loop_start) / 1e6;
+  ::close(fd);
+  if (failed) return;
+  // The last tick asked for the seal of every day before it.
+  Status s = log->WaitForSeals();
+  if (!s.ok()) {
+    state.SkipWithError(("seal: " + s.ToString()).c_str());
+    return;
+  }
+  if (pending != 0 && log->sealed_seq() >= pending) {
+    seal_ms.push_back(MicrosSince(seal_start) / 1000.0);
+    during_ticks.push_back(static_cast<double>(overlapped));
+  }
+  if (log->last_seq() != i || log->sealed_seq() + 1 != i) {
+    state.SkipWithError("the log does not hold the ticks sealed up to the last day");
+    return;
+  }
+  if (Status c = log->Close(); !c.ok()) {
+    state.SkipWithError(("close: " + c.ToString()).c_str());
+    return;
+  }
+  log.reset();
+  if (all.empty() || bare.empty()) return;
+  auto& c = state.counters;
+  const double all_us = MeanOf(all), bare_us = MeanOf(bare);
+  c["all_us"] = all_us;
+  c["first_us"] = MeanOf(first);
+  c["during_us"] = MeanOf(during);
+  c["after_us"] = MeanOf(after);
+  c["plain_us"] = MeanOf(plain);
+  c["x_first_all"] = MeanOf(first) / all_us;
+  c["x_after_all"] = MeanOf(after) / all_us;
+  c["seals"] = static_cast<double>(seal_ms.size());
+  c["seal_ms"] = MeanOf(seal_ms);
+  c["seal_max_ms"] = seal_ms.empty() ? 0.0 : *std::max_element(seal_ms.begin(), seal_ms.end());
+  c["during_ticks"] = MeanOf(during_ticks);
+  c["days"] = static_cast<double>(kMonthDays);
+  c["loop_s"] = loop_s;
+  c["frame_bytes"] = static_cast<double>(frame.size());
+  std::sort(all.begin(), all.end());
+  std::sort(bare.begin(), bare.end());
+  const struct { const char* name; double q; } qs[] = {{"p50", 0.5}, {"p99", 0.99}, {"p999", 0.999}};
+  for (const auto& q : qs) {
+    const double a = Percentile(all, q.q), b = Percentile(bare, q.q);
+    c[std::string(q.name) + "_us"] = a;
+    c[std::string("bare_") + q.name + "_us"] = b;
+    c[std::string("x_") + q.name + "_bare"] = b > 0 ? a / b : 0.0;
+  }
+  c["max_us"] = all.back();
+  c["bare_max_us"] = bare.back();
+  c["x_max_bare"] = all.back() / bare.back();
+  c["bare_us"] = bare_us;
+  c["x_mean_bare"] = all_us / bare_us;
+  const Summary mine{MeanOf(first), 0.0};
+  Summaries()[background ? "month_first/bg" : "month_first/fg"] = mine;
+  if (background) {
+    auto it = Summaries().find("month_first/fg");
+    if (it != Summaries().end() && it->second.mean_us > 0) {
+      c["x_first_before"] = mine.mean_us / it->second.mean_us;
+    }
+  }
+}
+// background:0 first, so background:1 can report x_first_before.
+BENCHMARK(BM_DurableMonth)
+    ->ArgName("background")
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(kMonthDays * kMinutesPerDay + 1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
 // ---- bulk ingest ----
 
 void BM_BatchIngest(benchmark::State& state, SyncMode mode) {
@@ -696,6 +930,7 @@ void BM_BatchIngest(benchmark::State& state, SyncMode mode) {
   const auto ticks = Ticks(kStartMinute, static_cast<int64_t>(state.max_iterations));
   AuditLogOptions o;
   o.sync = mode;
+  o.local_date = BenchClockDate;
   auto log = AuditLog::Open(dir, o);
   if (!log.ok()) {
     state.SkipWithError(log.status().ToString().c_str());
@@ -729,6 +964,10 @@ void BM_BatchIngest(benchmark::State& state, SyncMode mode) {
     }
   }
   const double total_us = MicrosSince(start);
+  // The seals the loop asked for run on the log's thread, beside it; the
+  // time until the last is done as well: sealed_rec_per_s.
+  (void)(*log)->WaitForSeals();  // its result: last_seal_status() below
+  const double sealed_us = MicrosSince(start);
   if (!(*log)->last_seal_status().ok()) {
     state.SkipWithError(("seal: " + (*log)->last_seal_status().ToString()).c_str());
   }
@@ -738,6 +977,7 @@ void BM_BatchIngest(benchmark::State& state, SyncMode mode) {
   if (total_us > seal_us) {
     state.counters["unsealed_rec_per_s"] = static_cast<double>(i) / ((total_us - seal_us) / 1e6);
   }
+  state.counters["sealed_rec_per_s"] = static_cast<double>(i) / (sealed_us / 1e6);
   state.counters["seals"] = seals;
   state.counters["syncs"] = syncs;
   if (seals > 0) {

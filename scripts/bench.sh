@@ -10,7 +10,9 @@
 # builds build-bench). Files go under $BA_BENCH_DIR/budget-audit-bench if set,
 # else BUILD_DIR/bench-work -- on the disk whose fdatasync is measured, so not
 # a tmpfs. Generated inputs stay there for the next run (~0.6 GB in a full
-# run); logs are removed at the end. Takes ~10 minutes; progress on stderr.
+# run); logs are removed at the end. Takes ~15-20 minutes (of which 5-8 are
+# the month of durable ticks, ~180,000 fdatasyncs: BM_DurableMonth);
+# progress on stderr.
 #
 # Environment: BENCH_QUICK=1 (a quick check: small inputs, fewer runs; writes
 # BUILD_DIR/RESULTS-quick.md unless BENCH_OUT says otherwise), BENCH_OUT=FILE,
