@@ -41,6 +41,11 @@ def public_names(include_dir):
             m = re.match(r"[\w:<>,*& ]+?\b(\w+)\(", line)
             if m:
                 names.add(m.group(1))
+                continue
+            # Public data: extern const char* const kName[N];
+            m = re.match(r"extern\b[\w:<>,*& ]+?\b(\w+)\s*(\[[^\]]*\])?\s*;", line)
+            if m:
+                names.add(m.group(1))
     return names
 
 
@@ -61,11 +66,11 @@ def main():
     if not {"AuditLog", "LogSnapshot", "Status", "Env"} <= names:
         print(f"check_exports: the header scan found only {sorted(names)}", file=sys.stderr)
         return 1
-    pattern = re.compile(r"budget_audit::(%s)(\(|::|\[abi)" % "|".join(sorted(names)))
+    pattern = re.compile(r"budget_audit::(%s)(\(|::|\[abi|$)" % "|".join(sorted(names)))
     exported = defined(["-D", shared_lib])
     missing = []
     for sym, types in defined([static_lib]).items():
-        if "T" in types and pattern.match(sym) and sym not in exported:
+        if types & set("TDR") and pattern.match(sym) and sym not in exported:
             missing.append(sym)
     # Exported but not public: internals leaking out.
     extra = [s for s, t in exported.items()
