@@ -143,6 +143,11 @@ class AuditLog {
   // The same, taking the record's strings instead of copying them (a bulk
   // load); `record` is left valid but unspecified.
   Result<AppendResult> Append(SlotRecord&& record);
+  // A controller's tick, appended as Append() does (no retry queue: a
+  // failure is the caller's), checked and named as tick attributes as
+  // LogSlot(ControllerTick) does; a tick without a timestamp is logged at
+  // the Env's "now". For bindings whose callers want each failure raised.
+  Result<AppendResult> AppendTick(const ControllerTick& tick);
   // Whether the last Append() was a duplicate (as its result said).
   bool last_append_was_duplicate() const;
 
@@ -158,8 +163,12 @@ class AuditLog {
   // an invalid one (InvalidArgument, as Append; for a ControllerTick named
   // as its tick attributes). A tick without a timestamp is logged at the
   // Env's "now", as the Python version's log_slot() did.
-  Status LogSlot(const SlotRecord& record);
-  Status LogSlot(const ControllerTick& tick);
+  //
+  // `result` (when given) says what became of `record` itself: its seq and
+  // whether it was a retry of a record already logged; seq 0 when it was
+  // queued or refused.
+  Status LogSlot(const SlotRecord& record, AppendResult* result = nullptr);
+  Status LogSlot(const ControllerTick& tick, AppendResult* result = nullptr);
   Status FlushRetryQueue();
   size_t retry_queue_size() const;
 

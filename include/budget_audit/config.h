@@ -246,6 +246,20 @@ Result<std::string> FindLogDir(const ConfigOptions& options = {});
 // from (for a --show-config option).
 std::string DescribeConfig(const Config& config);
 
+// The environment variable that fixes the day a writer takes as today
+// (YYYY-MM-DD), for replaying a past season and for tests.
+inline constexpr char kEnvToday[] = "BUDGET_AUDIT_TODAY";
+
+// The site's calendar date ("YYYY-MM-DD") at a UTC instant, as a writer
+// needs it to seal the days that have ended (AuditLogOptions::local_date):
+// the date in the IANA zone `timezone`, or the date $BUDGET_AUDIT_TODAY
+// fixes (read once, through `getenv`). InvalidArgument for an unknown zone
+// or a malformed BUDGET_AUDIT_TODAY. Every front end that writes takes it
+// from here; the function returned is a plain value, safe on any thread.
+Result<std::function<std::string(int64_t utc_us)>> SiteDateFunction(
+    const std::string& timezone,
+    const GetEnvFunction& getenv = [](const char* name) -> const char* { return std::getenv(name); });
+
 // What to say when a report needs the capacity and none is set: the three
 // ways to set it (named as config.explicit_names says), with the config file
 // that was looked at.

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "budget_audit/env.h"
@@ -54,6 +55,15 @@ struct ScanOptions {
   // Only records whose `date` column equals this (YYYY-MM-DD).
   std::optional<std::string> date;
 };
+
+// A bound of a time range as people write one (`export --since`, the
+// Python package's load(since=...)): an ISO-8601 timestamp with an offset
+// or Z (naive: UTC), exactly that instant; or a date, YYYY-MM-DD or
+// YYYYMMDD: the first instant of that day in the IANA zone `timezone`
+// (its local midnight). Returns UTC microseconds for ScanOptions::since_us
+// / until_us; InvalidArgument naming the bad part, or the unknown zone
+// (only looked up for a date).
+Result<int64_t> ParseTimeBound(std::string_view text, const std::string& timezone);
 
 // Records in columns: a batch of a SnapshotCursor. Only the columns asked
 // for are filled (the others stay empty); `seq` always is. Row i of the

@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "budget_audit/status.h"
 
 namespace budget_audit {
 
@@ -59,5 +63,27 @@ struct ControllerTick {
 // for a missing timestamp (its date is then the UTC date, as
 // datetime.now(timezone.utc).date() gives).
 SlotRecord SlotRecordFromTick(const ControllerTick& tick, int64_t now_us);
+
+// A tick written as the `log` command reads it: one JSON object with the
+// tick attribute names (docs/validation.md is the policy: unknown keys are
+// refused with a did-you-mean, keys given twice, NaN, numbers a double
+// cannot hold, integers beyond int64, strings over 4096 bytes or not UTF-8
+// are refused naming the attribute; null is the default). Timestamps are
+// ISO-8601 with an offset or Z (naive: UTC); the record's `date` is their
+// calendar date in their own offset.
+struct TickJsonOptions {
+  // Refuse a tick without a timestamp (the `log` command does: a resent
+  // tick would become a second record). Otherwise it is left absent, and
+  // AuditLog::LogSlot() takes "now".
+  bool require_timestamp = false;
+  // Floor digits below the microsecond instead of refusing them.
+  bool truncate_sub_micros = false;
+  // Keys accepted (any JSON value) and dropped; none may be a tick attribute.
+  std::vector<std::string> ignored_keys;
+};
+
+// InvalidArgument "attribute: problem" (or "not valid JSON at byte N: ...")
+// when `json` is outside the policy. `json` is borrowed for the call.
+Result<ControllerTick> ControllerTickFromJson(std::string_view json, const TickJsonOptions& options = {});
 
 }  // namespace budget_audit

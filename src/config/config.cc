@@ -16,6 +16,7 @@
 #include <toml++/toml.h>
 
 #include "config/number_text.h"
+#include "util/civil_time.h"
 #include "util/text.h"
 #include "util/time_zone.h"
 
@@ -681,6 +682,21 @@ std::string MissingCapacityMessage(const Config& config) {
 Result<double> RequireCapacityKw(const Config& config) {
   if (config.capacity_kw) return *config.capacity_kw;
   return Status::InvalidArgument(MissingCapacityMessage(config));
+}
+
+Result<std::function<std::string(int64_t)>> SiteDateFunction(const std::string& timezone,
+                                                             const GetEnvFunction& getenv) {
+  const char* today = getenv ? getenv(kEnvToday) : nullptr;
+  if (today != nullptr && *today != '\0') {
+    auto days = ParseDate(today);
+    if (!days || FormatDate(*days) != today) {
+      return Status::InvalidArgument(fmt::format("{}={}: expected a date YYYY-MM-DD", kEnvToday, today));
+    }
+    return std::function<std::string(int64_t)>([d = std::string(today)](int64_t) { return d; });
+  }
+  BA_ASSIGN_OR_RETURN(TimeZone tz, TimeZone::Load(timezone));
+  return std::function<std::string(int64_t)>(
+      [tz = std::move(tz)](int64_t utc_us) { return FormatDate(tz.LocalDays(utc_us)); });
 }
 
 }  // namespace budget_audit

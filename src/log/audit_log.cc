@@ -630,7 +630,8 @@ Status AuditLog::FlushRetryQueue() {
   return Status::OK();
 }
 
-Status AuditLog::LogSlot(const SlotRecord& record) {
+Status AuditLog::LogSlot(const SlotRecord& record, AppendResult* result) {
+  if (result != nullptr) *result = AppendResult{};
   // Refused, not queued: no retry makes it valid.
   BA_RETURN_IF_ERROR(log::ValidateRecord(record));
   Status flushed = FlushRetryQueue();
@@ -644,7 +645,10 @@ Status AuditLog::LogSlot(const SlotRecord& record) {
     return flushed;
   }
   auto seq = impl_->Append(SlotRecord(record));
-  if (seq.ok()) return flushed;
+  if (seq.ok()) {
+    if (result != nullptr) *result = std::move(*seq);
+    return flushed;
+  }
   if (seq.status().code() == StatusCode::kAlreadyExists) return seq.status();
   if (impl_->retry_queue.size() >= impl_->options.retry_queue_capacity) {
     return Status::ResourceExhausted(fmt::format("retry queue full; record dropped: {}",
@@ -654,9 +658,15 @@ Status AuditLog::LogSlot(const SlotRecord& record) {
   return seq.status();
 }
 
-Status AuditLog::LogSlot(const ControllerTick& tick) {
+Status AuditLog::LogSlot(const ControllerTick& tick, AppendResult* result) {
+  if (result != nullptr) *result = AppendResult{};
   BA_RETURN_IF_ERROR(log::ValidateTick(tick));  // named as tick attributes
-  return LogSlot(SlotRecordFromTick(tick, impl_->env->NowMicros()));
+  return LogSlot(SlotRecordFromTick(tick, impl_->env->NowMicros()), result);
+}
+
+Result<AppendResult> AuditLog::AppendTick(const ControllerTick& tick) {
+  BA_RETURN_IF_ERROR(log::ValidateTick(tick));  // named as tick attributes
+  return Append(SlotRecordFromTick(tick, impl_->env->NowMicros()));
 }
 
 size_t AuditLog::retry_queue_size() const { return impl_->retry_queue.size(); }

@@ -9,8 +9,11 @@
 #include "log/layout.h"
 #include "log/audit_schema.h"
 #include "log/sealed_reader.h"
+#include "log/tick.h"
 #include "util/numpy_sum.h"
+#include "util/civil_time.h"
 #include "util/sha256.h"
+#include "util/time_zone.h"
 
 namespace budget_audit {
 
@@ -442,4 +445,15 @@ Status ForEachRecord(Env* env, const std::string& dir,
 }
 
 }  // namespace log
+Result<int64_t> ParseTimeBound(std::string_view text, const std::string& timezone) {
+  if (LooksLikeDate(text)) {
+    BA_ASSIGN_OR_RETURN(int64_t days, ParseDateArgument(text));
+    BA_ASSIGN_OR_RETURN(TimeZone tz, TimeZone::Load(timezone));
+    return tz.StartOfDay(days);
+  }
+  auto ts = log::ParseIsoTimestamp(text);
+  if (!ts.ok()) return Status::InvalidArgument(fmt::format("{}: {}", text, ts.status().message()));
+  return ts->utc_us;
+}
+
 }  // namespace budget_audit

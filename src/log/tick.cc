@@ -643,3 +643,20 @@ Result<SlotRecord> ParseTick(std::string_view json, int64_t now_us,
 }
 
 }  // namespace budget_audit::log
+
+namespace budget_audit {
+
+Result<ControllerTick> ControllerTickFromJson(std::string_view json, const TickJsonOptions& options) {
+  log::TickParseOptions parse;
+  parse.require_timestamp = options.require_timestamp;
+  parse.timestamp.truncate_sub_micros = options.truncate_sub_micros;
+  parse.ignored_keys = options.ignored_keys;
+  for (const std::string& k : parse.ignored_keys) {
+    if (log::TickFieldOf(k) != log::kFieldCount) {
+      return Status::InvalidArgument(fmt::format("{}: a tick attribute the log keeps cannot be ignored", k));
+    }
+  }
+  return log::ParseTickJson(json, parse);
+}
+
+}  // namespace budget_audit

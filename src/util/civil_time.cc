@@ -1,5 +1,7 @@
 #include "util/civil_time.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace budget_audit {
@@ -84,6 +86,38 @@ std::string FormatTimestampParts(int64_t secs, int64_t frac, int64_t tps, bool u
   AppendFraction(out, frac, tps);
   if (utc) out += 'Z';
   return out;
+}
+
+bool LooksLikeDate(std::string_view t) {
+  if (t.size() == 8) return t.find_first_not_of("0123456789") == std::string_view::npos;
+  return t.size() == 10 && t[4] == '-' && t[7] == '-';
+}
+
+Result<int64_t> ParseDateArgument(std::string_view text) {
+  std::string t(text);
+  if (t.size() == 8 && t.find_first_not_of("0123456789") == std::string::npos) {
+    t = t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2);
+  }
+  const bool shaped = t.size() == 10 && t[4] == '-' && t[7] == '-' &&
+                      std::all_of(t.begin(), t.end(), [](char c) {
+                        return c == '-' || (c >= '0' && c <= '9');
+                      }) &&
+                      t.find('-', 5) == 7 && t.find('-', 8) == std::string::npos;
+  if (!shaped) return Status::InvalidArgument(fmt::format("{}: expected a date YYYY-MM-DD", text));
+  const int64_t year = std::stoll(t.substr(0, 4));
+  const unsigned month = static_cast<unsigned>(std::stoul(t.substr(5, 2)));
+  const unsigned day = static_cast<unsigned>(std::stoul(t.substr(8, 2)));
+  if (month < 1 || month > 12) {
+    return Status::InvalidArgument(fmt::format("{}: month {} is not 1-12", text, month));
+  }
+  const unsigned last = static_cast<unsigned>(DaysFromCivil(month == 12 ? year + 1 : year,
+                                                            month == 12 ? 1 : month + 1, 1) -
+                                              DaysFromCivil(year, month, 1));
+  if (day < 1 || day > last) {
+    return Status::InvalidArgument(fmt::format("{}: day {} is not in {:04}-{:02} (1-{})", text, day,
+                                               year, month, last));
+  }
+  return DaysFromCivil(year, month, day);
 }
 
 }  // namespace budget_audit

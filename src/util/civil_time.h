@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "budget_audit/status.h"
+
 namespace budget_audit {
 
 struct CivilDate {
@@ -25,6 +27,12 @@ CivilDate CivilFromDays(int64_t days);
 std::string FormatDate(int64_t days);
 // Parses exactly "YYYY-MM-DD" with a valid day of month.
 std::optional<int64_t> ParseDate(std::string_view s);
+
+// A date as people type it on a command line: "YYYY-MM-DD" or "YYYYMMDD".
+// LooksLikeDate tells it from a timestamp by its shape; ParseDateArgument
+// checks it and names the bad part ("2026-13-01: month 13 is not 1-12").
+bool LooksLikeDate(std::string_view text);
+Result<int64_t> ParseDateArgument(std::string_view text);
 
 // Floor division and modulo for negative values (e.g. times before 1970).
 inline int64_t FloorDiv(int64_t a, int64_t b) {

@@ -14,6 +14,7 @@
 #include "budget_audit/status.h"
 #include "budget-audit/config.h"
 #include "io/output_file.h"
+#include "util/civil_time.h"
 
 namespace budget_audit::cli {
 
@@ -57,14 +58,8 @@ struct Context {
   bool ConfigFileNamed() const;
 };
 
-// A date given on the command line: YYYY-MM-DD or YYYYMMDD, as days since
-// 1970-01-01. InvalidArgument naming the bad part: "2026-13-01: month 13 is
-// not 1-12", "2026-02-30: day 30 is not in 2026-02 (1-28)", "June 1:
-// expected a date YYYY-MM-DD".
-Result<int64_t> ParseDateArgument(std::string_view text);
-// True for text shaped like a date alone (10 characters with '-' at 4 and 7,
-// or 8 digits), as opposed to a timestamp.
-bool LooksLikeDate(std::string_view text);
+// Dates given on the command line: ParseDateArgument and LooksLikeDate
+// (util/civil_time.h).
 
 // A subcommand's action, run after parsing; returns the exit code.
 using Action = std::function<int()>;

@@ -12,8 +12,6 @@
 #include "budget_audit/export.h"
 #include "budget_audit/log_reader.h"
 #include "cli.h"
-#include "log/tick.h"
-#include "util/time_zone.h"
 
 namespace budget_audit::cli {
 namespace {
@@ -28,21 +26,13 @@ struct CatOptions {
   std::string since, until;
 };
 
-// --since/--until: an ISO-8601 timestamp (with an offset, or UTC: exact),
-// or a date: the site's local midnight starting that day, in `tz`.
+// --since/--until (ParseTimeBound: a date is the site's local midnight).
 Result<std::optional<int64_t>> ParseBound(const std::string& flag, const std::string& text,
-                                          const std::optional<TimeZone>& tz) {
+                                          const std::string& zone) {
   if (text.empty()) return std::optional<int64_t>();
-  if (LooksLikeDate(text)) {
-    auto days = ParseDateArgument(text);
-    if (!days.ok()) return Status::InvalidArgument(fmt::format("{} {}", flag, days.status().message()));
-    return std::optional<int64_t>(tz->StartOfDay(*days));
-  }
-  auto ts = log::ParseIsoTimestamp(text);
-  if (!ts.ok()) {
-    return Status::InvalidArgument(fmt::format("{} {}: {}", flag, text, ts.status().message()));
-  }
-  return std::optional<int64_t>(ts->utc_us);
+  auto bound = ParseTimeBound(text, zone);
+  if (!bound.ok()) return Status::InvalidArgument(fmt::format("{} {}", flag, bound.status().message()));
+  return std::optional<int64_t>(*bound);
 }
 
 std::vector<std::string> SplitColumns(const std::string& s) {
@@ -95,13 +85,13 @@ Status CatLog(Context& ctx, const CatOptions& opts, ExportOptions& eo) {
   // Everything that can refuse is checked before the output is opened, so
   // a refusal writes nothing (not even a CSV header).
   BA_RETURN_IF_ERROR(CheckSnapshotExport(eo).WithContext(dir));
-  std::optional<TimeZone> tz;
+  std::string zone = kDefaultTimezone;  // read only for a date
   if (LooksLikeDate(opts.since) || LooksLikeDate(opts.until)) {
     BA_ASSIGN_OR_RETURN(const Config* config, ctx.LoadConfig());
-    BA_ASSIGN_OR_RETURN(tz, TimeZone::Load(config->timezone));
+    zone = config->timezone;
   }
-  BA_ASSIGN_OR_RETURN(eo.since_us, ParseBound("--since", opts.since, tz));
-  BA_ASSIGN_OR_RETURN(eo.until_us, ParseBound("--until", opts.until, tz));
+  BA_ASSIGN_OR_RETURN(eo.since_us, ParseBound("--since", opts.since, zone));
+  BA_ASSIGN_OR_RETURN(eo.until_us, ParseBound("--until", opts.until, zone));
   BA_ASSIGN_OR_RETURN(bool exists, ctx.env->IsDirectory(dir));
   if (!exists) {
     return Status::NotFound(fmt::format(

@@ -138,16 +138,9 @@ class LineReader {
 // warning.
 Result<std::function<std::string(int64_t)>> SiteDate(Context& ctx) {
   // A replay of a past season (and the tests) may fix the day the writer
-  // takes as today.
-  if (const char* today = std::getenv("BUDGET_AUDIT_TODAY"); today && *today) {
-    auto days = ParseDate(today);
-    if (!days || FormatDate(*days) != today) {
-      return Status::InvalidArgument(
-          fmt::format("BUDGET_AUDIT_TODAY={}: expected a date YYYY-MM-DD", today));
-    }
-    return std::function<std::string(int64_t)>([d = std::string(today)](int64_t) { return d; });
-  }
-  std::string zone = "UTC";
+  // takes as today: the configuration is then not needed.
+  if (const char* today = std::getenv(kEnvToday); today && *today) return SiteDateFunction(kDefaultTimezone);
+  std::string zone = kDefaultTimezone;
   auto config = ctx.LoadConfig();
   if (config.ok()) {
     zone = (*config)->timezone;
@@ -155,14 +148,11 @@ Result<std::function<std::string(int64_t)>> SiteDate(Context& ctx) {
     std::fprintf(stderr, "budget-audit: warning: %s; the days to seal are counted in UTC\n",
                  config.status().message().c_str());
   }
-  auto tz = TimeZone::Load(zone);
-  if (!tz.ok()) {
-    std::fprintf(stderr, "budget-audit: warning: %s; the days to seal are counted in UTC\n",
-                 tz.status().message().c_str());
-    tz = TimeZone::Utc();
-  }
-  return std::function<std::string(int64_t)>(
-      [tz = *tz](int64_t utc_us) { return FormatDate(tz.LocalDays(utc_us)); });
+  auto site_date = SiteDateFunction(zone);
+  if (site_date.ok() || zone == kDefaultTimezone) return site_date;
+  std::fprintf(stderr, "budget-audit: warning: %s; the days to seal are counted in UTC\n",
+               site_date.status().message().c_str());
+  return SiteDateFunction(kDefaultTimezone);
 }
 
 // Says on stderr, once per distinct failure, that sealing failed.
