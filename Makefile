@@ -5,8 +5,10 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
+VENV ?= .venv
 
-.PHONY: all deps build test unit interop adversarial fuzz fuzz-build bench run clean format format-check
+.PHONY: all deps build test unit interop adversarial fuzz fuzz-build bench run clean format format-check \
+	venv python python-test
 
 all: build
 
@@ -19,9 +21,11 @@ build: deps
 
 # The C++ sources formatted as .clang-format says, then unit tests under
 # ASan+UBSan, then the interop suite against DuckDB, then the adversarial
-# suite (DuckDB globbing during seals, kills mid-seal, a full disk), then a
-# bounded fuzzing run of every target over its seed corpus.
-test: unit interop adversarial fuzz
+# suite (DuckDB globbing during seals, kills mid-seal, a full disk), then the
+# Python package's suite (side by side with the Python version, on pandas,
+# pyarrow, polars and DuckDB), then a bounded fuzzing run of every target
+# over its seed corpus.
+test: unit interop adversarial python-test fuzz
 
 # clang-format 14 over every C and C++ source (scripts/format.sh).
 format: deps
@@ -30,8 +34,22 @@ format: deps
 format-check: deps
 	bash scripts/format.sh --check
 
-unit: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBA_SANITIZE=ON -DBA_TESTS=ON
+# The venv of the Python parts, from python/requirements.lock (pinned, hashed).
+venv: deps
+	bash scripts/python-env.sh $(VENV) --venv-only
+
+# The Python package built from this checkout and installed into the venv.
+python: deps
+	bash scripts/python-env.sh $(VENV)
+
+# pytest over python/tests; the command-line tool the tests compare with is
+# the unit tests' (ASan) build.
+python-test: python
+	BA_TEST_CLI=$(CURDIR)/$(ASAN_BUILD)/budget-audit bash scripts/python-test.sh $(VENV)
+
+unit: deps venv
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBA_SANITIZE=ON -DBA_TESTS=ON \
+	  -DBA_CAPI_PYTHON=$(CURDIR)/$(VENV)/bin/python
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
@@ -62,4 +80,4 @@ run: build
 	bash scripts/run-demo.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench build-py

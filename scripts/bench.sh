@@ -11,13 +11,17 @@
 # else BUILD_DIR/bench-work -- on the disk whose fdatasync is measured, so not
 # a tmpfs. Generated inputs stay there for the next run (~0.6 GB in a full
 # run); logs are removed at the end. Takes ~15-20 minutes (of which 5-8 are
-# the month of durable ticks, ~180,000 fdatasyncs: BM_DurableMonth);
-# progress on stderr.
+# the month of durable ticks, ~180,000 fdatasyncs: BM_DurableMonth), then a
+# few minutes for the Python package's section (bench/python_bench.py, in the
+# venv of scripts/python-env.sh; its generated inputs, ~0.2 GB, are kept
+# too); progress on stderr.
 #
 # Environment: BENCH_QUICK=1 (a quick check: small inputs, fewer runs; writes
 # BUILD_DIR/RESULTS-quick.md unless BENCH_OUT says otherwise), BENCH_OUT=FILE,
 # BENCH_RUNS, BENCH_ROWS, BENCH_SCALING, BENCH_APPEND_SIZES, BENCH_KEEP=1 (see
-# bench/peers/run.mjs).
+# bench/peers/run.mjs); BENCH_PYTHON=0 (no Python section), BENCH_VENV=DIR,
+# BENCH_PY_RUNS, BENCH_PY_LOAD_SIZES, BENCH_PY_TICK_SIZES (see
+# bench/python_bench.py).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -70,4 +74,17 @@ fi
 
 start=$SECONDS
 node "$peers/run.mjs" --build "$build" --work "$work" --out "$out" --repo "$repo"
+
+# 6. The Python package (bench/python_bench.py): its log_slot, load() and
+# weekly_report() against the Python version on pandas + pyarrow and against
+# the C++ library, appended to $out as section 6 and summary rows. Run by the
+# venv's python; scripts/python-env.sh creates the venv if needed and
+# (re)installs the package from this checkout first, so the figures are of
+# this source. BENCH_PYTHON=0 skips it; BENCH_VENV=DIR uses another venv.
+if [[ "${BENCH_PYTHON:-1}" != 0 ]]; then
+  venv="${BENCH_VENV:-$repo/.venv}"
+  echo "bench: the Python package: installing it into $venv (scripts/python-env.sh)…" >&2
+  bash "$repo/scripts/python-env.sh" "$venv" >&2
+  "$venv/bin/python" "$repo/bench/python_bench.py" --build "$build" --work "$work" --out "$out" --repo "$repo"
+fi
 echo "bench: done in $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s: $out" >&2

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config ninja-build
   libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libtomlplusplus-dev libcctz-dev tzdata
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev

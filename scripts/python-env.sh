@@ -3,7 +3,8 @@
 # from python/requirements.lock (exact versions, hashes checked), then builds
 # and installs the package into it from this checkout.
 #
-#   bash scripts/python-env.sh [VENV]        (default .venv; make python does this)
+#   bash scripts/python-env.sh [VENV] [--venv-only]
+#       (default .venv; `make python` builds the package too, `make venv` not)
 #
 # The venv is rebuilt when the lock changes (a stamp file holds its hash).
 # The package is built with --no-build-isolation, so scikit-build-core and
@@ -12,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${1:-.venv}"
+venv_only="${2:-}"
 lock=python/requirements.lock
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$lock" | cut -d' ' -f1)"
@@ -23,6 +25,7 @@ if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]
   "$venv/bin/python" -m pip install -q --require-hashes -r "$lock"
   echo "$want" > "$stamp"
 fi
+[[ "$venv_only" == "--venv-only" ]] && exit 0
 echo "python-env: building and installing budget_audit into $venv" >&2
-"$venv/bin/python" -m pip install -q --no-build-isolation --no-deps .
+CMAKE_BUILD_PARALLEL_LEVEL="${JOBS:-2}" "$venv/bin/python" -m pip install -q --no-build-isolation --no-deps .
 "$venv/bin/python" -c "import budget_audit; print('python-env: budget_audit', budget_audit.__version__, 'in', '$venv')"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from . import _core, _ticks
-from .errors import ClosedError, ConfigError, Error, InvalidError, LockedError, LogNotFoundError
+from .errors import ClosedError, ConfigError, Error, InvalidError, LockedError, LogNotFoundError, from_stream_error
 
 logger = logging.getLogger("budget_audit")
 
@@ -79,6 +79,24 @@ def _utc_micros(value: Any, timezone: str, what: str) -> int:
     raise InvalidError(f"{what}: expected a datetime, a date or an ISO-8601 string, got {type(value).__name__}")
 
 
+def _close_inherited_descriptors(log_dir: str) -> None:
+    """Closes this process's descriptors of files in (or of) the log directory (Linux)."""
+    fd_dir = "/proc/self/fd"
+    if not os.path.isdir(fd_dir):
+        return
+    root = os.path.realpath(log_dir)
+    for name in os.listdir(fd_dir):
+        try:
+            target = os.readlink(os.path.join(fd_dir, name))
+        except OSError:
+            continue
+        if target == root or target.startswith(root + os.sep):
+            try:
+                os.close(int(name))
+            except OSError:
+                pass
+
+
 class Snapshot:
     """A consistent, read-only view of the log, taken without the writer's lock.
 
@@ -123,10 +141,16 @@ class Snapshot:
         return self._core.arrow_stream(self._columns, self._since_us, self._until_us, self._date, 131072)
 
     def to_arrow(self):
-        """The records as a pyarrow.Table."""
+        """The records as a pyarrow.Table (the library's errors raised as budget_audit's)."""
         import pyarrow as pa
 
-        return pa.RecordBatchReader.from_stream(self).read_all()
+        try:
+            return pa.RecordBatchReader.from_stream(self).read_all()
+        except (OSError, pa.ArrowException) as exc:
+            err = from_stream_error(exc)
+            if err is None:
+                raise
+            raise err from None
 
 
 class BudgetAuditLog:
@@ -348,7 +372,6 @@ class BudgetAuditLog:
         (timestamps as UTC instants), today's journal records included, in seq order. ``seq`` is a
         column only when asked for in ``columns``. An empty or missing log: an empty DataFrame."""
         import pandas as pd
-        import pyarrow as pa
 
         names = list(COLUMNS) if columns is None else [str(c) for c in columns]
         core = self._open_snapshot()
@@ -359,8 +382,7 @@ class BudgetAuditLog:
         since_us = None if since is None else _utc_micros(since, tz, "since")
         until_us = None if until is None else _utc_micros(until, tz, "until")
         snap = Snapshot(core, bits, since_us, until_us, None)
-        table = pa.RecordBatchReader.from_stream(snap).read_all()
-        df = table.to_pandas()
+        df = snap.to_arrow().to_pandas()
         if list(df.columns) != names:
             df = df[names]
         return df
@@ -522,11 +544,16 @@ class BudgetAuditLog:
                            message, writer.retry_queue_size())
 
     def _forget_parents_writer(self) -> None:
-        # In a child after fork(): the writer (its lock, its seal thread) is the parent's.
+        # In a child after fork(): the writer (its lock, its seal thread) is the parent's. The
+        # child forgets it without closing it, and closes its copies of the writer's descriptors
+        # (the lock and the journal): the parent's lock stays held by the parent's own, and a
+        # long-lived child (a multiprocessing worker) does not keep the log locked after the
+        # parent closed it.
         if self._writer is not None:
             self._writer.abandon()
             self._writer = None
             self._forked_from = self._writer_pid
+            _close_inherited_descriptors(self._dir)
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:

@@ -61,3 +61,29 @@ _BY_CODE = {
     9: ClosedError,         # FailedPrecondition
     10: Error,              # Internal
 }
+
+# The names the library gives its codes in messages (StatusCodeName), as an error that crossed the
+# Arrow C stream arrives: "Corruption: <message>".
+_BY_STREAM_NAME = {
+    "Invalid argument": (1, "InvalidArgument"),
+    "Not found": (2, "NotFound"),
+    "Corruption": (3, "Corruption"),
+    "Not supported": (4, "NotSupported"),
+    "IO error": (5, "IOError"),
+    "Resource exhausted": (6, "ResourceExhausted"),
+    "Already exists": (7, "AlreadyExists"),
+    "Busy": (8, "Busy"),
+    "Failed precondition": (9, "FailedPrecondition"),
+    "Internal error": (10, "Internal"),
+}
+
+
+def from_stream_error(exc: BaseException) -> Optional[Error]:
+    """The library's error behind a failure pyarrow reports while reading the Arrow stream."""
+    text = str(exc)
+    for name, (number, code) in _BY_STREAM_NAME.items():
+        if text.startswith(name + ": "):
+            err = _BY_CODE[number](text[len(name) + 2:])
+            err.code = code
+            return err
+    return None
