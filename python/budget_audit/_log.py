@@ -201,7 +201,10 @@ class BudgetAuditLog:
         self._settings_cache: Optional[dict] = None
         self._took_over = False
         if path is None:
-            self._dir = _core.find_log_dir(None, self._config_file)
+            try:
+                self._dir = _core.find_log_dir(None, self._config_file)
+            except InvalidError as e:  # a config file named here or by $BUDGET_AUDIT_CONFIG
+                raise ConfigError(str(e)) from None
             legacy = self._dir + ".parquet"
         else:
             p = os.fspath(path)

@@ -18,6 +18,20 @@ import subprocess
 import sys
 
 
+def strip_template_args(line):
+    """The line without its <...> template arguments (nested ones too), so that a return type
+    like Result<std::function<std::string(int64_t)>> does not hide the function's name."""
+    out, depth = [], 0
+    for c in line:
+        if c == "<":
+            depth += 1
+        elif c == ">" and depth > 0:
+            depth -= 1
+        elif depth == 0:
+            out.append(c)
+    return "".join(out)
+
+
 def public_names(include_dir):
     names = set()
     for path in sorted(glob.glob(os.path.join(include_dir, "budget_audit", "*.h"))):
@@ -38,7 +52,7 @@ def public_names(include_dir):
             if m:
                 names.add(m.group(1))
                 continue
-            m = re.match(r"[\w:<>,*& ]+?\b(\w+)\(", line)
+            m = re.match(r"[\w:,*& ]+?\b(\w+)\(", strip_template_args(line))
             if m:
                 names.add(m.group(1))
                 continue
