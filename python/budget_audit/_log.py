@@ -79,6 +79,12 @@ def _utc_micros(value: Any, timezone: str, what: str) -> int:
     raise InvalidError(f"{what}: expected a datetime, a date or an ISO-8601 string, got {type(value).__name__}")
 
 
+def _warn_seal(seal_error: Optional[str]) -> None:
+    if seal_error is not None:
+        logger.warning("Budget audit: sealing into Parquet failed: %s (the records are safe in the journal; "
+                       "sealing is tried again at the next day change and when the log closes)", seal_error)
+
+
 def _close_inherited_descriptors(log_dir: str) -> None:
     """Closes this process's descriptors of files in (or of) the log directory (Linux)."""
     fd_dir = "/proc/self/fd"
@@ -269,7 +275,8 @@ class BudgetAuditLog:
                     self._pending.append(text)
                     return None
                 self._hand_over_pending(writer)
-                code, message, seq, _ = writer.log_slot(text)
+                code, message, seq, _, seal_error = writer.log_slot(text)
+            _warn_seal(seal_error)
             if code is None:
                 return seq
             self._warn(code, message, writer)
@@ -288,15 +295,24 @@ class BudgetAuditLog:
         with self._lock:
             writer = self._writer_or_raise()
             self._hand_over_pending(writer)
-            seq, _ = writer.append(text)
-            return seq
+            seq, _, seal_error = writer.append(text)
+        _warn_seal(seal_error)
+        return seq
 
     def flush(self) -> int:
-        """Retries the ticks waiting in the retry queue now; returns how many still wait."""
+        """Retries the ticks that wait (log_slot() kept them while the disk or the lock refused
+        them) now, oldest first; returns how many still wait. Never raises: a failure is a
+        warning, as in log_slot()."""
         with self._lock:
-            writer = self._writer_or_raise()
-            self._hand_over_pending(writer)
-            writer.flush_retry_queue()
+            writer = self._writer_for_log_slot()
+            if writer is None:
+                return len(self._pending)
+            try:
+                self._hand_over_pending(writer)
+                writer.flush_retry_queue()
+            except Error as exc:
+                logger.warning("Budget audit log failed: %s (%d ticks wait in the retry queue)", exc,
+                               writer.retry_queue_size())
             return writer.retry_queue_size()
 
     @property
@@ -533,7 +549,8 @@ class BudgetAuditLog:
 
     def _hand_over_pending(self, writer: "_core.Writer") -> None:
         while self._pending:
-            code, message, _, _ = writer.log_slot(self._pending.popleft())
+            code, message, _, _, seal_error = writer.log_slot(self._pending.popleft())
+            _warn_seal(seal_error)
             if code is not None:
                 self._warn(code, message, writer)
 

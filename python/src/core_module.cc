@@ -147,6 +147,10 @@ Result<ControllerTick> TickFromJson(const std::string& json) {
 
 // ---- the writer
 
+nb::object SealError(const Status& s) {
+  return s.ok() ? nb::none() : nb::object(nb::str(s.message().c_str()));
+}
+
 class Writer {
  public:
   static std::unique_ptr<Writer> Open(const std::string& dir, const std::string& sync, const std::string& timezone,
@@ -167,9 +171,10 @@ class Writer {
     return w;
   }
 
-  // AuditLog::AppendTick of the tick `json` holds: (seq, duplicate), or
-  // the error raised.
-  std::pair<uint64_t, bool> Append(const std::string& json) {
+  // AuditLog::AppendTick of the tick `json` holds: (seq, duplicate, a
+  // background seal's failure not reported before, or None), or the error
+  // raised.
+  nb::tuple Append(const std::string& json) {
     Result<AppendResult> r = Status::OK();
     {
       nb::gil_scoped_release release;
@@ -184,12 +189,13 @@ class Writer {
       }
     }
     AppendResult a = Check(std::move(r));
-    return {a.seq, a.duplicate};
+    return nb::make_tuple(a.seq, a.duplicate, SealError(a.seal_status));
   }
 
   // AuditLog::LogSlot of the tick `json` holds: (code name or None,
-  // message, seq, duplicate). Never raises for what the log refuses or
-  // queues: the package warns.
+  // message, seq, duplicate, a background seal's failure not reported
+  // before or None). Never raises for what the log refuses or queues: the
+  // package warns.
   nb::tuple LogSlot(const std::string& json) {
     Status s;
     AppendResult a;
@@ -205,7 +211,7 @@ class Writer {
       }
     }
     nb::object code = s.ok() ? nb::none() : nb::object(nb::str(CodeName(s.code())));
-    return nb::make_tuple(code, s.message(), a.seq, a.duplicate);
+    return nb::make_tuple(code, s.message(), a.seq, a.duplicate, SealError(a.seal_status));
   }
 
   void FlushRetryQueue() { Locked([&] { return log_->FlushRetryQueue(); }); }

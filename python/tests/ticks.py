@@ -16,14 +16,15 @@ UTC = timezone.utc
 
 
 def plain_days(days=3, per_day=48, start=datetime(2026, 6, 1, tzinfo=UTC), seed=1):
-    """Half-hourly ticks over a few days, daylight costs, interventions, stages and sources."""
+    """Ticks spread evenly over a few days (half-hourly by default), daylight costs,
+    interventions, stages and sources."""
     rng = random.Random(seed)
     out = []
     spent = 0.0
     for d in range(days):
         for i in range(per_day):
-            ts = start + timedelta(days=d, minutes=30 * i)
-            daylight = 12 <= i < 38
+            ts = start + timedelta(days=d, minutes=(1440 // per_day) * i)
+            daylight = per_day // 4 <= i < per_day * 4 // 5
             cost = round(rng.uniform(0.0, 2.5), rng.choice([1, 3, 6])) if daylight else 0.0
             spent += cost
             out.append(Tick(
@@ -117,6 +118,28 @@ def numpy_scalars():
             for i in range(5)]
 
 
+def month_of_quarter_hours():
+    """A month of quarter-hour ticks (2,880): sums long enough for numpy's pairwise summation to
+    differ from a naive running sum in the last digits."""
+    return plain_days(days=30, per_day=96, start=datetime(2026, 5, 1, tzinfo=UTC), seed=7)
+
+
+def zoneinfo_dst():
+    """Ticks in Europe/Berlin (zoneinfo) across both DST changes of 2026: 23- and 25-hour days,
+    dates by the local wall clock."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    out = []
+    for start in (datetime(2026, 3, 28, 20, tzinfo=UTC), datetime(2026, 10, 24, 20, tzinfo=UTC)):
+        for i in range(40):
+            ts = (start + timedelta(minutes=30 * i)).astimezone(berlin)
+            out.append(Tick(timestamp=ts, slot_index=i, energy_cost_kwh=0.01 * (i % 7), target_angle=(i % 11) - 5.5,
+                            budget_remaining_kwh=500.0 - i, live_gate_passed=i % 3 == 1, source="dst",
+                            stage_id="winter"))
+    return out
+
+
 SETS = {
     "plain_days": plain_days,
     "rounding_boundaries": rounding_boundaries,
@@ -125,7 +148,9 @@ SETS = {
     "naive_datetimes": naive_datetimes,
     "out_of_order": out_of_order,
     "numpy_scalars": numpy_scalars,
+    "month_of_quarter_hours": month_of_quarter_hours,
+    "zoneinfo_dst": zoneinfo_dst,
 }
 
 # Sets whose timestamps are not UTC-aware: load() differs in the timestamp's zone only.
-NOT_UTC = {"offset_datetimes", "naive_datetimes"}
+NOT_UTC = {"offset_datetimes", "naive_datetimes", "zoneinfo_dst"}
