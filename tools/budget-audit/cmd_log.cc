@@ -2,7 +2,7 @@
 // durable its seq is printed on its own line (flushed), so a controller can
 // keep one process open as a pipe. Bad lines are reported on stderr as
 // "line N: field: problem" and skipped; the exit code is then 1. What a tick
-// may hold is docs/validation.md (log/tick.h, log/validate.h); unlike the
+// may hold is docs/validation.md (ControllerTickFromJson, slot_record.h); unlike the
 // in-process LogSlot, a tick without a timestamp is refused.
 //
 // With --ack json every input line gets exactly one JSON object on stdout,
@@ -26,10 +26,6 @@
 
 #include "budget_audit/audit_log.h"
 #include "cli.h"
-#include "log/tick.h"
-#include "log/validate.h"
-#include "util/civil_time.h"
-#include "util/time_zone.h"
 
 namespace budget_audit::cli {
 namespace {
@@ -225,15 +221,15 @@ int RunLog(Context& ctx, const LogOptions& o) {
   auto site_date = SiteDate(ctx);
   if (!site_date.ok()) return ReportError(site_date.status());
   ao.local_date = std::move(*site_date);
-  log::TickParseOptions parse;
+  TickJsonOptions parse;
   parse.require_timestamp = true;  // docs/validation.md: a resent tick would be logged twice
-  parse.timestamp.truncate_sub_micros = o.truncate_nanos;
-  for (const std::string& k : o.ignore_keys) {
-    if (log::TickFieldOf(k) != log::kFieldCount) {
-      return ReportError(Status::InvalidArgument(
-          fmt::format("--ignore-keys {}: a tick attribute the log keeps cannot be ignored", k)));
-    }
-    parse.ignored_keys.push_back(k);
+  parse.truncate_sub_micros = o.truncate_nanos;
+  parse.ignored_keys = o.ignore_keys;
+  {
+    TickJsonOptions keys_only = parse;  // a bad --ignore-keys is refused before any line
+    keys_only.require_timestamp = false;
+    auto checked = ControllerTickFromJson("{}", keys_only);
+    if (!checked.ok()) return ReportError(Status::InvalidArgument("--ignore-keys " + checked.status().message()));
   }
   const std::string dir = ctx.LogDir();
   auto log = OpenWriter(dir, ao, o.wait_seconds);
@@ -306,9 +302,10 @@ int RunLog(Context& ctx, const LogOptions& o) {
       if (!in.InputPending() && !flush_acks()) return kExitProblem;
       continue;
     }
-    auto rec = log::ParseTick(line, ctx.env->NowMicros(), parse);
-    Result<AppendResult> seq = rec.ok() ? (*log)->Append(*rec) : Result<AppendResult>(rec.status());
-    if (!seq.ok() && (!rec.ok() || seq.status().code() == StatusCode::kAlreadyExists)) {
+    auto tick = ControllerTickFromJson(line, parse);
+    Result<AppendResult> seq = tick.ok() ? (*log)->AppendTick(*tick) : Result<AppendResult>(tick.status());
+    if (!seq.ok() && (!tick.ok() || seq.status().code() == StatusCode::kAlreadyExists ||
+                      seq.status().code() == StatusCode::kInvalidArgument)) {
       refuse(seq.status().message());
       ++bad;
     } else if (!seq.ok()) {
