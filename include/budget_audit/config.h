@@ -30,6 +30,10 @@
 //                                      # % of the annual potential per month,
 //                                      # January first; 12 values >= 0 that
 //                                      # sum to 100 ± 0.5
+//   budget_year_start = "07-01"        # MM-DD, the budget year's first day (default 01-01)
+//   potential_file = "pvgis.json"      # a PVGIS PVcalc JSON result (compliance's potential)
+//   monthly_file = "monthly.csv"       # or 12 monthly kWh from the plant's own model
+//   latitude = 48.1                    # the default monthly shares' hemisphere
 //   data_dir = "/var/lib/budget-audit" # only in a file named by --config or
 //                                      # BUDGET_AUDIT_CONFIG (see below)
 // Integers are accepted where a number is expected. annual_potential_kwh,
@@ -182,11 +186,20 @@ struct Config {
   std::optional<double> annual_potential_kwh;
   std::optional<double> specific_yield_kwh_per_kwp;     // at most one of these two
   std::optional<std::array<double, 12>> monthly_share;  // percent, January first
+  // The budget year's first day, MM-DD in the site's zone ("07-01" suits a
+  // southern site); a PVGIS PVcalc JSON result or a CSV of 12 monthly kWh
+  // (paths relative to the config file); the site's latitude (the default
+  // monthly shares' hemisphere). File keys only, as the three above.
+  std::string budget_year_start = "01-01";
+  std::string potential_file;
+  std::string monthly_file;
+  std::optional<double> latitude;
 
   // Where each value above came from.
   struct Provenance {
     ConfigOrigin data_dir, config_file, capacity_kw, max_reduction_pct, timezone,
-        annual_potential_kwh, specific_yield_kwh_per_kwp, monthly_share;
+        annual_potential_kwh, specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file,
+        monthly_file, latitude;
   } origin;
 
   // The names the explicit values had, for messages that say how to set a

@@ -4,6 +4,7 @@
 #include "budget_audit/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <exception>
@@ -62,10 +63,15 @@ constexpr std::string_view kKeyTimezone = "timezone";
 constexpr std::string_view kKeyAnnualPotentialKwh = "annual_potential_kwh";
 constexpr std::string_view kKeySpecificYield = "specific_yield_kwh_per_kwp";
 constexpr std::string_view kKeyMonthlyShare = "monthly_share";
+constexpr std::string_view kKeyBudgetYearStart = "budget_year_start";
+constexpr std::string_view kKeyPotentialFile = "potential_file";
+constexpr std::string_view kKeyMonthlyFile = "monthly_file";
+constexpr std::string_view kKeyLatitude = "latitude";
 
 constexpr std::string_view kKnownKeys[] = {
-    kKeyCapacityKw,         kKeyMaxReductionPct, kKeyTimezone,     kKeyDataDir,
-    kKeyAnnualPotentialKwh, kKeySpecificYield,   kKeyMonthlyShare,
+    kKeyCapacityKw,      kKeyMaxReductionPct, kKeyTimezone,      kKeyDataDir,   kKeyAnnualPotentialKwh,
+    kKeySpecificYield,   kKeyMonthlyShare,    kKeyBudgetYearStart, kKeyPotentialFile, kKeyMonthlyFile,
+    kKeyLatitude,
 };
 
 // Other spellings people will try, compared in lower case: the Python
@@ -80,6 +86,9 @@ constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
     {"annual_potential", kKeyAnnualPotentialKwh},
     {"specific_yield", kKeySpecificYield},
     {"monthly_shares", kKeyMonthlyShare},
+    {"year_start", kKeyBudgetYearStart},
+    {"pvgis_file", kKeyPotentialFile},
+    {"lat", kKeyLatitude},
 };
 
 constexpr const char* kMonthNames[12] = {"January",   "February", "March",    "April",
@@ -147,6 +156,28 @@ std::string CheckPercent(double v) {
 std::string CheckAnnualPotentialKwh(double v) {
   if (std::isfinite(v) && v > 0) return "";
   return fmt::format("must be a positive number of kWh per year, got {}", v);
+}
+
+std::string CheckLatitude(double v) {
+  if (!(v >= -90 && v <= 90)) return fmt::format("{} is not a latitude (-90..90 degrees)", v);
+  return "";
+}
+
+// "MM-DD", a day that exists in every year (not 02-29).
+std::string CheckBudgetYearStart(const std::string& v) {
+  const bool shaped = v.size() == 5 && v[2] == '-' && std::isdigit(static_cast<unsigned char>(v[0])) &&
+                      std::isdigit(static_cast<unsigned char>(v[1])) &&
+                      std::isdigit(static_cast<unsigned char>(v[3])) && std::isdigit(static_cast<unsigned char>(v[4]));
+  if (!shaped) return fmt::format("\"{}\" is not a day of the year MM-DD (e.g. \"01-01\" or \"07-01\")", v);
+  const int month = (v[0] - '0') * 10 + (v[1] - '0');
+  const int day = (v[3] - '0') * 10 + (v[4] - '0');
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return fmt::format("\"{}\": month {} is not 1-12", v, month);
+  if (day < 1 || day > kDays[month - 1]) {
+    return fmt::format("\"{}\": day {} is not in month {} (1-{}; a budget year cannot start on 02-29)", v, day,
+                       month, kDays[month - 1]);
+  }
+  return "";
 }
 
 std::string CheckSpecificYield(double v) {
@@ -227,6 +258,10 @@ class Loader {
     std::optional<Sourced<double>> annual_potential_kwh;
     std::optional<Sourced<double>> specific_yield_kwh_per_kwp;
     std::optional<Sourced<std::array<double, 12>>> monthly_share;
+    std::optional<Sourced<std::string>> budget_year_start;
+    std::optional<Sourced<std::string>> potential_file;
+    std::optional<Sourced<std::string>> monthly_file;
+    std::optional<Sourced<double>> latitude;
   };
 
   void Report(const ConfigOrigin& origin, std::string_view key, std::string_view problem) {
@@ -413,6 +448,23 @@ void Loader::ReadTable(const toml::table& table, const std::string& path, bool n
       number(out->specific_yield_kwh_per_kwp, CheckSpecificYield);
     } else if (key == kKeyMonthlyShare) {
       ReadMonthlyShare(node, path, out);
+    } else if (key == kKeyLatitude) {
+      number(out->latitude, CheckLatitude);
+    } else if (key == kKeyBudgetYearStart) {
+      if (auto s = string(); s && Check(origin, key, CheckBudgetYearStart(*s))) {
+        out->budget_year_start = Sourced<std::string>{*s, origin};
+      }
+    } else if (key == kKeyPotentialFile || key == kKeyMonthlyFile) {
+      if (auto s = string()) {
+        if (s->empty()) {
+          Report(origin, key, "must not be empty");
+        } else {
+          // Relative to the config file, as data_dir.
+          std::string file = s->front() == '/' ? *s : JoinPath(DirName(path), *s);
+          (key == kKeyPotentialFile ? out->potential_file : out->monthly_file) =
+              Sourced<std::string>{std::move(file), origin};
+        }
+      }
     } else if (key == kKeyTimezone) {
       if (auto s = string(); s && Check(origin, key, CheckTimezone(*s))) {
         out->timezone = Sourced<std::string>{*s, origin};
@@ -564,6 +616,10 @@ Result<Config> Loader::Run() {
   TakeFirst(config.specific_yield_kwh_per_kwp, config.origin.specific_yield_kwh_per_kwp,
             from_file.specific_yield_kwh_per_kwp);
   TakeFirst(config.monthly_share, config.origin.monthly_share, from_file.monthly_share);
+  TakeFirst(config.budget_year_start, config.origin.budget_year_start, from_file.budget_year_start);
+  TakeFirst(config.potential_file, config.origin.potential_file, from_file.potential_file);
+  TakeFirst(config.monthly_file, config.origin.monthly_file, from_file.monthly_file);
+  TakeFirst(config.latitude, config.origin.latitude, from_file.latitude);
   return config;
 }
 
@@ -661,6 +717,22 @@ std::string DescribeConfig(const Config& c) {
          c.origin.monthly_share);
   } else {
     unset(kKeyMonthlyShare);
+  }
+  line(kKeyBudgetYearStart, TomlQuote(c.budget_year_start), c.origin.budget_year_start);
+  if (!c.potential_file.empty()) {
+    line(kKeyPotentialFile, TomlQuote(c.potential_file), c.origin.potential_file);
+  } else {
+    unset(kKeyPotentialFile);
+  }
+  if (!c.monthly_file.empty()) {
+    line(kKeyMonthlyFile, TomlQuote(c.monthly_file), c.origin.monthly_file);
+  } else {
+    unset(kKeyMonthlyFile);
+  }
+  if (c.latitude) {
+    line(kKeyLatitude, FormatNumber(*c.latitude), c.origin.latitude);
+  } else {
+    unset(kKeyLatitude);
   }
   return out;
 }

@@ -474,7 +474,8 @@ TEST_F(ConfigTest, AllProblemsAtOnceInOrder) {
           "  ./data/budget_audit.toml:2:15: capacity_kw: must be a number of kW >= 0, got -1\n"
           "  ./data/budget_audit.toml:3:1: \"colour\": unknown key; the keys are capacity_kw, "
           "max_reduction_pct, timezone, data_dir, annual_potential_kwh, "
-          "specific_yield_kwh_per_kwp, monthly_share\n"
+          "specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file, "
+          "monthly_file, latitude\n"
           "  ./data/budget_audit.toml:4:21: max_reduction_pct: must be a percentage in (0, 100], "
           "got 101");
 }
@@ -776,7 +777,48 @@ TEST(ConfigFileKeys, InTheOrderMessagesListThem) {
   std::vector<std::string> keys(ConfigFileKeys().begin(), ConfigFileKeys().end());
   EXPECT_THAT(keys, ::testing::ElementsAre("capacity_kw", "max_reduction_pct", "timezone",
                                            "data_dir", "annual_potential_kwh",
-                                           "specific_yield_kwh_per_kwp", "monthly_share"));
+                                           "specific_yield_kwh_per_kwp", "monthly_share",
+                                           "budget_year_start", "potential_file", "monthly_file",
+                                           "latitude"));
+}
+
+TEST(ConfigComplianceKeys, ReadValidatedAndRelativeToTheFile) {
+  auto env = NewMemEnv();
+  ASSERT_TRUE(env->CreateDirs("/site").ok());
+  const std::string good =
+      "budget_year_start = \"07-01\"\npotential_file = \"pvgis.json\"\nmonthly_file = "
+      "\"/abs/m.csv\"\nlatitude = -33.9\n";
+  ASSERT_TRUE(env->WriteFileAtomic("/site/a.toml", std::span<const uint8_t>(
+                                                       reinterpret_cast<const uint8_t*>(good.data()), good.size()))
+                  .ok());
+  ConfigOptions o;
+  o.env = env.get();
+  o.getenv = {};
+  o.values.config_file = "/site/a.toml";
+  auto c = LoadConfig(o);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->budget_year_start, "07-01");
+  EXPECT_EQ(c->potential_file, "/site/pvgis.json");
+  EXPECT_EQ(c->monthly_file, "/abs/m.csv");
+  EXPECT_EQ(c->latitude, -33.9);
+  EXPECT_THAT(DescribeConfig(*c), ::testing::HasSubstr("budget_year_start = \"07-01\""));
+  const std::string bad = "budget_year_start = \"02-29\"\nlatitude = 123\n";
+  ASSERT_TRUE(env->WriteFileAtomic("/site/b.toml", std::span<const uint8_t>(
+                                                       reinterpret_cast<const uint8_t*>(bad.data()), bad.size()))
+                  .ok());
+  o.values.config_file = "/site/b.toml";
+  auto b = LoadConfig(o);
+  ASSERT_FALSE(b.ok());
+  EXPECT_THAT(b.status().message(), ::testing::HasSubstr("a budget year cannot start on 02-29"));
+  EXPECT_THAT(b.status().message(), ::testing::HasSubstr("latitude: 123 is not a latitude"));
+  // Without the keys: the defaults.
+  ConfigOptions none;
+  none.env = env.get();
+  none.getenv = {};
+  auto d = LoadConfig(none);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->budget_year_start, "01-01");
+  EXPECT_TRUE(d->potential_file.empty());
 }
 
 TEST(ConfigOrigin, ToString) {

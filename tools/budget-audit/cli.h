@@ -72,6 +72,7 @@ void SetupLog(CLI::App& app, Context& ctx, Action& action);
 void SetupVerify(CLI::App& app, Context& ctx, Action& action);
 // report, daily and the aliases --report / --daily DATE.
 void SetupReports(CLI::App& app, Context& ctx, Action& action);
+void SetupCompliance(CLI::App& app, Context& ctx, Action& action);
 // What runs without a subcommand: an alias's report, else the Python
 // version's default output.
 Action DefaultAction(Context& ctx);

@@ -69,6 +69,7 @@ int Run(int argc, char** argv) {
   SetupLog(app, ctx, action);
   SetupVerify(app, ctx, action);
   SetupReports(app, ctx, action);
+  SetupCompliance(app, ctx, action);
 
   try {
     app.parse(argc, argv);

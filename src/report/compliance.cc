@@ -1,0 +1,747 @@
+// The compliance report and the controller's allowance (compliance.h);
+// formulas and schema in docs/compliance.md.
+//
+// One pass over the covered records (the site-local days of the budget year
+// through as_of) gathers the sums per day, month, stage and source, and runs
+// the ledger checks on the same records in seq order.
+#include "budget_audit/compliance.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "report/compliance_html.h"
+#include "util/civil_time.h"
+#include "util/sha256.h"
+#include "util/time_zone.h"
+
+namespace budget_audit {
+namespace {
+
+constexpr int64_t kMicrosPerHour = 3600LL * 1000000;
+constexpr size_t kSeqsKept = 20;
+
+// docs/domain-notes.md §6 (derived, not measured): a horizontal N-S
+// tracker's clear-sky monthly split times a seasonal cloud factor.
+constexpr std::array<double, 12> kDefaultNorth = {1.5, 3.0, 6.5, 10.5, 14.5, 16.5, 16.5, 13.5, 8.5, 5.0, 2.5, 1.5};
+constexpr std::array<double, 12> kDefaultSouth = {13.5, 10.5, 9.0, 6.5, 4.5, 3.5, 4.0, 5.0, 7.5, 10.0, 12.0, 14.0};
+
+int DaysInMonth(int64_t year, unsigned month) {
+  const int64_t next = month == 12 ? DaysFromCivil(year + 1, 1, 1) : DaysFromCivil(year, month + 1, 1);
+  return static_cast<int>(next - DaysFromCivil(year, month, 1));
+}
+
+// s(d) = m[month(d)] / days_in_month(d).
+double DayShare(const std::array<double, 12>& m, int64_t day) {
+  const CivilDate c = CivilFromDays(day);
+  return m[c.month - 1] / DaysInMonth(c.year, c.month);
+}
+
+std::array<double, 12> Normalized(const std::array<double, 12>& v) {
+  double total = 0;
+  for (double x : v) total += x;
+  std::array<double, 12> out{};
+  for (size_t i = 0; i < 12; ++i) out[i] = v[i] / total;
+  return out;
+}
+
+Result<std::pair<unsigned, unsigned>> ParseMonthDay(const std::string& mmdd) {
+  auto d = ParseDate("2001-" + mmdd);  // a year without 02-29
+  if (mmdd.size() != 5 || !d) {
+    return Status::InvalidArgument(fmt::format("budget_year_start: \"{}\" is not a day of the year MM-DD", mmdd));
+  }
+  const CivilDate c = CivilFromDays(*d);
+  return std::make_pair(c.month, c.day);
+}
+
+struct FileText {
+  std::string text;
+  std::string sha256_hex;
+};
+
+Result<FileText> ReadSmallFile(Env* env, const std::string& path, const char* key) {
+  auto bytes = env->ReadFileToBytes(path, 16u << 20);
+  if (!bytes.ok()) return bytes.status().WithContext(fmt::format("{} {}", key, path));
+  FileText f;
+  f.text.assign(bytes->begin(), bytes->end());
+  f.sha256_hex = ToHex(Sha256(AsSpan(f.text)));
+  return f;
+}
+
+// A PVGIS PVcalc JSON result: outputs.monthly.<mount>[].E_m (kWh per month
+// for inputs.pv_module.peakpower kWp), outputs.totals.<mount>.E_y.
+Status ReadPvgis(const std::string& path, const FileText& f, double capacity_kw, Potential* p) {
+  auto bad = [&](const std::string& what) {
+    return Status::InvalidArgument(fmt::format("potential_file {}: {} (expected a PVGIS PVcalc JSON result)", path, what));
+  };
+  nlohmann::json j = nlohmann::json::parse(f.text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad("not JSON");
+  const auto outputs = j.find("outputs");
+  if (outputs == j.end() || !outputs->is_object()) return bad("no \"outputs\"");
+  const auto monthly = outputs->find("monthly");
+  if (monthly == outputs->end() || !monthly->is_object()) return bad("no \"outputs.monthly\"");
+  std::string mount;
+  for (const char* m : {"inclined_axis", "fixed", "two_axis", "vertical_axis"}) {
+    if (monthly->contains(m)) {
+      mount = m;
+      break;
+    }
+  }
+  if (mount.empty()) return bad("no mounting type in \"outputs.monthly\" (inclined_axis, fixed, two_axis)");
+  const auto& rows = (*monthly)[mount];
+  if (!rows.is_array() || rows.size() != 12) return bad(fmt::format("outputs.monthly.{} does not hold 12 months", mount));
+  std::array<double, 12> e_m{};
+  std::array<bool, 12> seen{};
+  for (const auto& r : rows) {
+    if (!r.is_object() || !r.contains("month") || !r["month"].is_number_integer() || !r.contains("E_m") ||
+        !r["E_m"].is_number()) {
+      return bad(fmt::format("outputs.monthly.{}: each month needs \"month\" and \"E_m\"", mount));
+    }
+    const int64_t month = r["month"].get<int64_t>();
+    const double v = r["E_m"].get<double>();
+    if (month < 1 || month > 12 || seen[month - 1]) return bad(fmt::format("month {} is not 1-12 or repeated", month));
+    if (!std::isfinite(v) || v < 0) return bad(fmt::format("month {}: E_m {} is not a yield >= 0", month, v));
+    seen[month - 1] = true;
+    e_m[month - 1] = v;
+  }
+  double total = 0;
+  for (double v : e_m) total += v;
+  if (!(total > 0)) return bad("the months' E_m sum to 0");
+  double e_y = total;
+  if (auto t = outputs->find("totals"); t != outputs->end() && t->is_object() && t->contains(mount) &&
+                                         (*t)[mount].is_object() && (*t)[mount].contains("E_y") &&
+                                         (*t)[mount]["E_y"].is_number()) {
+    e_y = (*t)[mount]["E_y"].get<double>();
+  }
+  double peak = 0;
+  if (auto in = j.find("inputs"); in != j.end() && in->is_object() && in->contains("pv_module") &&
+                                   (*in)["pv_module"].is_object() && (*in)["pv_module"].contains("peakpower") &&
+                                   (*in)["pv_module"]["peakpower"].is_number()) {
+    peak = (*in)["pv_module"]["peakpower"].get<double>();
+  }
+  if (!(peak > 0)) return bad("no \"inputs.pv_module.peakpower\"");
+  p->basis = "pvgis";
+  p->source = fmt::format("{} (sha256 {})", path, f.sha256_hex);
+  p->annual_kwh = e_y * capacity_kw / peak;
+  p->monthly_share = Normalized(e_m);
+  p->shares_basis = "pvgis";
+  p->pvgis_mount = mount;
+  p->pvgis_peakpower_kwp = peak;
+  return Status::OK();
+}
+
+// 12 monthly kWh: one per line, "kwh" or "month,kwh" (1..12), an optional
+// header line and # comments.
+Status ReadMonthlyFile(const std::string& path, const FileText& f, Potential* p) {
+  std::array<double, 12> kwh{};
+  std::array<bool, 12> seen{};
+  size_t count = 0, line_no = 0;
+  size_t pos = 0;
+  while (pos <= f.text.size()) {
+    size_t end = f.text.find('\n', pos);
+    if (end == std::string::npos) end = f.text.size();
+    std::string line = f.text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    line.erase(std::remove_if(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
+               line.end());
+    if (line.empty()) continue;
+    auto comma = line.find_first_of(",;");
+    std::string month_text = comma == std::string::npos ? "" : line.substr(0, comma);
+    std::string value_text = comma == std::string::npos ? line : line.substr(comma + 1);
+    char* e1 = nullptr;
+    const double v = std::strtod(value_text.c_str(), &e1);
+    if (value_text.empty() || *e1 != '\0') {
+      if (count == 0 && line_no == 1) continue;  // a header
+      return Status::InvalidArgument(fmt::format("monthly_file {}:{}: \"{}\" is not a number of kWh", path, line_no, value_text));
+    }
+    size_t month = count + 1;
+    if (!month_text.empty()) {
+      char* e2 = nullptr;
+      const long m = std::strtol(month_text.c_str(), &e2, 10);
+      if (*e2 != '\0' || m < 1 || m > 12) {
+        return Status::InvalidArgument(fmt::format("monthly_file {}:{}: month \"{}\" is not 1-12", path, line_no, month_text));
+      }
+      month = static_cast<size_t>(m);
+    }
+    if (month > 12 || seen[month - 1]) {
+      return Status::InvalidArgument(fmt::format("monthly_file {}:{}: month {} given twice or more than 12 months", path, line_no, month));
+    }
+    if (!std::isfinite(v) || v < 0) {
+      return Status::InvalidArgument(fmt::format("monthly_file {}:{}: {} is not a yield >= 0", path, line_no, v));
+    }
+    seen[month - 1] = true;
+    kwh[month - 1] = v;
+    ++count;
+  }
+  if (count != 12) return Status::InvalidArgument(fmt::format("monthly_file {}: {} months, expected 12", path, count));
+  double total = 0;
+  for (double v : kwh) total += v;
+  if (!(total > 0)) return Status::InvalidArgument(fmt::format("monthly_file {}: the months sum to 0", path));
+  p->basis = "monthly_file";
+  p->source = fmt::format("{} (sha256 {})", path, f.sha256_hex);
+  p->annual_kwh = total;
+  p->monthly_share = Normalized(kwh);
+  p->shares_basis = "monthly_file";
+  return Status::OK();
+}
+
+Status NeedCapacity(const CompliancePlant& plant, const char* basis) {
+  if (plant.capacity_kw && *plant.capacity_kw > 0) return Status::OK();
+  return Status::InvalidArgument(fmt::format(
+      "the {} basis of the annual potential needs the plant's capacity_kw (> 0); set it, or set "
+      "annual_potential_kwh",
+      basis));
+}
+
+// The budget year [start, end] (days) containing `day`, or starting in `year`.
+std::pair<int64_t, int64_t> BudgetYear(std::pair<unsigned, unsigned> md, std::optional<int> year, int64_t day) {
+  int64_t y;
+  if (year) {
+    y = *year;
+  } else {
+    const CivilDate c = CivilFromDays(day);
+    y = c.year;
+    if (DaysFromCivil(c.year, md.first, md.second) > day) --y;
+  }
+  return {DaysFromCivil(y, md.first, md.second), DaysFromCivil(y + 1, md.first, md.second) - 1};
+}
+
+std::string MonthKey(int64_t day) {
+  const CivilDate c = CivilFromDays(day);
+  return fmt::format("{:04}-{:02}", c.year, c.month);
+}
+
+// A sum that keeps the digits a long run of small costs would lose.
+struct Sum {
+  double s = 0, c = 0;
+  void Add(double x) {
+    const double t = s + x;
+    c += std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
+    s = t;
+  }
+  double value() const { return s + c; }
+};
+
+struct Group {
+  Sum spent;
+  int64_t interventions = 0, slots = 0;
+};
+
+std::vector<ComplianceGroup> Sorted(const std::map<std::string, Group>& groups) {
+  std::vector<ComplianceGroup> out;
+  for (const auto& [k, g] : groups) out.push_back({k, g.spent.value(), g.interventions, g.slots});
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.spent_kwh > b.spent_kwh; });
+  return out;
+}
+
+std::string IsoUtc(int64_t us) { return FormatTimestamp(us, 1000000, true); }
+
+void Keep(ComplianceFinding& f, uint64_t seq) {
+  ++f.count;
+  if (f.seqs.size() < kSeqsKept) f.seqs.push_back(seq);
+}
+
+}  // namespace
+
+CompliancePlant CompliancePlantFromConfig(const Config& c) {
+  CompliancePlant p;
+  p.capacity_kw = c.capacity_kw;
+  p.ceiling_pct = c.max_reduction_pct;
+  p.ceiling_pct_is_integer = c.max_reduction_pct_is_integer;
+  p.timezone = c.timezone;
+  p.budget_year_start = c.budget_year_start;
+  p.potential_file = c.potential_file;
+  p.monthly_file = c.monthly_file;
+  p.annual_potential_kwh = c.annual_potential_kwh;
+  p.specific_yield_kwh_per_kwp = c.specific_yield_kwh_per_kwp;
+  p.monthly_share_pct = c.monthly_share;
+  p.latitude = c.latitude;
+  return p;
+}
+
+Result<Potential> ResolvePotential(const CompliancePlant& plant, Env* env) {
+  if (env == nullptr) env = Env::Default();
+  Potential p;
+  if (!plant.potential_file.empty()) {
+    BA_RETURN_IF_ERROR(NeedCapacity(plant, "pvgis"));
+    BA_ASSIGN_OR_RETURN(FileText f, ReadSmallFile(env, plant.potential_file, "potential_file"));
+    BA_RETURN_IF_ERROR(ReadPvgis(plant.potential_file, f, *plant.capacity_kw, &p));
+  } else if (!plant.monthly_file.empty()) {
+    BA_ASSIGN_OR_RETURN(FileText f, ReadSmallFile(env, plant.monthly_file, "monthly_file"));
+    BA_RETURN_IF_ERROR(ReadMonthlyFile(plant.monthly_file, f, &p));
+  } else if (plant.annual_potential_kwh) {
+    p.basis = "annual_potential_kwh";
+    p.source = "annual_potential_kwh";
+    p.annual_kwh = *plant.annual_potential_kwh;
+  } else if (plant.specific_yield_kwh_per_kwp) {
+    BA_RETURN_IF_ERROR(NeedCapacity(plant, "specific_yield"));
+    p.basis = "specific_yield";
+    p.source = "specific_yield_kwh_per_kwp × capacity_kw";
+    p.annual_kwh = *plant.specific_yield_kwh_per_kwp * *plant.capacity_kw;
+  } else {
+    BA_RETURN_IF_ERROR(NeedCapacity(plant, "peak_sun_hours"));
+    p.basis = "peak_sun_hours";
+    p.source = "the Python version's 6 peak-sun hours × 365 days × capacity_kw";
+    p.annual_kwh = 6.0 * 365.0 * *plant.capacity_kw;
+  }
+  if (p.shares_basis.empty()) {
+    if (plant.monthly_share_pct) {
+      p.monthly_share = Normalized(*plant.monthly_share_pct);
+      p.shares_basis = "monthly_share";
+    } else if (plant.latitude && *plant.latitude < 0) {
+      p.monthly_share = Normalized(kDefaultSouth);
+      p.shares_basis = "default_south";
+    } else {
+      p.monthly_share = Normalized(kDefaultNorth);
+      p.shares_basis = "default_north";
+    }
+  }
+  return p;
+}
+
+Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const CompliancePlant& plant,
+                                           const ComplianceOptions& options) {
+  Env* env = options.env ? options.env : Env::Default();
+  BA_ASSIGN_OR_RETURN(TimeZone tz, TimeZone::Load(plant.timezone));
+  BA_ASSIGN_OR_RETURN(auto md, ParseMonthDay(plant.budget_year_start));
+  BA_ASSIGN_OR_RETURN(Potential potential, ResolvePotential(plant, env));
+  const int64_t today = tz.Today(env);
+  int64_t as_of = today;
+  if (options.as_of) {
+    BA_ASSIGN_OR_RETURN(as_of, ParseDateArgument(*options.as_of));
+  }
+  const auto [start, end] = BudgetYear(md, options.year, as_of);
+  if (!options.as_of) as_of = std::min(today, end);
+  if (as_of > end) {
+    return Status::InvalidArgument(fmt::format("--as-of {} is after the budget year's last day {}", FormatDate(as_of),
+                                               FormatDate(end)));
+  }
+
+  ComplianceReport r;
+  r.budget_year_start = FormatDate(start);
+  r.budget_year_end = FormatDate(end);
+  r.as_of = FormatDate(as_of);
+  r.timezone = plant.timezone;
+  r.potential = potential;
+  r.ceiling_pct = plant.ceiling_pct;
+  r.ceiling_pct_is_integer = plant.ceiling_pct_is_integer;
+  r.ceiling_kwh = plant.ceiling_pct / 100.0 * potential.annual_kwh;
+  r.last_seq = snap.last_seq();
+  r.head_hex = snap.head_hex();
+
+  const auto& m = potential.monthly_share;
+  double share = 0;
+  for (int64_t d = start; d <= as_of; ++d) share += DayShare(m, d);
+  r.expected_share_to_date = share;
+
+  // The covered records: their site-local day in [start, as_of].
+  const int64_t covered_days = as_of >= start ? as_of - start + 1 : 0;
+  std::vector<Sum> per_day(static_cast<size_t>(covered_days));
+  std::map<std::string, Group> months, stages, sources;
+  std::set<std::string> dates;
+  Sum spent;
+  ComplianceFinding no_gate{"cost_without_gate", "error", "", 0, {}, {}, std::nullopt};
+  ComplianceFinding deviation{"offset_deviation", "warning", "", 0, {}, {}, std::nullopt};
+  ComplianceFinding backwards{"timestamps_backwards", "error", "", 0, {}, {}, std::nullopt};
+  ComplianceFinding not_site_day{"date_not_site_day", "warning", "", 0, {}, {}, std::nullopt};
+  ComplianceFinding negative{"negative_cost", "error", "", 0, {}, {}, std::nullopt};
+  Sum no_gate_kwh, deviation_sum, negative_kwh;
+  double worst_deviation = 0;
+  uint64_t worst_deviation_seq = 0;
+  int64_t deviation_n = 0;
+  // The controller's own counters against our running sum (from the first
+  // covered record's difference on).
+  std::optional<double> spent_base, total_base;
+  bool controller_counts = false;  // a controller that fills its counters (all zeros: it does not)
+  double worst_spent_gap = 0, worst_total_gap = 0;
+  uint64_t spent_gap_from = 0, total_gap_from = 0;
+  int64_t spent_gap_n = 0, total_gap_n = 0;
+  std::vector<int64_t> intervals;
+  std::vector<std::pair<int64_t, int64_t>> gaps;  // (previous, next) timestamps
+  std::optional<int64_t> previous_ts, first_ts;
+
+  if (covered_days > 0) {
+    ScanOptions scan;
+    scan.since_us = tz.StartOfDay(start);
+    scan.until_us = tz.StartOfDay(as_of + 1);
+    BA_RETURN_IF_ERROR(snap.Scan(scan, [&](uint64_t seq, const SlotRecord& rec) -> Status {
+      const int64_t day = tz.LocalDays(rec.timestamp_us);
+      if (day < start || day > as_of) return Status::OK();
+      const double cost = rec.energy_cost_kwh;
+      spent.Add(cost);
+      per_day[static_cast<size_t>(day - start)].Add(cost);
+      ++r.slots;
+      if (rec.gate_passed) ++r.interventions;
+      for (auto* g : {&months[MonthKey(day)], &stages[rec.stage_id], &sources[rec.source]}) {
+        g->spent.Add(cost);
+        ++g->slots;
+        if (rec.gate_passed) ++g->interventions;
+      }
+      dates.insert(rec.date);
+      // Ledger checks.
+      if (cost != 0 && !rec.gate_passed) {
+        Keep(no_gate, seq);
+        no_gate_kwh.Add(cost);
+      }
+      if (cost < 0) {
+        Keep(negative, seq);
+        negative_kwh.Add(cost);
+      }
+      if (rec.planned_offset_deg != 0 || rec.actual_offset_deg != 0) {
+        const double dev = std::fabs(rec.planned_offset_deg - rec.actual_offset_deg);
+        deviation_sum.Add(dev);
+        ++deviation_n;
+        if (dev > worst_deviation) {
+          worst_deviation = dev;
+          worst_deviation_seq = seq;
+        }
+        if (dev > plant.offset_tolerance_deg) Keep(deviation, seq);
+      }
+      if (FormatDate(day) != rec.date) Keep(not_site_day, seq);
+      if (!first_ts) first_ts = rec.timestamp_us;
+      if (previous_ts) {
+        if (rec.timestamp_us < *previous_ts) {
+          Keep(backwards, seq);
+        } else {
+          const int64_t gap = rec.timestamp_us - *previous_ts;
+          if (gap > 0) intervals.push_back(gap);
+          gaps.emplace_back(*previous_ts, rec.timestamp_us);
+        }
+      }
+      previous_ts = std::max(previous_ts.value_or(rec.timestamp_us), rec.timestamp_us);
+      if (rec.budget_spent_kwh != 0 || rec.budget_remaining_kwh != 0) controller_counts = true;
+      const double ours = spent.value();
+      const double spent_diff = rec.budget_spent_kwh - ours;
+      if (!spent_base) spent_base = spent_diff;
+      const double spent_gap = std::fabs(spent_diff - *spent_base);
+      if (spent_gap > plant.controller_tolerance_kwh) {
+        if (spent_gap_n++ == 0) spent_gap_from = seq;
+      }
+      if (spent_gap > worst_spent_gap) worst_spent_gap = spent_gap;
+      const double total = rec.budget_spent_kwh + rec.budget_remaining_kwh;
+      if (!total_base) total_base = total;
+      const double total_gap = std::fabs(total - *total_base);
+      if (total_gap > plant.controller_tolerance_kwh) {
+        if (total_gap_n++ == 0) total_gap_from = seq;
+      }
+      if (total_gap > worst_total_gap) worst_total_gap = total_gap;
+      return Status::OK();
+    }));
+  }
+
+  r.spent_kwh = spent.value();
+  r.budget_to_date_kwh = r.ceiling_kwh * share;
+  if (r.budget_to_date_kwh > 0) r.pace = r.spent_kwh / r.budget_to_date_kwh;
+  if (share > 0) r.projected_kwh = r.spent_kwh / share;
+  if (!dates.empty()) r.naive_projected_kwh = r.spent_kwh / static_cast<double>(dates.size()) * 365.0;
+  r.compliant_projection = !r.projected_kwh || *r.projected_kwh <= r.ceiling_kwh;
+  // Days of budget left: spending the projected year in the seasons'
+  // proportions from as_of + 1 on.
+  if (r.spent_kwh >= r.ceiling_kwh && r.ceiling_kwh >= 0 && r.spent_kwh > 0) {
+    r.days_of_budget_left = 0;
+  } else if (r.projected_kwh) {
+    double running = r.spent_kwh;
+    for (int64_t d = as_of + 1; d <= end; ++d) {
+      running += *r.projected_kwh * DayShare(m, d);
+      if (running > r.ceiling_kwh) {
+        r.days_of_budget_left = d - as_of - 1;
+        break;
+      }
+    }
+  }
+
+  // Months of the budget year through as_of, each with its budget.
+  for (int64_t d = start; d <= as_of;) {
+    const CivilDate c = CivilFromDays(d);
+    const std::string key = MonthKey(d);
+    const Group& g = months[key];
+    r.months.push_back({key, g.spent.value(), r.ceiling_kwh * m[c.month - 1], g.interventions, g.slots});
+    d = (c.month == 12 ? DaysFromCivil(c.year + 1, 1, 1) : DaysFromCivil(c.year, c.month + 1, 1));
+  }
+  r.by_stage = Sorted(stages);
+  r.by_source = Sorted(sources);
+  double cumulative = 0, expected = 0;
+  for (int64_t d = start; d <= as_of; ++d) {
+    const double day_spent = per_day[static_cast<size_t>(d - start)].value();
+    cumulative += day_spent;
+    expected += DayShare(m, d);
+    r.days.push_back({FormatDate(d), day_spent, cumulative, expected});
+  }
+
+  // Findings, in a fixed order.
+  if (no_gate.count > 0) {
+    no_gate.value = no_gate_kwh.value();
+    no_gate.message = fmt::format("{} records book {:.3f} kWh of cost while their gate did not pass", no_gate.count,
+                                  no_gate_kwh.value());
+    r.findings.push_back(no_gate);
+  }
+  if (negative.count > 0) {
+    negative.value = negative_kwh.value();
+    negative.message = fmt::format("{} records have a negative cost ({:.3f} kWh in all)", negative.count,
+                                   negative_kwh.value());
+    r.findings.push_back(negative);
+  }
+  if (deviation.count > 0) {
+    deviation.value = worst_deviation;
+    deviation.message = fmt::format(
+        "{} records have planned and actual offsets more than {} degrees apart (mean deviation {:.2f}, worst "
+        "{:.2f} at seq {})",
+        deviation.count, plant.offset_tolerance_deg, deviation_sum.value() / static_cast<double>(deviation_n),
+        worst_deviation, worst_deviation_seq);
+    r.findings.push_back(deviation);
+  }
+  if (!controller_counts) spent_gap_n = total_gap_n = 0;
+  if (spent_gap_n > 0) {
+    ComplianceFinding f{"controller_spent_disagrees", "warning", "", spent_gap_n, {spent_gap_from}, {}, worst_spent_gap};
+    f.message = fmt::format(
+        "the controller's budget_spent_kwh drifts from the sum of logged costs from seq {} on (largest gap "
+        "{:.3f} kWh, {} records beyond {} kWh)",
+        spent_gap_from, worst_spent_gap, spent_gap_n, plant.controller_tolerance_kwh);
+    r.findings.push_back(f);
+  }
+  if (total_gap_n > 0) {
+    ComplianceFinding f{"controller_remaining_disagrees", "warning", "", total_gap_n, {total_gap_from}, {}, worst_total_gap};
+    f.message = fmt::format(
+        "the controller's budget_spent_kwh + budget_remaining_kwh changes from seq {} on (largest change {:.3f} "
+        "kWh, {} records beyond {} kWh)",
+        total_gap_from, worst_total_gap, total_gap_n, plant.controller_tolerance_kwh);
+    r.findings.push_back(f);
+  }
+  // The covered period's edges: from the budget year's first instant to the
+  // first tick, and from the last tick to the end of as_of (or now).
+  if (covered_days > 0 && r.slots == 0) {
+    ComplianceFinding f{"no_records", "warning", "", 0, {}, {}, std::nullopt};
+    f.message = fmt::format("no ticks were logged from {} to {}: the report knows nothing of that period",
+                            r.budget_year_start, r.as_of);
+    r.findings.push_back(f);
+  }
+  if (first_ts) {
+    const int64_t period_start = tz.StartOfDay(start);
+    const int64_t period_end = std::min(tz.StartOfDay(as_of + 1), env->NowMicros());
+    if (*first_ts > period_start) gaps.insert(gaps.begin(), {period_start, *first_ts});
+    if (period_end > *previous_ts) gaps.emplace_back(*previous_ts, period_end);
+  }
+  if (!intervals.empty()) {
+    std::vector<int64_t> sorted = intervals;
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    const int64_t usual = sorted[sorted.size() / 2];
+    const double limit = std::max(static_cast<double>(usual) * plant.outage_factor, static_cast<double>(kMicrosPerHour));
+    ComplianceFinding f{"outage", "warning", "", 0, {}, {}, std::nullopt};
+    double longest = 0;
+    for (const auto& [a, b] : gaps) {
+      if (static_cast<double>(b - a) <= limit) continue;
+      ++f.count;
+      longest = std::max(longest, static_cast<double>(b - a) / kMicrosPerHour);
+      if (f.timestamps.size() < 2 * kSeqsKept) {
+        f.timestamps.push_back(IsoUtc(a));
+        f.timestamps.push_back(IsoUtc(b));
+      }
+    }
+    if (f.count > 0) {
+      f.value = longest;
+      f.message = fmt::format("{} periods without ticks longer than {:.1f} h (the usual interval is {} s; the "
+                              "budget year's start before the first tick and the end after the last count too); "
+                              "the longest lasted {:.1f} h",
+                              f.count, limit / kMicrosPerHour, usual / 1000000, longest);
+      r.findings.push_back(f);
+    }
+  }
+  if (backwards.count > 0) {
+    backwards.message = fmt::format("{} records have a timestamp earlier than a record logged before them",
+                                    backwards.count);
+    r.findings.push_back(backwards);
+  }
+  if (not_site_day.count > 0) {
+    not_site_day.message = fmt::format("{} records have a date column that is not their day in {}",
+                                       not_site_day.count, plant.timezone);
+    r.findings.push_back(not_site_day);
+  }
+  return r;
+}
+
+Result<Allowance> ComputeAllowance(const LogSnapshot& snap, const CompliancePlant& plant,
+                                   const std::optional<std::string>& date, Env* env) {
+  if (env == nullptr) env = Env::Default();
+  BA_ASSIGN_OR_RETURN(TimeZone tz, TimeZone::Load(plant.timezone));
+  BA_ASSIGN_OR_RETURN(auto md, ParseMonthDay(plant.budget_year_start));
+  BA_ASSIGN_OR_RETURN(Potential potential, ResolvePotential(plant, env));
+  int64_t day = tz.Today(env);
+  if (date) {
+    BA_ASSIGN_OR_RETURN(day, ParseDateArgument(*date));
+  }
+  const auto [start, end] = BudgetYear(md, std::nullopt, day);
+  Allowance a;
+  a.date = FormatDate(day);
+  a.budget_year_start = FormatDate(start);
+  a.budget_year_end = FormatDate(end);
+  a.potential = potential;
+  a.ceiling_kwh = plant.ceiling_pct / 100.0 * potential.annual_kwh;
+  Sum before;
+  if (day > start) {
+    ScanOptions scan;
+    scan.columns = kColTimestamp | kColEnergyCost;
+    scan.since_us = tz.StartOfDay(start);
+    scan.until_us = tz.StartOfDay(day);
+    BA_RETURN_IF_ERROR(snap.Scan(scan, [&](uint64_t, const SlotRecord& rec) -> Status {
+      before.Add(rec.energy_cost_kwh);
+      return Status::OK();
+    }));
+  }
+  a.spent_before_kwh = before.value();
+  a.day_share = DayShare(potential.monthly_share, day);
+  for (int64_t d = day; d <= end; ++d) a.remaining_share += DayShare(potential.monthly_share, d);
+  if (a.remaining_share > 0) {
+    a.allowance_kwh = std::max(0.0, (a.ceiling_kwh - a.spent_before_kwh) * a.day_share / a.remaining_share);
+  }
+  return a;
+}
+
+namespace {
+
+nlohmann::ordered_json Opt(const std::optional<double>& v) {
+  return v && std::isfinite(*v) ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json PotentialJson(const Potential& p) {
+  nlohmann::ordered_json j;
+  j["basis"] = p.basis;
+  j["source"] = p.source;
+  j["annual_kwh"] = p.annual_kwh;
+  j["shares_basis"] = p.shares_basis;
+  j["monthly_share"] = p.monthly_share;
+  if (p.basis == "pvgis") {
+    j["pvgis_mount"] = p.pvgis_mount;
+    j["pvgis_peakpower_kwp"] = p.pvgis_peakpower_kwp;
+  }
+  return j;
+}
+
+nlohmann::ordered_json GroupsJson(const std::vector<ComplianceGroup>& groups) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const auto& g : groups) {
+    a.push_back({{"key", g.key}, {"spent_kwh", g.spent_kwh}, {"interventions", g.interventions}, {"slots", g.slots}});
+  }
+  return a;
+}
+
+std::string Pct(const std::optional<double>& v) { return v ? fmt::format("{:.1f} %", *v * 100) : "—"; }
+std::string Kwh(const std::optional<double>& v) { return v ? fmt::format("{:.3f} kWh", *v) : "—"; }
+
+}  // namespace
+
+std::string RenderCompliance(const ComplianceReport& r, ComplianceFormat format) {
+  if (format == ComplianceFormat::kHtml) return report::ComplianceHtml(r);
+  if (format == ComplianceFormat::kTable) {
+    std::string out = fmt::format("Compliance, budget year {} to {} (as of {}, {})\n", r.budget_year_start,
+                                  r.budget_year_end, r.as_of, r.timezone);
+    auto row = [&](std::string_view k, const std::string& v) { out += fmt::format("  {:<26} {}\n", k, v); };
+    row("verdict", r.compliant_projection ? "compliant (projection within the ceiling)"
+                                          : "NOT compliant (projection above the ceiling)");
+    row("potential", fmt::format("{:.1f} kWh ({}: {})", r.potential.annual_kwh, r.potential.basis, r.potential.source));
+    row("ceiling", fmt::format("{:.1f} kWh ({} % of the potential)", r.ceiling_kwh, r.ceiling_pct));
+    row("spent", fmt::format("{:.3f} kWh in {} slots, {} interventions", r.spent_kwh, r.slots, r.interventions));
+    row("expected share to date", fmt::format("{:.2f} %", r.expected_share_to_date * 100));
+    row("budget to date", fmt::format("{:.3f} kWh", r.budget_to_date_kwh));
+    row("pace", Pct(r.pace));
+    row("projected", Kwh(r.projected_kwh));
+    row("naive projection (×365)", Kwh(r.naive_projected_kwh));
+    row("days of budget left",
+        r.days_of_budget_left ? fmt::format("{}", *r.days_of_budget_left) : std::string("the whole year"));
+    out += "\n  month     spent kWh    budget kWh  interventions   slots\n";
+    for (const auto& m : r.months) {
+      out += fmt::format("  {}  {:>12.3f}  {:>12.3f}  {:>13}  {:>6}\n", m.month, m.spent_kwh, m.budget_kwh,
+                         m.interventions, m.slots);
+    }
+    auto groups = [&](const char* title, const std::vector<ComplianceGroup>& gs) {
+      out += fmt::format("\n  {:<24} {:>12}  {:>13}  {:>6}\n", title, "spent kWh", "interventions", "slots");
+      for (const auto& g : gs) {
+        out += fmt::format("  {:<24} {:>12.3f}  {:>13}  {:>6}\n", g.key.empty() ? "(empty)" : g.key, g.spent_kwh,
+                           g.interventions, g.slots);
+      }
+    };
+    groups("stage", r.by_stage);
+    groups("source", r.by_source);
+    out += r.findings.empty() ? "\n  findings: none\n" : "\n  findings:\n";
+    for (const auto& f : r.findings) out += fmt::format("  - {} ({}): {}\n", f.check, f.severity, f.message);
+    return out;
+  }
+  nlohmann::ordered_json j;
+  j["schema_version"] = ComplianceReport::kSchemaVersion;
+  j["budget_year"] = {{"start", r.budget_year_start}, {"end", r.budget_year_end}};
+  j["as_of"] = r.as_of;
+  j["timezone"] = r.timezone;
+  j["potential"] = PotentialJson(r.potential);
+  if (r.ceiling_pct_is_integer && std::isfinite(r.ceiling_pct)) {
+    j["ceiling_pct"] = static_cast<int64_t>(r.ceiling_pct);
+  } else {
+    j["ceiling_pct"] = r.ceiling_pct;
+  }
+  j["ceiling_kwh"] = r.ceiling_kwh;
+  j["spent_kwh"] = r.spent_kwh;
+  j["slots"] = r.slots;
+  j["interventions"] = r.interventions;
+  j["expected_share_to_date"] = r.expected_share_to_date;
+  j["budget_to_date_kwh"] = r.budget_to_date_kwh;
+  j["pace"] = Opt(r.pace);
+  j["projected_kwh"] = Opt(r.projected_kwh);
+  j["naive_projected_kwh"] = Opt(r.naive_projected_kwh);
+  j["compliant_projection"] = r.compliant_projection;
+  j["days_of_budget_left"] =
+      r.days_of_budget_left ? nlohmann::ordered_json(*r.days_of_budget_left) : nlohmann::ordered_json(nullptr);
+  nlohmann::ordered_json months = nlohmann::ordered_json::array();
+  for (const auto& m : r.months) {
+    months.push_back({{"month", m.month},
+                      {"spent_kwh", m.spent_kwh},
+                      {"budget_kwh", m.budget_kwh},
+                      {"interventions", m.interventions},
+                      {"slots", m.slots}});
+  }
+  j["months"] = months;
+  j["by_stage"] = GroupsJson(r.by_stage);
+  j["by_source"] = GroupsJson(r.by_source);
+  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+  for (const auto& f : r.findings) {
+    nlohmann::ordered_json o;
+    o["check"] = f.check;
+    o["severity"] = f.severity;
+    o["message"] = f.message;
+    o["count"] = f.count;
+    o["seqs"] = f.seqs;
+    if (!f.timestamps.empty()) o["timestamps"] = f.timestamps;
+    o["value"] = Opt(f.value);
+    findings.push_back(o);
+  }
+  j["findings"] = findings;
+  j["log"] = {{"last_seq", r.last_seq}, {"head", r.head_hex}};
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string RenderAllowance(const Allowance& a, ComplianceFormat format) {
+  if (format != ComplianceFormat::kJson) {
+    return fmt::format(
+        "Allowance for {}: {:.3f} kWh\n  ceiling {:.1f} kWh, spent before {:.3f} kWh (budget year {} to {})\n"
+        "  the day's share {:.4f} % of the year, the rest of the year's {:.2f} %\n",
+        a.date, a.allowance_kwh, a.ceiling_kwh, a.spent_before_kwh, a.budget_year_start, a.budget_year_end,
+        a.day_share * 100, a.remaining_share * 100);
+  }
+  nlohmann::ordered_json j;
+  j["date"] = a.date;
+  j["allowance_kwh"] = a.allowance_kwh;
+  j["ceiling_kwh"] = a.ceiling_kwh;
+  j["spent_before_kwh"] = a.spent_before_kwh;
+  j["day_share"] = a.day_share;
+  j["remaining_share"] = a.remaining_share;
+  j["budget_year"] = {{"start", a.budget_year_start}, {"end", a.budget_year_end}};
+  j["potential"] = PotentialJson(a.potential);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace budget_audit

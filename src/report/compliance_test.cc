@@ -1,0 +1,352 @@
+// The compliance report and the allowance against hand-computed figures:
+// the formulas of docs/compliance.md, DST days in both hemispheres, a budget
+// year starting mid-year, every potential basis, every ledger check.
+#include "budget_audit/compliance.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "budget_audit/audit_log.h"
+#include "util/civil_time.h"
+#include "util/time_zone.h"
+
+namespace budget_audit {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr int64_t kHour = 3600LL * 1000000;
+
+int64_t Utc(int y, unsigned m, unsigned d, int hour = 12) { return DaysFromCivil(y, m, d) * 24 * kHour + hour * kHour; }
+
+class ComplianceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    AuditLogOptions o;
+    o.env = env_.get();
+    o.sync = SyncMode::kNone;
+    o.seal_policy = SealPolicy::kManual;
+    auto log = AuditLog::Open("/log", o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(*log);
+  }
+  // A record at `ts` (UTC µs), its date in `tz`.
+  void Add(int64_t ts, double cost, bool gate = true, const std::string& tz = "UTC", const std::string& stage = "s",
+           const std::string& source = "plan") {
+    auto zone = TimeZone::Load(tz);
+    ASSERT_TRUE(zone.ok());
+    SlotRecord r;
+    r.timestamp_us = ts;
+    r.date = FormatDate(zone->LocalDays(ts));
+    r.energy_cost_kwh = cost;
+    r.gate_passed = gate;
+    r.stage_id = stage;
+    r.source = source;
+    Append(r);
+  }
+  void Append(const SlotRecord& r) {
+    auto a = log_->Append(r);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+  }
+  std::unique_ptr<LogSnapshot> Snap() {
+    auto s = LogSnapshot::Open("/log", env_.get());
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return std::move(*s);
+  }
+  static CompliancePlant Plant() {
+    CompliancePlant p;
+    p.capacity_kw = 100;
+    p.annual_potential_kwh = 100000;
+    std::array<double, 12> equal;
+    equal.fill(100.0 / 12);
+    p.monthly_share_pct = equal;
+    return p;
+  }
+  ComplianceReport Compute(const CompliancePlant& p, const std::string& as_of, std::optional<int> year = {}) {
+    ComplianceOptions o;
+    o.as_of = as_of;
+    o.year = year;
+    o.env = env_.get();
+    auto r = ComputeCompliance(*Snap(), p, o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ComplianceReport{};
+  }
+  std::unique_ptr<Env> env_ = NewMemEnv();
+  std::unique_ptr<AuditLog> log_;
+};
+
+TEST_F(ComplianceTest, FormulasAgainstHandComputedFigures) {
+  for (unsigned d = 1; d <= 31; ++d) Add(Utc(2026, 1, d), 10.0);
+  Add(Utc(2026, 2, 1), 99.0);  // after as_of: not covered
+  auto r = Compute(Plant(), "2026-01-31");
+  EXPECT_EQ(r.budget_year_start, "2026-01-01");
+  EXPECT_EQ(r.budget_year_end, "2026-12-31");
+  EXPECT_EQ(r.potential.basis, "annual_potential_kwh");
+  EXPECT_DOUBLE_EQ(r.ceiling_kwh, 5000);
+  EXPECT_DOUBLE_EQ(r.spent_kwh, 310);
+  EXPECT_EQ(r.slots, 31);
+  EXPECT_NEAR(r.expected_share_to_date, 1.0 / 12, 1e-12);
+  EXPECT_NEAR(r.budget_to_date_kwh, 5000.0 / 12, 1e-9);
+  EXPECT_NEAR(*r.pace, 310 / (5000.0 / 12), 1e-12);
+  EXPECT_NEAR(*r.projected_kwh, 3720, 1e-9);
+  EXPECT_NEAR(*r.naive_projected_kwh, 310.0 / 31 * 365, 1e-9);
+  EXPECT_TRUE(r.compliant_projection);
+  EXPECT_FALSE(r.days_of_budget_left.has_value());  // the pace lasts the year
+  ASSERT_EQ(r.months.size(), 1u);
+  EXPECT_EQ(r.months[0].month, "2026-01");
+  EXPECT_DOUBLE_EQ(r.months[0].budget_kwh, 5000.0 / 12);
+  EXPECT_EQ(r.days.size(), 31u);
+  EXPECT_DOUBLE_EQ(r.days.back().cumulative_kwh, 310);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST_F(ComplianceTest, AnOverspendingPaceIsNotCompliantAndSaysWhenTheBudgetRunsOut) {
+  for (unsigned d = 1; d <= 31; ++d) Add(Utc(2026, 1, d), 50.0);  // 1550 kWh in January
+  auto r = Compute(Plant(), "2026-01-31");
+  EXPECT_NEAR(*r.projected_kwh, 1550 * 12, 1e-9);
+  EXPECT_FALSE(r.compliant_projection);
+  // At the pace, each month spends 18600 / 12 = 1550 kWh: February (28 days)
+  // and March (31) take 3100 of the 3450 left; April's 51.67 kWh a day
+  // reach the ceiling on its 7th day. Left: Feb 1 .. Apr 6 = 65 days.
+  ASSERT_TRUE(r.days_of_budget_left.has_value());
+  EXPECT_EQ(*r.days_of_budget_left, 65);
+}
+
+TEST_F(ComplianceTest, SeasonalSharesMakeTheProjectionDifferFromTheNaiveOne) {
+  CompliancePlant p = Plant();
+  p.monthly_share_pct.reset();  // the northern default: June 16.5 %
+  for (unsigned d = 1; d <= 30; ++d) Add(Utc(2026, 6, d), 20.0);
+  auto r = Compute(p, "2026-06-30", 2026);
+  EXPECT_EQ(r.potential.shares_basis, "default_north");
+  const double share = (1.5 + 3.0 + 6.5 + 10.5 + 14.5 + 16.5) / 100;
+  EXPECT_NEAR(r.expected_share_to_date, share, 1e-12);
+  EXPECT_NEAR(*r.projected_kwh, 600 / share, 1e-9);
+  EXPECT_NEAR(*r.naive_projected_kwh, 20.0 * 365, 1e-9);
+}
+
+TEST_F(ComplianceTest, DstDaysInTheNorth) {
+  // Hourly records through Berlin's two DST changes of 2026: 23 and 25 local hours.
+  for (int64_t t = Utc(2026, 3, 28, 0); t < Utc(2026, 3, 31, 0); t += kHour) Add(t, 1.0, true, "Europe/Berlin");
+  for (int64_t t = Utc(2026, 10, 24, 0); t < Utc(2026, 10, 27, 0); t += kHour) Add(t, 1.0, true, "Europe/Berlin");
+  CompliancePlant p = Plant();
+  p.timezone = "Europe/Berlin";
+  auto r = Compute(p, "2026-10-31");
+  auto day = [&](const std::string& d) {
+    for (const auto& x : r.days) {
+      if (x.date == d) return x.spent_kwh;
+    }
+    return -1.0;
+  };
+  EXPECT_DOUBLE_EQ(day("2026-03-29"), 23);
+  EXPECT_DOUBLE_EQ(day("2026-10-25"), 25);
+  // The date column is the site's day; the months between the two series are an outage.
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].check, "outage");
+}
+
+TEST_F(ComplianceTest, DstDaysAndAMidYearBudgetYearInTheSouth) {
+  // Sydney: DST ends 2026-04-05 (25 h), starts 2026-10-04 (23 h); the budget year from 07-01.
+  for (int64_t t = Utc(2026, 4, 4, 0); t < Utc(2026, 4, 7, 0); t += kHour) Add(t, 1.0, true, "Australia/Sydney");
+  for (int64_t t = Utc(2026, 10, 3, 0); t < Utc(2026, 10, 6, 0); t += kHour) Add(t, 1.0, true, "Australia/Sydney");
+  CompliancePlant p = Plant();
+  p.timezone = "Australia/Sydney";
+  p.budget_year_start = "07-01";
+  auto april = Compute(p, "2026-04-30");
+  EXPECT_EQ(april.budget_year_start, "2025-07-01");
+  EXPECT_EQ(april.budget_year_end, "2026-06-30");
+  auto october = Compute(p, "2026-10-31");
+  EXPECT_EQ(october.budget_year_start, "2026-07-01");
+  EXPECT_EQ(october.budget_year_end, "2027-06-30");
+  auto day = [](const ComplianceReport& r, const std::string& d) {
+    for (const auto& x : r.days) {
+      if (x.date == d) return x.spent_kwh;
+    }
+    return -1.0;
+  };
+  EXPECT_DOUBLE_EQ(day(april, "2026-04-05"), 25);
+  EXPECT_DOUBLE_EQ(day(october, "2026-10-04"), 23);
+  // October's report covers only the new budget year.
+  EXPECT_EQ(october.months.front().month, "2026-07");
+  EXPECT_NEAR(october.expected_share_to_date, 4.0 / 12, 1e-12);
+  CompliancePlant south = p;
+  south.monthly_share_pct.reset();
+  south.latitude = -33.9;
+  EXPECT_EQ(Compute(south, "2026-10-31").potential.shares_basis, "default_south");
+}
+
+TEST_F(ComplianceTest, EveryPotentialBasis) {
+  const std::string data = BA_TEST_DATA_DIR "/compliance/";
+  CompliancePlant p;
+  p.capacity_kw = 2000;
+  p.potential_file = data + "pvgis_tracker.json";
+  p.monthly_file = data + "monthly.csv";
+  p.annual_potential_kwh = 1.0;
+  auto pvgis = ResolvePotential(p);
+  ASSERT_TRUE(pvgis.ok()) << pvgis.status().ToString();
+  EXPECT_EQ(pvgis->basis, "pvgis");
+  EXPECT_EQ(pvgis->pvgis_mount, "inclined_axis");
+  EXPECT_NEAR(pvgis->annual_kwh, 1311.6 * 2000, 1e-6);  // E_y per kWp × capacity
+  EXPECT_NEAR(pvgis->monthly_share[5], 176.4 / 1311.6, 1e-12);
+  EXPECT_THAT(pvgis->source, HasSubstr("pvgis_tracker.json (sha256 "));
+  p.potential_file.clear();
+  auto monthly = ResolvePotential(p);
+  ASSERT_TRUE(monthly.ok()) << monthly.status().ToString();
+  EXPECT_EQ(monthly->basis, "monthly_file");
+  EXPECT_DOUBLE_EQ(monthly->annual_kwh, 1050000);
+  EXPECT_NEAR(monthly->monthly_share[0], 30000.0 / 1050000, 1e-12);
+  p.monthly_file.clear();
+  EXPECT_EQ(ResolvePotential(p)->basis, "annual_potential_kwh");
+  p.annual_potential_kwh.reset();
+  p.specific_yield_kwh_per_kwp = 990;
+  EXPECT_EQ(ResolvePotential(p)->basis, "specific_yield");
+  EXPECT_DOUBLE_EQ(ResolvePotential(p)->annual_kwh, 990 * 2000);
+  p.specific_yield_kwh_per_kwp.reset();
+  EXPECT_EQ(ResolvePotential(p)->basis, "peak_sun_hours");
+  EXPECT_DOUBLE_EQ(ResolvePotential(p)->annual_kwh, 6 * 365 * 2000);
+  p.capacity_kw.reset();
+  EXPECT_FALSE(ResolvePotential(p).ok());
+  CompliancePlant broken;
+  broken.capacity_kw = 1;
+  broken.potential_file = data + "monthly.csv";
+  auto bad = ResolvePotential(broken);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("expected a PVGIS PVcalc JSON result"));
+}
+
+TEST_F(ComplianceTest, EveryLedgerCheck) {
+  SlotRecord base;
+  base.gate_passed = true;
+  base.stage_id = "s";
+  base.budget_remaining_kwh = 1000;
+  auto rec = [&](int64_t ts, double cost) {
+    SlotRecord r = base;
+    r.timestamp_us = ts;
+    r.date = FormatDate(FloorDiv(ts, 24 * kHour));
+    r.energy_cost_kwh = cost;
+    return r;
+  };
+  double ours = 0;
+  int64_t t = Utc(2026, 5, 1, 8);
+  auto next = [&](double cost, bool gate = true, double planned = 0, double actual = 0) {
+    SlotRecord r = rec(t, cost);
+    ours += cost;
+    r.gate_passed = gate;
+    r.planned_offset_deg = planned;
+    r.actual_offset_deg = actual;
+    r.budget_spent_kwh = ours;
+    r.budget_remaining_kwh = 1000 - ours;
+    t += 5 * 60 * 1000000LL;
+    return r;
+  };
+  for (int i = 0; i < 20; ++i) Append(next(0.5, true, 10, 10));
+  Append(next(0.7, false));       // seq 21: cost without its gate
+  Append(next(0.1, true, 20, 5));  // seq 22: planned 20, actual 5
+  Append(next(-0.2));              // seq 23: negative
+  SlotRecord drift = next(0.3);    // seq 24: the controller's counter jumps
+  drift.budget_spent_kwh += 5;
+  drift.budget_remaining_kwh -= 7;
+  Append(drift);
+  t += 6 * kHour;                 // an outage of six hours
+  Append(next(0.1));              // seq 25
+  SlotRecord back = rec(t - 10 * kHour, 0.1);  // seq 26: earlier than seq 25
+  back.budget_spent_kwh = ours + 0.1;
+  ours += 0.1;
+  back.budget_remaining_kwh = 1000 - ours;
+  Append(back);
+  SlotRecord wrong_date = next(0.0);  // seq 27: a date that is not the site's day
+  wrong_date.date = "2026-05-02";
+  Append(wrong_date);
+  auto r = Compute(Plant(), "2026-05-31");
+  std::map<std::string, ComplianceFinding> by_check;
+  for (const auto& f : r.findings) by_check[f.check] = f;
+  ASSERT_TRUE(by_check.count("cost_without_gate"));
+  EXPECT_EQ(by_check["cost_without_gate"].seqs, std::vector<uint64_t>{21});
+  EXPECT_NEAR(*by_check["cost_without_gate"].value, 0.7, 1e-12);
+  ASSERT_TRUE(by_check.count("offset_deviation"));
+  EXPECT_EQ(by_check["offset_deviation"].seqs, std::vector<uint64_t>{22});
+  EXPECT_DOUBLE_EQ(*by_check["offset_deviation"].value, 15);
+  ASSERT_TRUE(by_check.count("negative_cost"));
+  EXPECT_EQ(by_check["negative_cost"].seqs, std::vector<uint64_t>{23});
+  ASSERT_TRUE(by_check.count("controller_spent_disagrees"));
+  EXPECT_EQ(by_check["controller_spent_disagrees"].seqs, std::vector<uint64_t>{24});
+  EXPECT_NEAR(*by_check["controller_spent_disagrees"].value, 5, 1e-9);
+  ASSERT_TRUE(by_check.count("controller_remaining_disagrees"));
+  EXPECT_EQ(by_check["controller_remaining_disagrees"].seqs, std::vector<uint64_t>{24});
+  ASSERT_TRUE(by_check.count("outage"));
+  // The six hours without ticks, and the year's edges: January to May 1 before the first tick,
+  // the rest of May after the last.
+  EXPECT_EQ(by_check["outage"].count, 3);
+  ASSERT_EQ(by_check["outage"].timestamps.size(), 6u);
+  EXPECT_EQ(by_check["outage"].timestamps[0], "2026-01-01T00:00:00Z");
+  EXPECT_EQ(by_check["outage"].timestamps[5], "2026-06-01T00:00:00Z");
+  ASSERT_TRUE(by_check.count("timestamps_backwards"));
+  EXPECT_EQ(by_check["timestamps_backwards"].seqs, std::vector<uint64_t>{26});
+  ASSERT_TRUE(by_check.count("date_not_site_day"));
+  EXPECT_EQ(by_check["date_not_site_day"].seqs, std::vector<uint64_t>{27});
+}
+
+TEST_F(ComplianceTest, ByStageAndSourceMostSpentFirst) {
+  Add(Utc(2026, 3, 1), 1.0, true, "UTC", "flowering", "heat");
+  Add(Utc(2026, 3, 2), 3.0, true, "UTC", "fruit_set", "hail");
+  Add(Utc(2026, 3, 3), 1.5, false, "UTC", "flowering", "heat");
+  auto r = Compute(Plant(), "2026-03-31");
+  ASSERT_EQ(r.by_stage.size(), 2u);
+  EXPECT_EQ(r.by_stage[0].key, "fruit_set");
+  EXPECT_EQ(r.by_stage[1].key, "flowering");
+  EXPECT_DOUBLE_EQ(r.by_stage[1].spent_kwh, 2.5);
+  EXPECT_EQ(r.by_stage[1].interventions, 1);
+  EXPECT_EQ(r.by_stage[1].slots, 2);
+  EXPECT_EQ(r.by_source[0].key, "hail");
+}
+
+TEST_F(ComplianceTest, AllowancesSumToTheRemainingBudget) {
+  CompliancePlant p = Plant();
+  p.monthly_share_pct.reset();  // seasonal
+  for (unsigned d = 1; d <= 28; ++d) Add(Utc(2026, 2, d), 5.0);  // 140 kWh before March
+  double sum = 0;
+  double remaining = 0;
+  for (int64_t day = DaysFromCivil(2026, 3, 1); day <= DaysFromCivil(2026, 12, 31); ++day) {
+    auto a = ComputeAllowance(*Snap(), p, FormatDate(day), env_.get());
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    if (day == DaysFromCivil(2026, 3, 1)) remaining = a->ceiling_kwh - a->spent_before_kwh;
+    EXPECT_GE(a->allowance_kwh, 0);
+    sum += a->allowance_kwh;
+    Add(day * 24 * kHour + 12 * kHour, a->allowance_kwh);  // the controller spends its allowance
+  }
+  EXPECT_NEAR(remaining, 5000 - 140, 1e-9);
+  EXPECT_NEAR(sum, remaining, 1e-6);
+}
+
+TEST_F(ComplianceTest, AllowanceIsNeverNegative) {
+  Add(Utc(2026, 1, 5), 6000.0);  // beyond the whole ceiling
+  auto a = ComputeAllowance(*Snap(), Plant(), std::string("2026-02-01"), env_.get());
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->allowance_kwh, 0);
+}
+
+TEST_F(ComplianceTest, JsonHasTheSchemaNames) {
+  Add(Utc(2026, 1, 2), 1.0);
+  const std::string json = RenderCompliance(Compute(Plant(), "2026-01-31"), ComplianceFormat::kJson);
+  for (const char* key : {"\"schema_version\": 1", "\"budget_year\"", "\"as_of\": \"2026-01-31\"", "\"potential\"",
+                          "\"basis\": \"annual_potential_kwh\"", "\"ceiling_pct\"", "\"ceiling_kwh\"", "\"spent_kwh\"",
+                          "\"expected_share_to_date\"", "\"budget_to_date_kwh\"", "\"pace\"", "\"projected_kwh\"",
+                          "\"naive_projected_kwh\"", "\"compliant_projection\": true", "\"days_of_budget_left\"",
+                          "\"months\"", "\"by_stage\"", "\"by_source\"", "\"findings\""}) {
+    EXPECT_THAT(json, HasSubstr(key));
+  }
+  EXPECT_THAT(RenderCompliance(Compute(Plant(), "2026-01-31"), ComplianceFormat::kTable), HasSubstr("compliant"));
+}
+
+TEST_F(ComplianceTest, AsOfAfterTheYearIsRefused) {
+  ComplianceOptions o;
+  o.year = 2025;
+  o.as_of = "2026-02-01";
+  o.env = env_.get();
+  EXPECT_FALSE(ComputeCompliance(*Snap(), Plant(), o).ok());
+}
+
+}  // namespace
+}  // namespace budget_audit
