@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 20
 VENV ?= .venv
 
 .PHONY: all deps build test unit interop adversarial fuzz fuzz-build bench run clean format format-check \
-	venv python python-test
+	venv python python-test browser
 
 all: build
 
@@ -23,9 +23,9 @@ build: deps
 # ASan+UBSan, then the interop suite against DuckDB, then the adversarial
 # suite (DuckDB globbing during seals, kills mid-seal, a full disk), then the
 # Python package's suite (side by side with the Python version, on pandas,
-# pyarrow, polars and DuckDB), then a bounded fuzzing run of every target
-# over its seed corpus.
-test: unit interop adversarial python-test fuzz
+# pyarrow, polars and DuckDB), then the compliance report's page in headless
+# Chromium, then a bounded fuzzing run of every target over its seed corpus.
+test: unit interop adversarial python-test browser fuzz
 
 # clang-format 14 over every C and C++ source (scripts/format.sh).
 format: deps
@@ -46,6 +46,12 @@ python: deps
 # the unit tests' (ASan) build.
 python-test: python
 	BA_TEST_CLI=$(CURDIR)/$(ASAN_BUILD)/budget-audit bash scripts/python-test.sh $(VENV)
+
+# The compliance report's HTML in headless Chromium (Debian's, installed by
+# the script): no console error, no network request, screenshots at desktop
+# and phone widths not blank, an A4 PDF.
+browser: deps
+	bash tests/browser/run.sh --from-tests $(ASAN_BUILD)/ba_tests
 
 unit: deps venv
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBA_SANITIZE=ON -DBA_TESTS=ON \

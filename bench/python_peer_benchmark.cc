@@ -17,7 +17,9 @@
 //   append FIRST COUNT     Append of PeerTick(FIRST .. FIRST+COUNT-1), each
 //                          timed alone (steady_clock, the records built
 //                          before the clock starts)
-//                          -> "ok US US ..." | "error MESSAGE"
+//                          -> "ok CPU_US US US ..." | "error MESSAGE"
+//                          (CPU_US: this thread's CPU time over the
+//                          appends, user + system)
 //   close                  Close() -> "ok" | "error MESSAGE"
 //   quit (or end of input) ends the benchmark
 //
@@ -31,6 +33,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -69,12 +72,18 @@ SlotRecord PeerTick(int64_t m) {
   r.gate_passed = daylight && m % 3 != 0;
   r.source = !daylight ? "night" : m % 53 == 0 ? "fallback" : m % 211 == 0 ? "manual" : "optimizer";
   const int month = std::atoi(r.date.substr(5, 2).c_str());
-  r.stage_id = month == 3 || month == 4   ? "budbreak"
-               : month == 5 || month == 6 ? "flowering"
-               : month == 7 || month == 8 ? "veraison"
+  r.stage_id = month == 3 || month == 4    ? "budbreak"
+               : month == 5 || month == 6  ? "flowering"
+               : month == 7 || month == 8  ? "veraison"
                : month == 9 || month == 10 ? "harvest"
                                            : "dormant";
   return r;
+}
+
+double ThreadCpuMicros() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
 std::string OneLine(std::string s) {
@@ -136,6 +145,7 @@ void BM_PythonPeerServer(benchmark::State& state) {
           std::vector<double> us;
           us.reserve(ticks.size());
           std::string error;
+          const double cpu0 = ThreadCpuMicros();
           for (const SlotRecord& r : ticks) {
             const auto t0 = Clock::now();
             auto res = log->Append(r);
@@ -150,12 +160,13 @@ void BM_PythonPeerServer(benchmark::State& state) {
             }
             ++appends;
           }
+          const double cpu = ThreadCpuMicros() - cpu0;
           if (!error.empty()) {
             reply = "error " + OneLine(error);
           } else {
             std::ostringstream o;
             o.precision(4);
-            o << std::fixed << "ok";
+            o << std::fixed << "ok " << cpu;
             for (double x : us) o << ' ' << x;
             reply = o.str();
           }

@@ -28,4 +28,10 @@ echo
 echo "== the hottest day (budget-audit --data-dir $data daily 2026-07-01 --format table)"
 "$cli" --data-dir "$data" daily 2026-07-01 --format table
 echo
+echo "== compliance over the season against the plant's real potential and its seasons"
+echo "   (budget-audit --data-dir $data compliance --year 2026 --as-of 2026-09-30 --format table)"
+"$cli" --data-dir "$data" compliance --year 2026 --as-of 2026-09-30 --format table
+"$cli" --data-dir "$data" compliance --year 2026 --as-of 2026-09-30 --format html -o "$data/compliance-2026.html"
+echo
+echo "The compliance report as a page (charts, findings, provenance): $data/compliance-2026.html"
 echo "The sealed history is plain Parquet: $data/budget_audit/slot_log/*.parquet"

@@ -35,6 +35,18 @@
 
 namespace budget_audit {
 
+// How numpy adds a float64 column (pandas' Series.sum()), which decides the
+// last bit of a total that lands on a rounding boundary: numpy 1.x reduced a
+// contiguous array in chunks of its 8192-value buffer (each chunk summed
+// pairwise, the chunks left to right); numpy 2.x (2.4.6 checked) sums the
+// whole array pairwise. The two agree up to 8192 values. The command-line
+// tool follows numpy 1.24 (Debian 12's, which made its golden cases); the
+// Python package asks the numpy it runs with (util/numpy_sum.h).
+enum class NumpySumOrder {
+  kBufferedChunks,  // numpy 1.x
+  kWholeArray,      // numpy 2.x
+};
+
 // What the reports need from the site's settings (the Python version's
 // SYSTEM_CAPACITY_KW, MAX_ENERGY_REDUCTION_PCT; the site's zone for the
 // daily summary's default day). Filled from the configuration by the caller.
@@ -49,6 +61,11 @@ struct ReportSettings {
   bool max_reduction_pct_is_integer = false;
   // The site's IANA time zone (TodayInSiteZone).
   std::string timezone = "UTC";
+  // The summation order of the numpy the figures are compared with. With
+  // kWholeArray a log of more than 8192 records is summed from every record
+  // (its cost is then a scan of the energy column), not from the sealed
+  // files' summaries.
+  NumpySumOrder numpy_sum = NumpySumOrder::kBufferedChunks;
 };
 
 // weekly_report(): the rollup over the whole log. A default-constructed one
@@ -118,7 +135,8 @@ Result<WeeklyReport> ComputeWeeklyReport(const LogSnapshot& snap, const ReportSe
 // daily_summary(date) over `snap`; `date` is YYYY-MM-DD (InvalidArgument
 // otherwise). Decodes only the row groups whose date statistics can hold
 // the day.
-Result<DailySummary> ComputeDailySummary(const LogSnapshot& snap, const std::string& date);
+Result<DailySummary> ComputeDailySummary(const LogSnapshot& snap, const std::string& date,
+                                         NumpySumOrder numpy_sum = NumpySumOrder::kBufferedChunks);
 
 // Today's date (YYYY-MM-DD) in settings.timezone by env's clock (nullptr:
 // Env::Default()): the daily summary's default day. InvalidArgument for an

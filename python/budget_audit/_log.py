@@ -79,6 +79,34 @@ def _utc_micros(value: Any, timezone: str, what: str) -> int:
     raise InvalidError(f"{what}: expected a datetime, a date or an ISO-8601 string, got {type(value).__name__}")
 
 
+_numpy_order: Optional[bool] = None
+
+
+def _numpy_sums_whole_arrays() -> bool:
+    """Whether the numpy at hand sums a float64 array pairwise as a whole (numpy 2) rather than in
+    chunks of its 8192-value buffer (numpy 1): asked once, of numpy itself, on arrays where the two
+    orders give different last bits (util/numpy_sum.h). Without numpy: the whole-array order of the
+    numpy this package is pinned to."""
+    global _numpy_order
+    if _numpy_order is None:
+        try:
+            import numpy as np
+        except ImportError:
+            _numpy_order = True
+            return _numpy_order
+        whole = False
+        for seed in range(1, 9):
+            a = np.random.default_rng(seed).uniform(0.0, 2.5, 100_003).round(3)
+            chunked = 0.0
+            for i in range(0, len(a), 8192):
+                chunked += float(np.add.reduce(a[i:i + 8192]))
+            if float(np.add.reduce(a)) != chunked:
+                whole = True
+                break
+        _numpy_order = whole
+    return _numpy_order
+
+
 def _warn_seal(seal_error: Optional[str]) -> None:
     if seal_error is not None:
         logger.warning("Budget audit: sealing into Parquet failed: %s (the records are safe in the journal; "
@@ -406,40 +434,71 @@ class BudgetAuditLog:
             df = df[names]
         return df
 
+    def _exists(self) -> bool:
+        self._take_over_legacy(for_reading=True)
+        return os.path.isdir(self._dir)
+
     def daily_summary(self, target_date: Any = None) -> dict:
         """Summarize a single day's budget usage: the Python version's dict (keys, order, types,
         values). ``target_date`` (date, datetime or 'YYYY-MM-DD'; default: today in the site's
         time zone) is matched against the ``date`` column."""
-        core = self._open_snapshot()
-        if core is None or core.last_seq == 0:
-            return {"error": "No audit data"}
         if target_date is None:
             day = _core.today_in_zone(self._site_timezone())
         else:
             day = self._date_text(target_date)
-        return json.loads(core.daily_json(day))
+        if not self._exists():
+            return {"error": "No audit data"}
+        try:
+            return json.loads(_core.daily_summary_json(self._dir, day, _numpy_sums_whole_arrays()))
+        except LogNotFoundError:
+            return {"error": "No audit data"}
 
     def weekly_report(self) -> dict:
         """Generate a weekly rollup report for budget compliance: the Python version's dict. Needs
         the plant's capacity (capacity_kw=, $BUDGET_AUDIT_CAPACITY_KW or the config file) once
         the log holds records; ConfigError says how to set it."""
-        core = self._open_snapshot()
-        if core is None or core.last_seq == 0:
-            return {"error": "No audit data"}
-        return self._report(core)
-
-    def _report(self, core: "_core.Snapshot") -> dict:
-        s = self.settings()
-        if s["capacity_kw"] is None:
-            raise ConfigError(s["missing_capacity_message"])
-        return json.loads(core.report_json(s["capacity_kw"], s["max_reduction_pct"], s["max_reduction_pct_is_integer"]))
+        records, report = self._default_output()
+        return {"error": "No audit data"} if report is None else report
 
     def _default_output(self) -> "tuple[int, Optional[dict]]":
         """(records, rollup) of one view, for python -m budget_audit; (0, None) for no data."""
         core = self._open_snapshot()
         if core is None or core.last_seq == 0:
             return 0, None
-        return core.last_seq, self._report(core)
+        s = self.settings()
+        if s["capacity_kw"] is None:
+            raise ConfigError(s["missing_capacity_message"])
+        records, text = _core.weekly_report_json(self._dir, s["capacity_kw"], s["max_reduction_pct"],
+                                                 s["max_reduction_pct_is_integer"], _numpy_sums_whole_arrays())
+        return records, json.loads(text)
+
+    def compliance(self, year: Optional[int] = None, as_of: Any = None, format: str = "dict") -> Any:
+        """The budget year's compliance report (docs/compliance.md): the plant's real potential,
+        the seasons, site-local days, where the budget went, the ledger checks. ``format``:
+        "dict" (the JSON parsed), "json", "table" or "html" (text)."""
+        if format not in ("dict", "json", "table", "html"):
+            raise InvalidError(f'format: expected "dict", "json", "table" or "html", got {format!r}')
+        day = None if as_of is None else self._date_text(as_of)
+        text = self._with_settings(_core.compliance_text, year=year, as_of=day,
+                                   format="json" if format == "dict" else format)
+        return json.loads(text) if format == "dict" else text
+
+    def allowance(self, date: Any = None) -> dict:
+        """The energy (kWh) the controller may sacrifice on the site-local day ``date`` (default:
+        today) so that the budget year stays within its ceiling: ``allowance_kwh`` and how it
+        was computed."""
+        day = None if date is None else self._date_text(date)
+        return json.loads(self._with_settings(_core.allowance_json, date=day))
+
+    def _with_settings(self, fn, **kw):
+        self.settings()  # a wrong setting is a ConfigError naming it
+        if not self._exists():
+            raise LogNotFoundError(f"no audit log at {self._dir}")
+        try:
+            return fn(self._dir, self._config_file, self._capacity_kw, self._pct, self._pct_is_integer,
+                      self._timezone, **kw)
+        except InvalidError as e:
+            raise ConfigError(str(e)) from None
 
     def verify(self) -> dict:
         """Verifies the whole log (every sealed file's SHA-256, every seq, the hash chain, the

@@ -97,6 +97,33 @@ def _dumps(fields: dict) -> str:
     return "{" + ",".join(parts) + "}"
 
 
+_float_repr = float.__repr__
+_int_repr = int.__repr__
+_string_text = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str
+_KEY_TEXT = {name: json.dumps(name) + ":" for name in ATTRIBUTES}
+
+
+def _fast_text(value: Any) -> "str | None":
+    """The JSON text of the common exact types (float, int, bool, str, datetime), or None for the
+    others (numpy scalars, Decimal, ...: the general path)."""
+    kind = type(value)
+    if kind is float:
+        if value != value:
+            return "NaN"
+        if value in (math.inf, -math.inf):
+            return "Infinity" if value > 0 else "-Infinity"
+        return _float_repr(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return _int_repr(value)
+    if kind is str:
+        return _string_text(value)
+    if kind is _dt.datetime:
+        return '"' + value.isoformat() + '"'
+    return None
+
+
 def _now_text() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat()
 
@@ -104,15 +131,18 @@ def _now_text() -> str:
 def from_attributes(tick: Any, *, now_if_missing: bool = True) -> str:
     """The tick's JSON, reading the ten attributes as the Python version's log_slot() did (getattr
     with a default); other attributes are ignored, as they were."""
-    fields = {}
+    parts = []
     for name in ATTRIBUTES:
         value = getattr(tick, name, None)
         if value is None:
             continue
-        fields[name] = _json_value(value)
-    if now_if_missing and "timestamp" not in fields:
-        fields = {"timestamp": _now_text(), **fields}
-    return _dumps(fields)
+        text = _fast_text(value)
+        if text is None:
+            text = _dumps({name: _json_value(value)})[1:-1].split(":", 1)[1]
+        parts.append(_KEY_TEXT[name] + text)
+    if now_if_missing and (not parts or not parts[0].startswith('"timestamp":')):
+        parts.insert(0, '"timestamp":"' + _now_text() + '"')
+    return "{" + ",".join(parts) + "}"
 
 
 def from_mapping(tick: Mapping[str, Any], *, now_if_missing: bool = True) -> str:

@@ -34,6 +34,7 @@
 #include "budget_audit/audit_log.h"
 #include "budget_audit/c.h"
 #include "budget_audit/checkpoint.h"
+#include "budget_audit/compliance.h"
 #include "budget_audit/config.h"
 #include "budget_audit/import.h"
 #include "budget_audit/log_reader.h"
@@ -306,12 +307,6 @@ void CheckC(int code, char* err) {
   Raise(Status(static_cast<StatusCode>(code), msg));
 }
 
-std::string TakeCString(char* text) {
-  std::string s = text ? text : "";
-  ba_free(text);
-  return s;
-}
-
 class Snapshot {
  public:
   static std::unique_ptr<Snapshot> Open(const std::string& dir) {
@@ -373,35 +368,94 @@ class Snapshot {
     return nb::steal(capsule);
   }
 
-  // weekly_report() as the Python version's json.dumps(indent=2) printed it.
-  std::string ReportJson(double capacity_kw, double pct, bool pct_is_integer) {
-    ba_plant plant{capacity_kw, pct, pct_is_integer ? 1 : 0};
-    char* json = nullptr;
-    char* err = nullptr;
-    int code;
-    {
-      nb::gil_scoped_release release;
-      code = ba_snapshot_report_json(snap_, &plant, &json, &err);
-    }
-    CheckC(code, err);
-    return TakeCString(json);
-  }
-  // daily_summary(date), likewise.
-  std::string DailyJson(const std::string& date) {
-    char* json = nullptr;
-    char* err = nullptr;
-    int code;
-    {
-      nb::gil_scoped_release release;
-      code = ba_snapshot_daily_json(snap_, date.c_str(), &json, &err);
-    }
-    CheckC(code, err);
-    return TakeCString(json);
-  }
-
  private:
   ba_snapshot* snap_ = nullptr;
 };
+
+// ---- reports (the C++ API: the numpy summation order is a setting)
+
+// (records, weekly_report() as the Python version's json.dumps printed it)
+// of the log in `dir` as it is now.
+std::pair<uint64_t, std::string> WeeklyReportJson(const std::string& dir, std::optional<double> capacity_kw,
+                                                  double pct, bool pct_is_integer, bool numpy_whole_array) {
+  ReportSettings settings;
+  settings.capacity_kw = capacity_kw;
+  settings.max_reduction_pct = pct;
+  settings.max_reduction_pct_is_integer = pct_is_integer;
+  settings.numpy_sum = numpy_whole_array ? NumpySumOrder::kWholeArray : NumpySumOrder::kBufferedChunks;
+  Result<std::pair<uint64_t, std::string>> r = Status::OK();
+  {
+    nb::gil_scoped_release release;
+    r = [&]() -> Result<std::pair<uint64_t, std::string>> {
+      BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir));
+      BA_ASSIGN_OR_RETURN(WeeklyReport w, ComputeWeeklyReport(*snap, settings));
+      return std::make_pair(w.records, RenderReport(w, ReportFormat::kJson));
+    }();
+  }
+  return Check(std::move(r));
+}
+
+// daily_summary(date) likewise.
+std::string DailySummaryJson(const std::string& dir, const std::string& date, bool numpy_whole_array) {
+  Result<std::string> r = Status::OK();
+  {
+    nb::gil_scoped_release release;
+    r = [&]() -> Result<std::string> {
+      BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir));
+      BA_ASSIGN_OR_RETURN(DailySummary d,
+                          ComputeDailySummary(*snap, date,
+                                              numpy_whole_array ? NumpySumOrder::kWholeArray
+                                                                : NumpySumOrder::kBufferedChunks));
+      return RenderReport(d, ReportFormat::kJson);
+    }();
+  }
+  return Check(std::move(r));
+}
+
+// compliance / allowance (compliance.h) with the plant's settings from the
+// configuration the package loaded (the same explicit values).
+std::string ComplianceText(const std::string& dir, std::optional<std::string> config,
+                           std::optional<double> capacity_kw, std::optional<double> pct, bool pct_is_integer,
+                           std::optional<std::string> timezone, std::optional<int> year,
+                           std::optional<std::string> as_of, const std::string& format) {
+  ComplianceFormat f = format == "table" ? ComplianceFormat::kTable
+                       : format == "html" ? ComplianceFormat::kHtml
+                                          : ComplianceFormat::kJson;
+  ConfigOptions co = MakeConfigOptions(std::nullopt, std::move(config), capacity_kw, pct, pct_is_integer,
+                                       std::move(timezone));
+  Result<std::string> r = Status::OK();
+  {
+    nb::gil_scoped_release release;
+    r = [&]() -> Result<std::string> {
+      BA_ASSIGN_OR_RETURN(Config c, LoadConfig(co));
+      BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir));
+      ComplianceOptions o;
+      o.year = year;
+      o.as_of = as_of;
+      BA_ASSIGN_OR_RETURN(ComplianceReport rep, ComputeCompliance(*snap, CompliancePlantFromConfig(c), o));
+      return RenderCompliance(rep, f);
+    }();
+  }
+  return Check(std::move(r));
+}
+
+std::string AllowanceJson(const std::string& dir, std::optional<std::string> config, std::optional<double> capacity_kw,
+                          std::optional<double> pct, bool pct_is_integer, std::optional<std::string> timezone,
+                          std::optional<std::string> date) {
+  ConfigOptions co = MakeConfigOptions(std::nullopt, std::move(config), capacity_kw, pct, pct_is_integer,
+                                       std::move(timezone));
+  Result<std::string> r = Status::OK();
+  {
+    nb::gil_scoped_release release;
+    r = [&]() -> Result<std::string> {
+      BA_ASSIGN_OR_RETURN(Config c, LoadConfig(co));
+      BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir));
+      BA_ASSIGN_OR_RETURN(Allowance a, ComputeAllowance(*snap, CompliancePlantFromConfig(c), date));
+      return RenderAllowance(a, ComplianceFormat::kJson);
+    }();
+  }
+  return Check(std::move(r));
+}
 
 // ---- whole-log operations
 
@@ -520,10 +574,16 @@ NB_MODULE(_core, m) {
       .def_prop_ro("head", &Snapshot::head)
       .def_prop_ro("log_id", &Snapshot::log_id)
       .def("arrow_stream", &Snapshot::ArrowStream, nb::arg("columns"), nb::arg("since_us").none(),
-           nb::arg("until_us").none(), nb::arg("date").none(), nb::arg("batch_rows"))
-      .def("report_json", &Snapshot::ReportJson)
-      .def("daily_json", &Snapshot::DailyJson);
+           nb::arg("until_us").none(), nb::arg("date").none(), nb::arg("batch_rows"));
 
+  m.def("weekly_report_json", &WeeklyReportJson, nb::arg("dir"), nb::arg("capacity_kw").none(), nb::arg("pct"),
+        nb::arg("pct_is_integer"), nb::arg("numpy_whole_array"));
+  m.def("daily_summary_json", &DailySummaryJson, nb::arg("dir"), nb::arg("date"), nb::arg("numpy_whole_array"));
+  m.def("compliance_text", &ComplianceText, nb::arg("dir"), nb::arg("config").none(), nb::arg("capacity_kw").none(),
+        nb::arg("pct").none(), nb::arg("pct_is_integer"), nb::arg("timezone").none(), nb::arg("year").none(),
+        nb::arg("as_of").none(), nb::arg("format"));
+  m.def("allowance_json", &AllowanceJson, nb::arg("dir"), nb::arg("config").none(), nb::arg("capacity_kw").none(),
+        nb::arg("pct").none(), nb::arg("pct_is_integer"), nb::arg("timezone").none(), nb::arg("date").none());
   m.def("verify_json", &VerifyJson);
   m.def("checkpoint_json", &CheckpointJson, nb::arg("dir"), nb::arg("key_file").none());
   m.def("import_json", &ImportJson);

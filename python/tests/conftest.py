@@ -91,6 +91,9 @@ def find_cli():
 
 @pytest.fixture
 def cli():
+    named = os.environ.get("BA_TEST_CLI")
+    if named and not os.access(named, os.X_OK):
+        pytest.fail(f"BA_TEST_CLI={named} is not an executable (make unit builds it)")
     path = find_cli()
     if path is None:
         pytest.skip("no budget-audit command built (make build)")

@@ -219,3 +219,34 @@ def test_report_json_is_the_clis(pair, cli):
     out = subprocess.run([cli, "--log", str(pair.ours.path), "--capacity-kw", str(CAPACITY_KW), "report"],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == pair.ours.weekly_report()
+
+
+def test_weekly_report_sums_in_the_order_of_the_numpy_at_hand(seed, tmp_path):
+    """Past 8192 records numpy 1 and numpy 2 add a column in different orders (chunks of its
+    buffer against one pairwise tree), and a total on a rounding tie comes out differently: these
+    12,000 costs sum to 14998.0405 exactly; numpy 2 gives 14998.04, numpy 1 14998.041. The package
+    asks its numpy which order it uses; the Python version, run on the same rows, is the judge."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    costs = rng.integers(0, 2500, 12000) / 1000.0
+    costs[-1] = 0.0005
+    start = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    stamps = [start + timedelta(minutes=i) for i in range(len(costs))]
+    # The Python version's file, as its log_slot would have left it (one row per tick).
+    legacy = seed.BudgetAuditLog(tmp_path / "seed" / "slot_log.parquet")
+    pd.DataFrame({
+        "timestamp": stamps, "date": [str(t.date()) for t in stamps], "slot_index": range(len(costs)),
+        "planned_offset_deg": 0.0, "actual_offset_deg": 0.0, "energy_cost_kwh": costs,
+        "budget_spent_kwh": 0.0, "budget_remaining_kwh": 0.0, "gate_passed": False, "source": "",
+        "stage_id": "unknown"}).to_parquet(legacy.path, index=False)
+    ours = budget_audit.BudgetAuditLog(tmp_path / "ours", capacity_kw=CAPACITY_KW, max_reduction_pct=5, sync="none")
+    for t, c in zip(stamps, costs):
+        ours.append(Tick(timestamp=t, energy_cost_kwh=float(c)))
+    expected = legacy.weekly_report()
+    assert ours.weekly_report() == expected
+    ours.seal()  # from the sealed files' summaries too
+    assert ours.weekly_report() == expected
+    if np.lib.NumpyVersion(np.__version__) >= "2.0.0":
+        assert expected["total_cost_kwh"] == 14998.04
+    ours.close()

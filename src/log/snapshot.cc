@@ -301,13 +301,20 @@ void RecordBatch::Add(uint64_t s, const SlotRecord& r) {
 
 class LogSnapshot::StreamCursor final : public SnapshotCursor {
  public:
-  StreamCursor(std::unique_ptr<LogSnapshot::Stream> stream, ColumnSet columns)
-      : stream_(std::move(stream)), columns_(columns) {}
+  StreamCursor(std::unique_ptr<LogSnapshot::Stream> stream, ColumnSet columns, uint64_t at_most)
+      : stream_(std::move(stream)), columns_(columns), left_(at_most) {}
   Status Next(size_t max_rows, RecordBatch* batch) override {
     batch->Clear();
     batch->columns = columns_;
     if (!failed_.ok()) return failed_;
     if (!stream_) return Status::OK();
+    // Room for the whole batch at once (at most the records the view holds):
+    // growing the columns row by row costs more than filling them.
+    const size_t rows = static_cast<size_t>(std::min<uint64_t>(std::max<size_t>(max_rows, 1), left_));
+    batch->seq.reserve(rows);
+    for (size_t f = 0; f < log::kFieldCount; ++f) {
+      if (columns_ & log::FieldBit(f)) log::VisitBatchColumn(f, *batch, [&](auto& v) { v.reserve(rows); });
+    }
     uint64_t seq = 0;
     const SlotRecord* record = nullptr;
     while (batch->num_rows() < std::max<size_t>(max_rows, 1)) {
@@ -323,18 +330,20 @@ class LogSnapshot::StreamCursor final : public SnapshotCursor {
       }
       batch->Add(seq, *record);
     }
+    left_ -= std::min<uint64_t>(left_, batch->num_rows());
     return Status::OK();
   }
 
  private:
   std::unique_ptr<LogSnapshot::Stream> stream_;  // null once used up
   ColumnSet columns_;
+  uint64_t left_;  // at most this many records still to come
   Status failed_;
 };
 
 Result<std::unique_ptr<SnapshotCursor>> LogSnapshot::NewCursor(const ScanOptions& options) const {
   return std::unique_ptr<SnapshotCursor>(
-      new StreamCursor(std::make_unique<Stream>(*impl_, options), options.columns & kAllColumns));
+      new StreamCursor(std::make_unique<Stream>(*impl_, options), options.columns & kAllColumns, last_seq()));
 }
 
 namespace {

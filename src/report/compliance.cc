@@ -244,6 +244,9 @@ std::vector<ComplianceGroup> Sorted(const std::map<std::string, Group>& groups) 
 
 std::string IsoUtc(int64_t us) { return FormatTimestamp(us, 1000000, true); }
 
+// "1 record", "2 records".
+std::string Count(int64_t n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
+
 void Keep(ComplianceFinding& f, uint64_t seq) {
   ++f.count;
   if (f.seqs.size() < kSeqsKept) f.seqs.push_back(seq);
@@ -479,22 +482,22 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
   // Findings, in a fixed order.
   if (no_gate.count > 0) {
     no_gate.value = no_gate_kwh.value();
-    no_gate.message = fmt::format("{} records book {:.3f} kWh of cost while their gate did not pass", no_gate.count,
+    no_gate.message = fmt::format("{} {:.3f} kWh of cost while the gate did not pass", Count(no_gate.count, "record") + (no_gate.count == 1 ? " books" : " book"),
                                   no_gate_kwh.value());
     r.findings.push_back(no_gate);
   }
   if (negative.count > 0) {
     negative.value = negative_kwh.value();
-    negative.message = fmt::format("{} records have a negative cost ({:.3f} kWh in all)", negative.count,
+    negative.message = fmt::format("{} a negative cost ({:.3f} kWh in all)", Count(negative.count, "record") + (negative.count == 1 ? " has" : " have"),
                                    negative_kwh.value());
     r.findings.push_back(negative);
   }
   if (deviation.count > 0) {
     deviation.value = worst_deviation;
     deviation.message = fmt::format(
-        "{} records have planned and actual offsets more than {} degrees apart (mean deviation {:.2f}, worst "
+        "{} planned and actual offsets more than {} degrees apart (mean deviation {:.2f}, worst "
         "{:.2f} at seq {})",
-        deviation.count, plant.offset_tolerance_deg, deviation_sum.value() / static_cast<double>(deviation_n),
+        Count(deviation.count, "record") + (deviation.count == 1 ? " has" : " have"), plant.offset_tolerance_deg, deviation_sum.value() / static_cast<double>(deviation_n),
         worst_deviation, worst_deviation_seq);
     r.findings.push_back(deviation);
   }
@@ -547,21 +550,23 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
     }
     if (f.count > 0) {
       f.value = longest;
-      f.message = fmt::format("{} periods without ticks longer than {:.1f} h (the usual interval is {} s; the "
+      f.message = fmt::format("{} without ticks longer than {:.1f} h (the usual interval is {} s; the "
                               "budget year's start before the first tick and the end after the last count too); "
                               "the longest lasted {:.1f} h",
-                              f.count, limit / kMicrosPerHour, usual / 1000000, longest);
+                              Count(f.count, "period"), limit / kMicrosPerHour, usual / 1000000, longest);
       r.findings.push_back(f);
     }
   }
   if (backwards.count > 0) {
-    backwards.message = fmt::format("{} records have a timestamp earlier than a record logged before them",
-                                    backwards.count);
+    backwards.message = fmt::format("{} a timestamp earlier than a record logged before {}",
+                                    Count(backwards.count, "record") + (backwards.count == 1 ? " has" : " have"),
+                                    backwards.count == 1 ? "it" : "them");
     r.findings.push_back(backwards);
   }
   if (not_site_day.count > 0) {
-    not_site_day.message = fmt::format("{} records have a date column that is not their day in {}",
-                                       not_site_day.count, plant.timezone);
+    not_site_day.message = fmt::format("{} a date column that is not {} day in {}",
+                                       Count(not_site_day.count, "record") + (not_site_day.count == 1 ? " has" : " have"),
+                                       not_site_day.count == 1 ? "its" : "their", plant.timezone);
     r.findings.push_back(not_site_day);
   }
   return r;

@@ -23,9 +23,9 @@ constexpr std::string_view kDash = "—";
 constexpr std::string_view kNbsp = "\u00a0";
 constexpr std::array<std::string_view, 12> kMonthAbbr = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-constexpr std::array<std::string_view, 12> kMonthName = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
+constexpr std::array<std::string_view, 12> kMonthName = {"January",   "February", "March",    "April",
+                                                         "May",       "June",     "July",     "August",
+                                                         "September", "October",  "November", "December"};
 // The stages and sources drawn; the rest are summed on one line.
 constexpr size_t kTopGroups = 15;
 // A year's chart never spans more days than this (a report with absurd
@@ -148,10 +148,12 @@ std::string Grouped(double v, int decimals) {
 }
 
 // kWh as people read them: whole above 1,000, one decimal above 10.
-std::string KwhNumber(double v) {
+int KwhDecimals(double v) {
   const double a = std::fabs(v);
-  return Grouped(v, a >= 1000 || a == 0 ? 0 : a >= 10 ? 1 : 2);
+  return a >= 1000 || a == 0 || !std::isfinite(a) ? 0 : a >= 10 ? 1 : 2;
 }
+
+std::string KwhNumber(double v) { return Grouped(v, KwhDecimals(v)); }
 
 std::string Kwh(double v) {
   if (!std::isfinite(v)) return std::string(kDash);
@@ -202,6 +204,12 @@ std::optional<std::pair<int64_t, unsigned>> ParseMonth(std::string_view ym) {
 
 // ---------------------------------------------------------------- charts
 
+// A month's name on an axis: "Jan", or "J" where `room` (px) is short.
+std::string_view MonthTick(unsigned month, double room, double font) {
+  const std::string_view abbr = kMonthAbbr[month - 1];
+  return room >= 2.6 * font ? abbr : abbr.substr(0, 1);
+}
+
 // One drawing of a chart: its viewBox and margins.
 struct Variant {
   const char* cls;  // "wide" (screens and print) or "narrow" (phones)
@@ -213,9 +221,9 @@ struct Variant {
   double plot_height() const { return height - top - bottom; }
 };
 
-constexpr Variant kLineWide{"wide", false, 860, 360, 74, 24, 30, 46, 12};
+constexpr Variant kLineWide{"wide", false, 860, 360, 74, 24, 30, 48, 13};
 constexpr Variant kLineNarrow{"narrow", true, 380, 300, 44, 10, 30, 46, 12};
-constexpr Variant kBarsWide{"wide", false, 860, 300, 74, 24, 24, 46, 12};
+constexpr Variant kBarsWide{"wide", false, 860, 300, 74, 24, 26, 48, 13};
 constexpr Variant kBarsNarrow{"narrow", true, 380, 250, 44, 8, 24, 46, 12};
 
 void OpenSvg(std::string& out, const Variant& v, double height, std::string_view label) {
@@ -264,7 +272,7 @@ std::string TickLabel(double value, const Scale& s, bool compact) {
   double div = 1;
   std::string_view suffix;
   const double top = std::max(std::fabs(s.hi), std::fabs(s.lo));
-  if (compact && top >= 1e6) {
+  if (top >= 1e6) {
     div = 1e6, suffix = "M";
   } else if (compact && top >= 1e4) {
     div = 1e3, suffix = "k";
@@ -276,8 +284,13 @@ std::string TickLabel(double value, const Scale& s, bool compact) {
     decimals = std::min(6, decimals + 1);  // 2.5, 0.25
   }
   double shown = value / div;
-  if (std::fabs(shown) < step / 1e6) shown = 0;
-  return Grouped(shown, decimals) + std::string(suffix);
+  if (std::fabs(shown) < step / 1e6) return "0";
+  std::string text = Grouped(shown, decimals);
+  if (!suffix.empty() && text.find('.') != std::string::npos) {  // 10k, 7.5k, 5k
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  return text + std::string(suffix);
 }
 
 void YAxis(std::string& out, const Variant& v, const Scale& s, std::string_view unit) {
@@ -315,7 +328,9 @@ Year ResolveYear(const ComplianceReport& r) {
   y.start = start.value_or(0);
   if (!end || *end < y.start || *end - y.start >= kMaxDays) {
     const CivilDate c = CivilFromDays(y.start);
-    end = (c.month == 2 && c.day == 29 ? DaysFromCivil(c.year + 1, 3, 1) : DaysFromCivil(c.year + 1, c.month, c.day)) - 1;
+    end = (c.month == 2 && c.day == 29 ? DaysFromCivil(c.year + 1, 3, 1)
+                                       : DaysFromCivil(c.year + 1, c.month, c.day)) -
+          1;
   }
   y.n = std::clamp<int64_t>(*end - y.start + 1, 1, kMaxDays);
   return y;
@@ -326,8 +341,8 @@ struct Cumulative {
   std::vector<std::pair<int64_t, double>> spend;  // (day index, cumulative kWh at its end)
   std::vector<double> expected;                   // the expected share at each day's end
   bool have_expected = false;
-  std::optional<int64_t> as_of;                              // day index
-  std::vector<std::pair<int64_t, double>> projection;        // from as_of to the year's end
+  std::optional<int64_t> as_of;                        // day index
+  std::vector<std::pair<int64_t, double>> projection;  // from as_of to the year's end
   double lo = 0, hi = 0;
 };
 
@@ -438,7 +453,7 @@ void MonthAxis(std::string& out, const Variant& v, const Year& y) {
     if (x1 - x0 < 1.6 * v.font || (d.month - 1) % every != 0) continue;
     const double xm = (x0 + x1) / 2;
     Out(out, "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", C(xm),
-        C(base + v.font + 6), kMonthAbbr[d.month - 1]);
+        C(base + v.font + 6), MonthTick(d.month, per_month, v.font));
     if (first || d.month == 1) {
       Out(out, "<text class=\"tick year\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", C(xm),
           C(base + 2 * v.font + 10), d.year);
@@ -484,16 +499,24 @@ void CumulativeChart(std::string& out, const ComplianceReport& r, const Cumulati
     for (int64_t i = 0; i < y.n; ++i) expected.emplace_back(i, r.ceiling_kwh * c.expected[i]);
     Out(out, "<polyline class=\"expected\" points=\"{}\"/>\n", Points(v, y, s, expected, true));
     const double yc = s.Y(r.ceiling_kwh);
-    Out(out, "<line class=\"ceiling\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", C(v.left), C(yc), C(right),
-        C(yc));
-    Out(out, "<text class=\"label ceiling-label\" x=\"{}\" y=\"{}\">Ceiling {}</text>\n", C(v.left + 6),
-        C(yc - 6), Kwh(r.ceiling_kwh));
+    Out(out, "<line class=\"ceiling\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", C(v.left), C(yc),
+        C(right), C(yc));
+    // Its label at the left, or after the as-of line when that is near.
+    double xl = v.left + 6;
+    if (c.as_of) {
+      const double xa = DayX(v, y, static_cast<double>(*c.as_of));
+      if (xa < v.left + v.plot_width() * 0.3) xl = xa + 6;
+    }
+    Out(out, "<text class=\"label ceiling-label\" x=\"{}\" y=\"{}\">Ceiling {}</text>\n", C(xl), C(yc - 6),
+        Kwh(r.ceiling_kwh));
   }
   if (!c.projection.empty()) {
     Out(out, "<polyline class=\"projection\" points=\"{}\"/>\n", Points(v, y, s, c.projection, false));
     const auto& [i, kwh] = c.projection.back();
     const double x = DayX(v, y, static_cast<double>(i)), yp = s.Y(kwh);
-    Out(out, "<circle class=\"projection-end\" cx=\"{}\" cy=\"{}\" r=\"3.5\"><title>Projected: {}</title></circle>\n",
+    Out(out,
+        "<circle class=\"projection-end\" cx=\"{}\" cy=\"{}\" r=\"3.5\"><title>Projected: "
+        "{}</title></circle>\n",
         C(x), C(yp), Kwh(kwh));
   }
   const bool spent = std::any_of(c.spend.begin(), c.spend.end(), [](const auto& p) { return p.second != 0; });
@@ -503,8 +526,9 @@ void CumulativeChart(std::string& out, const ComplianceReport& r, const Cumulati
     Out(out, "<path class=\"spend-area\" d=\"{}\"/>\n", area);
     Out(out, "<polyline class=\"spend\" points=\"{}\"/>\n", Points(v, y, s, c.spend, true));
   } else {
+    // Low in the middle, clear of the expected curve.
     Out(out, "<text class=\"empty\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">No spend recorded yet</text>\n",
-        C(v.left + v.plot_width() / 2), C(v.top + v.plot_height() / 2));
+        C(v.left + v.plot_width() * 0.6), C(v.height - v.bottom - 12));
   }
   if (c.as_of) {
     const double x = DayX(v, y, static_cast<double>(*c.as_of));
@@ -541,7 +565,8 @@ void MonthlyChart(std::string& out, const ComplianceReport& r, const Variant& v)
     const bool over = spent > budget * (1 + 1e-9) && spent > 0;
     Out(out, "<g><title>{}: spent {} of a budget of {} ({} of it); {} in {}</title>\n", Esc(m.month),
         Kwh(m.spent_kwh), Kwh(m.budget_kwh),
-        std::isfinite(m.budget_kwh) && m.budget_kwh > 0 ? Pct(m.spent_kwh / m.budget_kwh) : std::string(kDash),
+        std::isfinite(m.budget_kwh) && m.budget_kwh > 0 ? Pct(m.spent_kwh / m.budget_kwh)
+                                                        : std::string(kDash),
         Plural(m.interventions, "intervention", "interventions"), Plural(m.slots, "slot", "slots"));
     if (budget != 0) {
       const double yb = s.Y(budget);
@@ -550,8 +575,9 @@ void MonthlyChart(std::string& out, const ComplianceReport& r, const Variant& v)
     }
     if (spent != 0) {
       const double ys = s.Y(spent);
-      Out(out, "<rect class=\"bar {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n", over ? "over" : "spent",
-          C(x + band * 0.27), C(std::min(ys, y0)), C(band * 0.46), C(std::max(0.5, std::fabs(y0 - ys))));
+      Out(out, "<rect class=\"bar {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n",
+          over ? "over" : "spent", C(x + band * 0.27), C(std::min(ys, y0)), C(band * 0.46),
+          C(std::max(0.5, std::fabs(y0 - ys))));
     }
     out += "</g>\n";
     const auto ym = ParseMonth(m.month);
@@ -559,7 +585,7 @@ void MonthlyChart(std::string& out, const ComplianceReport& r, const Variant& v)
       const double xm = x + band / 2;
       if (ym) {
         Out(out, "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", C(xm),
-            C(base + v.font + 6), kMonthAbbr[ym->second - 1]);
+            C(base + v.font + 6), MonthTick(ym->second, band * static_cast<double>(every), v.font));
         if (k == 0 || ym->second == 1) {
           Out(out, "<text class=\"tick year\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", C(xm),
               C(base + 2 * v.font + 10), ym->first);
@@ -567,7 +593,11 @@ void MonthlyChart(std::string& out, const ComplianceReport& r, const Variant& v)
       } else {
         bool cut = false;
         Out(out, "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", C(xm),
-            C(base + v.font + 6), EscTruncated(m.month, 7, &cut));
+            C(base + v.font + 6),
+            EscTruncated(
+                m.month,
+                std::max<size_t>(1, static_cast<size_t>(band * static_cast<double>(every) / (0.75 * v.font))),
+                &cut));
       }
     }
   }
@@ -582,57 +612,77 @@ void MonthlyChart(std::string& out, const ComplianceReport& r, const Variant& v)
 
 // ---- charts 3 and 4: horizontal bars per stage and per source
 
+// About how wide `text` (UTF-8, unescaped) is drawn at `font` px.
+double TextWidth(std::string_view text, double font, double em = 0.62) {
+  return static_cast<double>(CodePoints(text).size()) * em * font;
+}
+
 void GroupChart(std::string& out, const std::vector<ComplianceGroup>& groups, bool narrow,
                 std::string_view noun_plural, std::string_view label) {
   const size_t shown = std::min(groups.size(), kTopGroups);
   const bool more = groups.size() > shown;
   const double width = narrow ? 380 : 860;
-  const double row = narrow ? 42 : 28;
+  const double font = narrow ? 12 : 13;
+  const double row = narrow ? 42 : 30;
   const double top = 8;
   const double rows = static_cast<double>(std::max<size_t>(shown, 1) + (more ? 1 : 0));
   const double height = top + rows * row + 8;
-  const Variant v{narrow ? "narrow" : "wide", narrow, width, height, 0, 0, 0, 0, narrow ? 12.0 : 12.0};
+  const Variant v{narrow ? "narrow" : "wide", narrow, width, height, 0, 0, 0, 0, font};
   OpenSvg(out, v, height, label);
 
-  const double bar_x = narrow ? 0 : 250;
-  const double bar_max = narrow ? 190 : 300;
-  const size_t key_max = narrow ? 40 : 32;
-  double max = 0;
-  for (size_t k = 0; k < shown; ++k) max = std::max(max, Finite(groups[k].spent_kwh));
+  // The labels' and figures' room decides the bars'.
+  const size_t key_max = narrow ? 44 : 34;
+  struct Row {
+    std::string key_shown, value, counts;
+  };
+  std::vector<Row> texts;
+  double key_w = 0, text_w = 0, max = 0;
+  for (size_t k = 0; k < shown; ++k) {
+    const ComplianceGroup& g = groups[k];
+    const std::string_view key = g.key.empty() ? std::string_view("(empty)") : std::string_view(g.key);
+    const std::vector<uint32_t> cps = CodePoints(key);
+    Row t;
+    bool cut = false;
+    t.key_shown = EscTruncated(key, key_max, &cut);
+    t.value = Kwh(g.spent_kwh);
+    t.counts = narrow ? fmt::format("· {} / {}", Count(g.interventions), Count(g.slots))
+                      : fmt::format("· {} interventions / {} slots", Count(g.interventions), Count(g.slots));
+    key_w = std::max(key_w, static_cast<double>(std::min(cps.size(), key_max)) * 0.62 * font);
+    text_w = std::max(text_w, TextWidth(t.value, font, 0.68) + TextWidth(t.counts, font) + font * 0.4);
+    max = std::max(max, Finite(g.spent_kwh));
+    texts.push_back(std::move(t));
+  }
+  const double bar_x = narrow ? 0 : std::clamp(key_w + 14, 80.0, 320.0);
+  const double bar_max = std::max(narrow ? 60.0 : 80.0, width - bar_x - 8 - text_w);
   if (!narrow) {
-    Out(out, "<line class=\"axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", C(bar_x), C(top - 2), C(bar_x),
-        C(top + rows * row - 2));
+    Out(out, "<line class=\"axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", C(bar_x), C(top - 2),
+        C(bar_x), C(top + rows * row - 2));
   }
   for (size_t k = 0; k < shown; ++k) {
     const ComplianceGroup& g = groups[k];
+    const Row& t = texts[k];
     const double y = top + static_cast<double>(k) * row;
-    bool cut = false;
-    const std::string key = EscTruncated(g.key.empty() ? std::string_view("(empty)") : std::string_view(g.key),
-                                         key_max, &cut);
-    const std::string counts = fmt::format("{} / {}", Count(g.interventions), Count(g.slots));
     Out(out, "<g><title>{}: {}, {} in {}</title>\n", Esc(g.key), Kwh(g.spent_kwh),
         Plural(g.interventions, "intervention", "interventions"), Plural(g.slots, "slot", "slots"));
     const double spent = Finite(g.spent_kwh);
     const double w = max > 0 && spent > 0 ? std::max(1.0, spent / max * bar_max) : 0;
     if (narrow) {
-      Out(out, "<text class=\"key\" x=\"0\" y=\"{}\">{}</text>\n", C(y + 13), key);
+      Out(out, "<text class=\"key\" x=\"0\" y=\"{}\">{}</text>\n", C(y + 13), t.key_shown);
       if (w > 0) {
-        Out(out, "<rect class=\"bar spent\" x=\"0\" y=\"{}\" width=\"{}\" height=\"14\" rx=\"2\"/>\n", C(y + 19),
-            C(w));
+        Out(out, "<rect class=\"bar spent\" x=\"0\" y=\"{}\" width=\"{}\" height=\"14\" rx=\"2\"/>\n",
+            C(y + 19), C(w));
       }
-      Out(out, "<text class=\"value\" x=\"{}\" y=\"{}\">{} <tspan class=\"counts\">· {}</tspan></text>\n",
-          C(w + 6), C(y + 31), Kwh(g.spent_kwh), counts);
+      Out(out, "<text class=\"value\" x=\"{}\" y=\"{}\">{} <tspan class=\"counts\">{}</tspan></text>\n",
+          C(w + 6), C(y + 31), t.value, t.counts);
     } else {
-      Out(out, "<text class=\"key\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", C(bar_x - 8), C(y + 17),
-          key);
+      Out(out, "<text class=\"key\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", C(bar_x - 8),
+          C(y + 19), t.key_shown);
       if (w > 0) {
-        Out(out, "<rect class=\"bar spent\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" rx=\"2\"/>\n", C(bar_x),
-            C(y + 4), C(w));
+        Out(out, "<rect class=\"bar spent\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"20\" rx=\"2\"/>\n",
+            C(bar_x), C(y + 4), C(w));
       }
-      Out(out,
-          "<text class=\"value\" x=\"{}\" y=\"{}\">{} <tspan class=\"counts\">· {} interventions / {} slots</tspan>"
-          "</text>\n",
-          C(bar_x + w + 6), C(y + 17), Kwh(g.spent_kwh), Count(g.interventions), Count(g.slots));
+      Out(out, "<text class=\"value\" x=\"{}\" y=\"{}\">{} <tspan class=\"counts\">{}</tspan></text>\n",
+          C(bar_x + w + 6), C(y + 19), t.value, t.counts);
     }
     out += "</g>\n";
   }
@@ -648,11 +698,14 @@ void GroupChart(std::string& out, const std::vector<ComplianceGroup>& groups, bo
       interventions += groups[k].interventions;
       slots += groups[k].slots;
     }
+    std::string text = fmt::format("… and {} more {}: {}", Count(static_cast<int64_t>(groups.size() - shown)),
+                                   noun_plural, Kwh(kwh));
+    if (!narrow) {
+      text += fmt::format(" · {} interventions / {} slots", Count(interventions), Count(slots));
+    }
     const double y = top + static_cast<double>(shown) * row;
-    Out(out, "<text class=\"more\" x=\"{}\" y=\"{}\">… and {} more {}: {} · {} / {}</text>\n",
-        C(narrow ? 0 : bar_x), C(y + (narrow ? 20 : 17)),
-        Count(static_cast<int64_t>(groups.size() - shown)), noun_plural, Kwh(kwh), Count(interventions),
-        Count(slots));
+    const double x = narrow ? 0 : std::max(0.0, std::min(bar_x + 8, width - 4 - TextWidth(text, font)));
+    Out(out, "<text class=\"more\" x=\"{}\" y=\"{}\">{}</text>\n", C(x), C(y + (narrow ? 20 : 19)), text);
   }
   out += "</svg>\n";
 }
@@ -668,6 +721,7 @@ body{margin:0;background:#fff;color:var(--fg);font:15px/1.45 system-ui,-apple-sy
 "Liberation Sans","DejaVu Sans",Arial,sans-serif;font-variant-numeric:tabular-nums}
 main{max-width:1040px;margin:0 auto;padding:28px 24px 40px}
 h1{font-size:1.65rem;line-height:1.2;margin:0 0 6px}
+h1 .year{font-weight:500;color:#3d4856;white-space:nowrap}
 h2{font-size:1.15rem;margin:34px 0 10px;padding-bottom:6px;border-bottom:1px solid var(--line)}
 h3{font-size:1rem;margin:18px 0 6px}
 p{margin:6px 0}
@@ -679,7 +733,7 @@ padding:12px 18px;margin:18px 0 16px}
 .verdict.bad{background:#fdeeed;border-color:var(--bad);color:#7a1a12}
 .verdict .word{font-size:1.45rem;font-weight:700;letter-spacing:.03em}
 .verdict .why{flex-basis:100%;margin:0;color:var(--fg)}
-.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:10px;margin:0}
+.figures{display:grid;grid-template-columns:repeat(3,1fr);gap:10px;margin:0}
 .fig{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:10px 14px;margin:0}
 .fig dt{font-size:.76rem;color:var(--muted);text-transform:uppercase;letter-spacing:.05em}
 .fig dd{margin:0}
@@ -725,12 +779,18 @@ color:var(--muted)}
 .sw.over{background:var(--over);border-color:var(--over)}
 .sw.future{background:#f4f6f9;border-color:#d8dee6}
 .note{font-size:.86rem;color:var(--muted)}
+.phone-only{display:none}
 .table-wrap{overflow-x:auto;margin-top:12px}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 thead th{font-size:.78rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600}
 tfoot td{font-weight:600;border-bottom:0;border-top:2px solid var(--line)}
 .n{text-align:right;white-space:nowrap}
+td.check code,table.months td:first-child{white-space:nowrap}
+table.findings td.msg{min-width:12em}
+table.findings td.where{min-width:13em}
+.ts{white-space:nowrap}
+.pair{display:block;margin-top:2px}
 .sev{display:inline-block;padding:1px 9px;border-radius:999px;font-size:.78rem;font-weight:700;
 text-transform:uppercase;letter-spacing:.04em}
 .sev.error{background:#fde7e5;color:#8a1c13;border:1px solid #efa59e}
@@ -763,6 +823,11 @@ table.findings thead{display:none}
 table.findings,table.findings tbody,table.findings tr,table.findings td{display:block;width:100%}
 table.findings tr{border:1px solid var(--line);border-radius:8px;margin:0 0 10px;padding:6px 10px}
 table.findings td{display:flex;gap:10px;border:0;padding:3px 0;text-align:left}
+table.findings td>span.c{flex:1 1 auto;min-width:0}
+table.months th,table.months td{padding:5px 4px;font-size:.8rem}
+table.months th.n{white-space:normal}
+table.months .opt{display:none}
+.phone-only{display:block}
 table.findings td::before{content:attr(data-label);flex:0 0 5.6em;color:var(--muted);font-size:.8rem;
 padding-top:2px}
 }
@@ -782,7 +847,8 @@ section.chart{break-inside:avoid;page-break-inside:avoid}
 )css";
 
 void Figure(std::string& out, std::string_view name, std::string_view value, std::string_view sub) {
-  Out(out, "<div class=\"fig\"><dt>{}</dt><dd><span class=\"v\">{}</span><span class=\"s\">{}</span></dd></div>\n",
+  Out(out,
+      "<div class=\"fig\"><dt>{}</dt><dd><span class=\"v\">{}</span><span class=\"s\">{}</span></dd></div>\n",
       name, value, sub);
 }
 
@@ -796,7 +862,8 @@ std::string CeilingPct(const ComplianceReport& r) {
   if (r.ceiling_pct_is_integer && std::fabs(r.ceiling_pct) < 1e15) {
     return Grouped(r.ceiling_pct, 0) + std::string(kNbsp) + "%";
   }
-  return Grouped(r.ceiling_pct, std::fabs(r.ceiling_pct - std::round(r.ceiling_pct * 10) / 10) > 1e-9 ? 2 : 1) +
+  return Grouped(r.ceiling_pct,
+                 std::fabs(r.ceiling_pct - std::round(r.ceiling_pct * 10) / 10) > 1e-9 ? 2 : 1) +
          std::string(kNbsp) + "%";
 }
 
@@ -809,24 +876,34 @@ std::string LongDate(std::string_view date) {
   return date.empty() ? std::string(kDash) : Esc(date);
 }
 
+// "1 Jan 2026"
+std::string ShortDate(std::string_view date) {
+  if (const auto d = Day(date)) {
+    const CivilDate c = CivilFromDays(*d);
+    return fmt::format("{}{}{}{}{}", c.day, kNbsp, kMonthAbbr[c.month - 1], kNbsp, c.year);
+  }
+  return date.empty() ? std::string(kDash) : Esc(date);
+}
+
 void Header(std::string& out, const ComplianceReport& r) {
   out += "<header>\n";
-  Out(out, "<h1>Budget compliance, budget year {} – {}</h1>\n", LongDate(r.budget_year_start),
-      LongDate(r.budget_year_end));
+  Out(out, "<h1>Budget compliance <span class=\"year\">{} – {}</span></h1>\n", ShortDate(r.budget_year_start),
+      ShortDate(r.budget_year_end));
   Out(out,
       "<p class=\"meta\"><span>As of <strong>{}</strong></span> · <span>time zone {}</span> · "
       "<span>log up to record {}</span></p>\n",
-      LongDate(r.as_of), r.timezone.empty() ? std::string(kDash) : Esc(r.timezone), Count(static_cast<int64_t>(
-                                                                                      std::min<uint64_t>(r.last_seq, INT64_MAX))));
+      LongDate(r.as_of), r.timezone.empty() ? std::string(kDash) : Esc(r.timezone),
+      Count(static_cast<int64_t>(std::min<uint64_t>(r.last_seq, INT64_MAX))));
   const bool ok = r.compliant_projection;
   std::string why;
   if (r.projected_kwh && std::isfinite(*r.projected_kwh)) {
     why = fmt::format("Projected spend over the budget year: {}, {} of the {} ceiling.", Kwh(r.projected_kwh),
                       PctOf(*r.projected_kwh, r.ceiling_kwh), Kwh(r.ceiling_kwh));
   } else {
-    why = fmt::format("No projection yet (nothing of the year's potential expected by the as-of date); spent so "
-                      "far: {} of the {} ceiling.",
-                      Kwh(r.spent_kwh), Kwh(r.ceiling_kwh));
+    why = fmt::format(
+        "No projection yet (nothing of the year's potential expected by the as-of date); spent so "
+        "far: {} of the {} ceiling.",
+        Kwh(r.spent_kwh), Kwh(r.ceiling_kwh));
   }
   Out(out,
       "<div class=\"verdict {}\"><span class=\"word\">{}</span><span class=\"q\">(projection)</span>"
@@ -838,19 +915,23 @@ void Header(std::string& out, const ComplianceReport& r) {
          fmt::format("{} of the annual potential, {}", CeilingPct(r), Kwh(r.potential.annual_kwh)));
   Figure(out, "Spent", Kwh(r.spent_kwh),
          fmt::format("{} of the ceiling; {} in {}", PctOf(r.spent_kwh, r.ceiling_kwh),
-                     Plural(r.interventions, "intervention", "interventions"), Plural(r.slots, "slot", "slots")));
+                     Plural(r.interventions, "intervention", "interventions"),
+                     Plural(r.slots, "slot", "slots")));
   Figure(out, "Budget to date", Kwh(r.budget_to_date_kwh),
          fmt::format("the season's {} of the ceiling", Pct(r.expected_share_to_date)));
-  Figure(out, "Pace", r.pace ? Pct(*r.pace) : std::string(kDash),
-         r.pace ? "spent ÷ budget to date" : "no budget to date yet");
-  Figure(out, "Projected", Kwh(r.projected_kwh),
-         fmt::format("{} of the ceiling; naive (daily average × 365): {}",
-                     r.projected_kwh ? PctOf(*r.projected_kwh, r.ceiling_kwh) : std::string(kDash),
-                     Kwh(r.naive_projected_kwh)));
+  Figure(out, "Pace", r.pace ? Pct(*r.pace) : std::string(kDash), "spent ÷ budget to date");
+  std::string projected_sub = r.projected_kwh
+                                  ? fmt::format("{} of the ceiling", PctOf(*r.projected_kwh, r.ceiling_kwh))
+                                  : std::string("no projection yet");
+  projected_sub += r.naive_projected_kwh
+                       ? fmt::format("; naive (daily average × 365): {}", Kwh(r.naive_projected_kwh))
+                       : std::string("; no naive projection (no day yet)");
+  Figure(out, "Projected", Kwh(r.projected_kwh), projected_sub);
   std::string left = std::string(kDash), left_sub = "the budget lasts through the year's end";
   if (r.days_of_budget_left) {
     left = Count(*r.days_of_budget_left);
-    left_sub = *r.days_of_budget_left == 0 ? "the budget is spent" : "at the current pace, in the seasons' proportions";
+    left_sub = *r.days_of_budget_left == 0 ? "the budget is spent"
+                                           : "at the current pace, in the seasons' proportions";
   }
   Figure(out, "Days of budget left", left, left_sub);
   out += "</dl>\n</header>\n";
@@ -858,12 +939,15 @@ void Header(std::string& out, const ComplianceReport& r) {
 
 void CumulativeSection(std::string& out, const ComplianceReport& r) {
   const Cumulative c = CumulativeSeries(r);
-  out += "<section class=\"chart\" id=\"cumulative\">\n<h2>Cumulative spend against the ceiling</h2>\n<figure>\n";
+  out +=
+      "<section class=\"chart\" id=\"cumulative\">\n<h2>Cumulative spend against the "
+      "ceiling</h2>\n<figure>\n";
   CumulativeChart(out, r, c, kLineWide);
   CumulativeChart(out, r, c, kLineNarrow);
   out += "<ul class=\"legend\">";
   out += "<li><span class=\"sw spend\"></span>Spent (cumulative)</li>";
-  if (!c.projection.empty()) out += "<li><span class=\"sw projection\"></span>Projection at the current pace</li>";
+  if (!c.projection.empty())
+    out += "<li><span class=\"sw projection\"></span>Projection at the current pace</li>";
   out += "<li><span class=\"sw expected\"></span>Season-expected (ceiling × expected share)</li>";
   out += "<li><span class=\"sw ceiling\"></span>Ceiling</li>";
   out += "<li><span class=\"sw box future\"></span>After the as-of date</li></ul>\n";
@@ -871,28 +955,44 @@ void CumulativeSection(std::string& out, const ComplianceReport& r) {
 }
 
 void MonthlySection(std::string& out, const ComplianceReport& r) {
-  out += "<section class=\"chart\" id=\"monthly\">\n<h2>Monthly spend against the monthly budgets</h2>\n<figure>\n";
+  out +=
+      "<section class=\"chart\" id=\"monthly\">\n<h2>Monthly spend against the monthly "
+      "budgets</h2>\n<figure>\n";
   MonthlyChart(out, r, kBarsWide);
   MonthlyChart(out, r, kBarsNarrow);
-  out += "<ul class=\"legend\"><li><span class=\"sw box budget\"></span>Monthly budget (ceiling × the month's "
-         "share)</li><li><span class=\"sw box spent\"></span>Spent</li><li><span class=\"sw box over\"></span>Spent, "
-         "over the month's budget</li></ul>\n</figure>\n</section>\n";
+  out +=
+      "<ul class=\"legend\"><li><span class=\"sw box budget\"></span>Monthly budget (ceiling × the month's "
+      "share)</li><li><span class=\"sw box spent\"></span>Spent</li><li><span class=\"sw box "
+      "over\"></span>Spent, "
+      "over the month's budget</li></ul>\n</figure>\n</section>\n";
   if (r.months.empty()) return;
-  out += "<div class=\"table-wrap\"><table class=\"months\"><thead><tr><th>Month</th><th class=\"n\">Spent "
-         "kWh</th><th class=\"n\">Budget kWh</th><th class=\"n\">Of budget</th><th class=\"n\">Interventions</th>"
-         "<th class=\"n\">Slots</th></tr></thead><tbody>\n";
+  out +=
+      "<div class=\"table-wrap\"><table class=\"months\"><thead><tr><th>Month</th><th class=\"n\">Spent "
+      "kWh</th><th class=\"n\">Budget kWh</th><th class=\"n\">Of budget</th>"
+      "<th class=\"n opt\">Interventions</th><th class=\"n opt\">Slots</th></tr></thead><tbody>\n";
+  // One number of decimals a column, as its largest figure wants.
+  double largest_spent = 0, largest_budget = 0;
+  for (const auto& m : r.months) {
+    largest_spent = std::max(largest_spent, std::fabs(Finite(m.spent_kwh)));
+    largest_budget = std::max(largest_budget, std::fabs(Finite(m.budget_kwh)));
+  }
+  const int spent_decimals = KwhDecimals(largest_spent), budget_decimals = KwhDecimals(largest_budget);
   double spent = 0, budget = 0;
   int64_t interventions = 0, slots = 0;
   for (const auto& m : r.months) {
     const auto ym = ParseMonth(m.month);
-    Out(out, "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-        "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-        ym ? fmt::format("{} {}", kMonthAbbr[ym->second - 1], ym->first) : Esc(m.month), KwhNumber(m.spent_kwh),
-        KwhNumber(m.budget_kwh), PctOf(m.spent_kwh, m.budget_kwh), Count(m.interventions), Count(m.slots));
+    Out(out,
+        "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+        "<td class=\"n opt\">{}</td><td class=\"n opt\">{}</td></tr>\n",
+        ym ? fmt::format("{} {}", kMonthAbbr[ym->second - 1], ym->first) : Esc(m.month),
+        Grouped(m.spent_kwh, spent_decimals), Grouped(m.budget_kwh, budget_decimals),
+        PctOf(m.spent_kwh, m.budget_kwh), Count(m.interventions), Count(m.slots));
     spent += m.spent_kwh, budget += m.budget_kwh, interventions += m.interventions, slots += m.slots;
   }
-  Out(out, "</tbody><tfoot><tr><td>Total</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-      "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr></tfoot></table></div>\n",
+  Out(out,
+      "</tbody><tfoot><tr><td>Total</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+      "<td class=\"n opt\">{}</td><td class=\"n opt\">{}</td></tr></tfoot></table></div>\n"
+      "<p class=\"note phone-only\">Interventions and slots per month: on a wider screen, or printed.</p>\n",
       KwhNumber(spent), KwhNumber(budget), PctOf(spent, budget), Count(interventions), Count(slots));
 }
 
@@ -901,7 +1001,8 @@ void GroupSection(std::string& out, std::string_view id, std::string_view title,
   Out(out, "<section class=\"chart\" id=\"{}\">\n<h2>{}</h2>\n<figure>\n", id, title);
   GroupChart(out, groups, false, noun_plural, title);
   GroupChart(out, groups, true, noun_plural, title);
-  Out(out, "<p class=\"note\">Energy spent, then interventions / slots (records with the gate passed / all "
+  Out(out,
+      "<p class=\"note\">Energy spent, then interventions / slots (records with the gate passed / all "
       "records){}.</p>\n",
       groups.size() > kTopGroups ? fmt::format("; the {} that spent most, the other {} summed", kTopGroups,
                                                Count(static_cast<int64_t>(groups.size() - kTopGroups)))
@@ -934,10 +1035,14 @@ void FindingsSection(std::string& out, const ComplianceReport& r) {
   }
   Out(out, "<p>{}: {}, {}.</p>\n", Plural(static_cast<int64_t>(r.findings.size()), "finding", "findings"),
       Plural(errors, "error", "errors"), Plural(warnings, "warning", "warnings"));
-  out += "<div class=\"table-wrap\"><table class=\"findings\"><thead><tr><th>Check</th><th>Severity</th>"
-         "<th>Message</th><th class=\"n\">Count</th><th>Where</th><th class=\"n\">Value</th></tr></thead><tbody>\n";
+  out +=
+      "<div class=\"table-wrap\"><table class=\"findings\"><thead><tr><th>Check</th><th>Severity</th>"
+      "<th>Message</th><th class=\"n\">Count</th><th>Where</th><th "
+      "class=\"n\">Value</th></tr></thead><tbody>\n";
   for (const auto& f : r.findings) {
-    const std::string sev_class = f.severity == "error" ? "error" : f.severity == "warning" ? "warning" : "other";
+    const std::string sev_class = f.severity == "error"     ? "error"
+                                  : f.severity == "warning" ? "warning"
+                                                            : "other";
     std::string where;
     if (!f.seqs.empty()) {
       where += "records ";
@@ -950,17 +1055,23 @@ void FindingsSection(std::string& out, const ComplianceReport& r) {
       }
     }
     if (!f.timestamps.empty()) {
-      if (!where.empty()) where += "<br>";
-      for (size_t i = 0; i < f.timestamps.size(); ++i) {
-        if (i > 0) where += i % 2 == 1 ? " – " : "<br>";
-        Out(where, "<span class=\"mono\">{}</span>", Esc(f.timestamps[i]));
+      // In pairs: an outage's start and end.
+      for (size_t i = 0; i < f.timestamps.size(); i += 2) {
+        Out(where, "<span class=\"pair\"><span class=\"mono ts\">{}</span>", Esc(f.timestamps[i]));
+        if (i + 1 < f.timestamps.size()) {
+          Out(where, " –<br><span class=\"mono ts\">{}</span>", Esc(f.timestamps[i + 1]));
+        }
+        where += "</span>";
       }
     }
     if (where.empty()) where = std::string(kDash);
     Out(out,
-        "<tr><td data-label=\"Check\"><code>{}</code></td><td data-label=\"Severity\"><span class=\"sev {}\">{}"
-        "</span></td><td data-label=\"Message\">{}</td><td data-label=\"Count\" class=\"n\">{}</td>"
-        "<td data-label=\"Where\">{}</td><td data-label=\"Value\" class=\"n\">{}</td></tr>\n",
+        "<tr><td data-label=\"Check\" class=\"check\"><span class=\"c\"><code>{}</code></span></td>"
+        "<td data-label=\"Severity\"><span class=\"c\"><span class=\"sev {}\">{}</span></span></td>"
+        "<td data-label=\"Message\" class=\"msg\"><span class=\"c\">{}</span></td>"
+        "<td data-label=\"Count\" class=\"n\"><span class=\"c\">{}</span></td>"
+        "<td data-label=\"Where\" class=\"where\"><span class=\"c\">{}</span></td>"
+        "<td data-label=\"Value\" class=\"n\"><span class=\"c\">{}</span></td></tr>\n",
         Esc(f.check), sev_class, f.severity.empty() ? std::string(kDash) : Esc(f.severity), Esc(f.message),
         Count(f.count), where, FindingValue(f));
   }
@@ -986,14 +1097,17 @@ void BasisSection(std::string& out, const ComplianceReport& r) {
   row("Annual potential", Kwh(p.annual_kwh));
   row("Ceiling", fmt::format("{} × {} = {}", CeilingPct(r), Kwh(p.annual_kwh), Kwh(r.ceiling_kwh)));
   if (p.basis == "pvgis" || !p.pvgis_mount.empty()) {
-    row("PVGIS mounting", p.pvgis_mount.empty() ? std::string(kDash) : "<code>" + Esc(p.pvgis_mount) + "</code>");
-    row("PVGIS peak power",
-        std::isfinite(p.pvgis_peakpower_kwp) ? Grouped(p.pvgis_peakpower_kwp, 1) + std::string(kNbsp) + "kWp"
-                                             : std::string(kDash));
+    row("PVGIS mounting",
+        p.pvgis_mount.empty() ? std::string(kDash) : "<code>" + Esc(p.pvgis_mount) + "</code>");
+    row("PVGIS peak power", std::isfinite(p.pvgis_peakpower_kwp)
+                                ? Grouped(p.pvgis_peakpower_kwp, 1) + std::string(kNbsp) + "kWp"
+                                : std::string(kDash));
   }
-  row("Monthly shares from", p.shares_basis.empty() ? std::string(kDash) : "<code>" + Esc(p.shares_basis) + "</code>");
-  row("Snapshot", fmt::format("record {}{}", Count(static_cast<int64_t>(std::min<uint64_t>(r.last_seq, INT64_MAX))),
-                              r.head_hex.empty() ? "" : ", head <code>" + Esc(r.head_hex) + "</code>"));
+  row("Monthly shares from",
+      p.shares_basis.empty() ? std::string(kDash) : "<code>" + Esc(p.shares_basis) + "</code>");
+  row("Snapshot",
+      fmt::format("record {}{}", Count(static_cast<int64_t>(std::min<uint64_t>(r.last_seq, INT64_MAX))),
+                  r.head_hex.empty() ? "" : ", head <code>" + Esc(r.head_hex) + "</code>"));
   out += "</dl>\n<h3>Monthly shares of the annual potential</h3>\n<ul class=\"shares\">\n";
   double sum = 0;
   for (size_t m = 0; m < 12; ++m) {
@@ -1011,11 +1125,14 @@ std::string ComplianceHtml(const ComplianceReport& r) {
   std::string out;
   out.reserve(64 * 1024);
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
+  out +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+      "'unsafe-inline'\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += "<meta name=\"color-scheme\" content=\"light\">\n<meta name=\"generator\" content=\"budget-audit\">\n";
-  Out(out, "<title>Budget compliance {} – {} (as of {})</title>\n", Esc(r.budget_year_start), Esc(r.budget_year_end),
-      Esc(r.as_of));
+  out +=
+      "<meta name=\"color-scheme\" content=\"light\">\n<meta name=\"generator\" content=\"budget-audit\">\n";
+  Out(out, "<title>Budget compliance {} – {} (as of {})</title>\n", Esc(r.budget_year_start),
+      Esc(r.budget_year_end), Esc(r.as_of));
   Out(out, "<style>{}</style>\n</head>\n<body>\n<main>\n", kStyle);
   Header(out, r);
   CumulativeSection(out, r);
@@ -1024,7 +1141,8 @@ std::string ComplianceHtml(const ComplianceReport& r) {
   GroupSection(out, "sources", "Spend per source", "sources", r.by_source);
   FindingsSection(out, r);
   BasisSection(out, r);
-  Out(out, "<footer>budget-audit compliance report, schema version {}. The verdict is the projection's: the spend "
+  Out(out,
+      "<footer>budget-audit compliance report, schema version {}. The verdict is the projection's: the spend "
       "to date grown in the seasons' proportions to the year's end, against the ceiling.</footer>\n",
       ComplianceReport::kSchemaVersion);
   out += "</main>\n</body>\n</html>\n";

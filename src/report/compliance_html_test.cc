@@ -33,13 +33,14 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr std::array<double, 12> kShares = {0.03, 0.05, 0.08, 0.105, 0.125, 0.13,
-                                            0.13, 0.115, 0.09, 0.07, 0.04, 0.035};
+constexpr std::array<double, 12> kShares = {0.03, 0.05,  0.08, 0.105, 0.125, 0.13,
+                                            0.13, 0.115, 0.09, 0.07,  0.04,  0.035};
 
 double DayShare(int64_t day) {
   const CivilDate c = CivilFromDays(day);
   const int64_t first = DaysFromCivil(c.year, c.month, 1);
-  const int64_t next = c.month == 12 ? DaysFromCivil(c.year + 1, 1, 1) : DaysFromCivil(c.year, c.month + 1, 1);
+  const int64_t next =
+      c.month == 12 ? DaysFromCivil(c.year + 1, 1, 1) : DaysFromCivil(c.year, c.month + 1, 1);
   return kShares[c.month - 1] / static_cast<double>(next - first);
 }
 
@@ -70,8 +71,12 @@ ComplianceReport Typical() {
   const double pace = 1.08;
   double cumulative = 0, expected = 0;
   for (int64_t d = start; d <= as_of; ++d) {
-    // Some days spend more, some less (a fixed pattern, no randomness).
-    const double wobble = 1 + 0.35 * std::sin(static_cast<double>(d) * 0.9) * std::cos(static_cast<double>(d) * 0.13);
+    // Some days spend more, some less, and some months more than others
+    // (a fixed pattern, no randomness).
+    const double month = static_cast<double>(CivilFromDays(d).month);
+    const double wobble =
+        (1 + 0.35 * std::sin(static_cast<double>(d) * 0.9) * std::cos(static_cast<double>(d) * 0.13)) *
+        (1 + 0.14 * std::sin(month * 2.1));
     const double spent = r.ceiling_kwh * DayShare(d) * pace * wobble;
     cumulative += spent;
     expected += DayShare(d);
@@ -105,8 +110,9 @@ ComplianceReport Typical() {
     r.months.push_back(month);
   }
   const std::vector<std::pair<std::string, double>> stages = {
-      {"sheep-shade-midday", 0.38},        {"frost-protection", 0.21},        {"hail-stow", 0.14},
-      {"crop-light-berries-row-a-to-f", 0.11}, {"irrigation-window", 0.08}, {"maintenance-washing", 0.05},
+      {"sheep-shade-midday", 0.38}, {"frost-protection", 0.21},
+      {"hail-stow", 0.14},          {"crop-light-berries-row-a-to-f", 0.11},
+      {"irrigation-window", 0.08},  {"maintenance-washing", 0.05},
       {"wind-stow", 0.03}};
   for (const auto& [key, share] : stages) {
     r.by_stage.push_back({key, r.spent_kwh * share, static_cast<int64_t>(r.interventions * share),
@@ -213,10 +219,11 @@ std::string TagBalance(const std::string& html) {
       continue;
     }
     const std::string name = tag.substr(0, tag.find_first_of(" \n/"));
-    const bool lower = !name.empty() && std::islower(static_cast<unsigned char>(name[0])) &&
-                       std::all_of(name.begin(), name.end(), [](char c) {
-                         return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
-                       });
+    const bool lower =
+        !name.empty() && std::islower(static_cast<unsigned char>(name[0])) &&
+        std::all_of(name.begin(), name.end(), [](char c) {
+          return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+        });
     if (!lower) return fmt::format("bad tag name <{}>", name);
     if (tag.back() == '/' || std::find(kVoid.begin(), kVoid.end(), name) != kVoid.end()) continue;
     stack.push_back(name);
@@ -233,7 +240,11 @@ std::string TagBalance(const std::string& html) {
 bool ValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 4;
+    const size_t n = c < 0x80             ? 0
+                     : (c & 0xE0) == 0xC0 ? 1
+                     : (c & 0xF0) == 0xE0 ? 2
+                     : (c & 0xF8) == 0xF0 ? 3
+                                          : 4;
     if (n == 4) return false;
     for (size_t k = 1; k <= n; ++k) {
       if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -463,8 +474,8 @@ TEST(ComplianceHtml, HundredsOfStagesShowTheTop15) {
                                           static_cast<int>(rest) % 1000)));
   // The long key is cut in the label, whole in the tooltip.
   EXPECT_THAT(html, HasSubstr("<title>" + r.by_stage[0].key + ":"));
-  EXPECT_THAT(html, HasSubstr(">" + r.by_stage[0].key.substr(0, 31) + "…</text>"));  // wide
-  EXPECT_THAT(html, HasSubstr(">" + r.by_stage[0].key.substr(0, 39) + "…</text>"));  // narrow
+  EXPECT_THAT(html, HasSubstr(">" + r.by_stage[0].key.substr(0, 33) + "…</text>"));  // wide
+  EXPECT_THAT(html, HasSubstr(">" + r.by_stage[0].key.substr(0, 43) + "…</text>"));  // narrow
 }
 
 TEST(ComplianceHtml, NumbersAreReadable) {

@@ -197,7 +197,19 @@ Result<WeeklyReport> ComputeWeeklyReport(const LogSnapshot& snap, const ReportSe
   const uint64_t rows = all.records, interventions = all.gate_passed;
 
   // The Python version's arithmetic, operation for operation.
-  const double total_cost = all.energy_cost_sum;
+  double total_cost = all.energy_cost_sum;
+  if (settings.numpy_sum == NumpySumOrder::kWholeArray && rows > NumpyStreamSum::kChunk) {
+    // numpy 2's order needs every value: the summaries' sums are numpy 1's.
+    std::vector<double> costs;
+    costs.reserve(rows);
+    ScanOptions o;
+    o.columns = kColEnergyCost;
+    BA_RETURN_IF_ERROR(snap.Scan(o, [&](uint64_t, const SlotRecord& r) {
+      costs.push_back(NanAsZero(r.energy_cost_kwh));
+      return Status::OK();
+    }));
+    total_cost = PairwiseSum(costs);
+  }
   const auto days = static_cast<int64_t>(all.dates.size());
   const double daily_potential_kwh = *settings.capacity_kw * 6.0;  // ~6 peak sun hours
   const double annual_potential_kwh = daily_potential_kwh * 365;
@@ -230,7 +242,8 @@ Result<WeeklyReport> ComputeWeeklyReport(const LogSnapshot& snap, const ReportSe
   return r;
 }
 
-Result<DailySummary> ComputeDailySummary(const LogSnapshot& snap, const std::string& date) {
+Result<DailySummary> ComputeDailySummary(const LogSnapshot& snap, const std::string& date,
+                                         NumpySumOrder numpy_sum) {
   if (!ParseDate(date)) {
     return Status::InvalidArgument(fmt::format("date {}: expected a date YYYY-MM-DD", date));
   }
@@ -256,7 +269,8 @@ Result<DailySummary> ComputeDailySummary(const LogSnapshot& snap, const std::str
   s.error.clear();
   if (costs.empty()) return s;  // {"date", "slots": 0, "total_cost_kwh": 0.0}
   s.slots = static_cast<int64_t>(costs.size());
-  s.total_cost_kwh = PyRound(NumpySum(costs), 4);
+  s.total_cost_kwh =
+      PyRound(numpy_sum == NumpySumOrder::kWholeArray ? PairwiseSum(costs) : NumpySum(costs), 4);
   s.interventions = static_cast<int64_t>(interventions);
   s.max_offset_deg = PyRound(max_abs_offset, 1);
   s.budget_remaining_kwh = PyRound(last_remaining, 4);

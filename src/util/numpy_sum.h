@@ -49,7 +49,8 @@ class NumpyStreamSum {
 // pandas' Series.sum() skips NaN (nansum fills them with 0 before adding).
 inline double NanAsZero(double v) { return v != v ? 0.0 : v; }
 
-// numpy's pairwise sum of one chunk (pw above; at most kChunk values).
+// numpy's pairwise sum of one chunk (pw above). Over any number of values:
+// numpy 2's sum of a whole contiguous array, which no longer goes by chunks.
 double PairwiseSum(std::span<const double> chunk);
 
 // The sum of a sequence given partly as values and partly as the pw sums of
