@@ -25,7 +25,7 @@ build: deps
 # Python package's suite (side by side with the Python version, on pandas,
 # pyarrow, polars and DuckDB), then the compliance report's page in headless
 # Chromium, then a bounded fuzzing run of every target over its seed corpus.
-test: unit interop adversarial python-test browser fuzz
+test: format-check unit interop adversarial python-test browser fuzz
 
 # clang-format 14 over every C and C++ source (scripts/format.sh).
 format: deps

@@ -97,8 +97,7 @@ void BM_Decompress(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * page.size()));
-  state.counters["ratio"] =
-      static_cast<double>(page.size()) / static_cast<double>(compressed->size());
+  state.counters["ratio"] = static_cast<double>(page.size()) / static_cast<double>(compressed->size());
 }
 
 void CodecArgs(benchmark::internal::Benchmark* b) {

@@ -46,8 +46,7 @@ const ColumnVector& Readings() {
     std::mt19937_64 rng(2);
     for (size_t i = 0; i < kValues; ++i) {
       const double sun = std::max(0.0, std::sin(static_cast<double>(i % 1440) / 1440.0 * 3.14159));
-      c.f64.push_back(std::round((sun * 250.0 + static_cast<double>(rng() % 500) / 100.0) * 100) /
-                      100);
+      c.f64.push_back(std::round((sun * 250.0 + static_cast<double>(rng() % 500) / 100.0) * 100) / 100);
     }
     return c;
   }();
@@ -103,8 +102,7 @@ const std::vector<uint32_t>& Indices() {
   return v;
 }
 
-Bytes EncodeWith(Status (*enc)(const ColumnVector&, size_t, size_t, ByteWriter&),
-                 const ColumnVector& v) {
+Bytes EncodeWith(Status (*enc)(const ColumnVector&, size_t, size_t, ByteWriter&), const ColumnVector& v) {
   ByteWriter w;
   if (!enc(v, 0, kValues, w).ok()) std::abort();
   return w.Release();

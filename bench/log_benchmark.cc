@@ -120,12 +120,10 @@ SlotRecord Tick(int64_t m) {
   r.date = FormatDate(day);
   r.slot_index = minute_of_day / 15;
   // A cheap deterministic per-minute variation in [0, 1).
-  const double jitter =
-      static_cast<double>((static_cast<uint64_t>(m) * 2654435761u) % 1000) / 1000.0;
+  const double jitter = static_cast<double>((static_cast<uint64_t>(m) * 2654435761u) % 1000) / 1000.0;
   const bool daylight = minute_of_day >= 360 && minute_of_day < 1200;
   const double sun =
-      daylight ? std::sin(static_cast<double>(minute_of_day - 360) / 840.0 * std::numbers::pi)
-               : 0.0;
+      daylight ? std::sin(static_cast<double>(minute_of_day - 360) / 840.0 * std::numbers::pi) : 0.0;
   r.planned_offset_deg = daylight ? std::round((5.0 + 20.0 * sun * jitter) * 10.0) / 10.0 : 0.0;
   r.actual_offset_deg = r.planned_offset_deg + (daylight ? (jitter - 0.5) * 0.2 : 0.0);
   r.energy_cost_kwh = daylight ? std::round(sun * jitter * 4000.0) / 1000.0 : 0.0;
@@ -193,9 +191,9 @@ std::string DescribeFileSystem(const std::string& path) {
   std::ifstream mounts("/proc/self/mounts");
   std::string dev, mnt, fstype, rest;
   while (mounts >> dev >> mnt >> fstype && std::getline(mounts, rest)) {
-    const bool contains = p == mnt || mnt == "/" ||
-                          (p.size() > mnt.size() && p.compare(0, mnt.size(), mnt) == 0 &&
-                           p[mnt.size()] == '/');
+    const bool contains =
+        p == mnt || mnt == "/" ||
+        (p.size() > mnt.size() && p.compare(0, mnt.size(), mnt) == 0 && p[mnt.size()] == '/');
     if (contains && mnt.size() >= mount.size()) {
       type = fstype;
       device = dev;
@@ -338,11 +336,11 @@ void SetRatios(benchmark::State& state, const Summary& mine, const std::string& 
 struct Prefilled {
   std::string dir;  // empty: the fill failed (error says why)
   std::string error;
-  double fill_seconds = 0;  // Open + every Append + final Seal + flush
-  double fill_cpu_seconds = 0;  // CPU time of the same (this thread)
-  double seal_seconds = 0;  // appends that sealed
-  double rows_rewritten = 0;  // rows written into month files by all seals
-  std::vector<double> seal_ms;  // per seal
+  double fill_seconds = 0;         // Open + every Append + final Seal + flush
+  double fill_cpu_seconds = 0;     // CPU time of the same (this thread)
+  double seal_seconds = 0;         // appends that sealed
+  double rows_rewritten = 0;       // rows written into month files by all seals
+  std::vector<double> seal_ms;     // per seal
   std::vector<unsigned> seal_day;  // day of month of the sealed day
 };
 
@@ -556,10 +554,7 @@ void BM_BareWriteFdatasync(benchmark::State& state) {
     Summaries()["bare"] = {secs * 1e6 / static_cast<double>(state.iterations()), p50};
   }
 }
-BENCHMARK(BM_BareWriteFdatasync)
-    ->Iterations(kDurableAppends)
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_BareWriteFdatasync)->Iterations(kDurableAppends)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 // ---- durable appends ----
 
@@ -818,9 +813,9 @@ void BM_DurableMonth(benchmark::State& state) {
       auto res = log->Append(r);
       const double us = MicrosSince(t0);
       if (!res.ok() || res->duplicate || !res->seal_status.ok()) {
-        state.SkipWithError(!res.ok()                 ? res.status().ToString().c_str()
-                            : res->duplicate          ? "a tick was taken for a duplicate"
-                                                      : ("seal: " + res->seal_status.ToString()).c_str());
+        state.SkipWithError(!res.ok()        ? res.status().ToString().c_str()
+                            : res->duplicate ? "a tick was taken for a duplicate"
+                                             : ("seal: " + res->seal_status.ToString()).c_str());
         failed = true;
         break;
       }
@@ -889,7 +884,10 @@ void BM_DurableMonth(benchmark::State& state) {
   c["frame_bytes"] = static_cast<double>(frame.size());
   std::sort(all.begin(), all.end());
   std::sort(bare.begin(), bare.end());
-  const struct { const char* name; double q; } qs[] = {{"p50", 0.5}, {"p99", 0.99}, {"p999", 0.999}};
+  const struct {
+    const char* name;
+    double q;
+  } qs[] = {{"p50", 0.5}, {"p99", 0.99}, {"p999", 0.999}};
   for (const auto& q : qs) {
     const double a = Percentile(all, q.q), b = Percentile(bare, q.q);
     c[std::string(q.name) + "_us"] = a;
@@ -915,7 +913,7 @@ BENCHMARK(BM_DurableMonth)
     ->ArgName("background")
     ->Arg(0)
     ->Arg(1)
-    ->Iterations(kMonthDays * kMinutesPerDay + 1)
+    ->Iterations(kMonthDays* kMinutesPerDay + 1)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 

@@ -112,12 +112,10 @@ void FuzzLevels(uint8_t param, size_t n, ByteSpan data) {
   const bool prefixed = (param & 0x40) != 0;
   std::vector<int16_t> levels(n);
   size_t consumed = 0;
-  const bool ok =
-      Check(pq::DecodeLevels(data, enc, max_level, n, prefixed, levels.data(), &consumed));
+  const bool ok = Check(pq::DecodeLevels(data, enc, max_level, n, prefixed, levels.data(), &consumed));
   std::vector<uint8_t> flags = {9};
   size_t consumed2 = 0;
-  const bool ok2 =
-      Check(pq::DecodeDefinedFlags(data, enc, max_level, n, prefixed, &flags, &consumed2));
+  const bool ok2 = Check(pq::DecodeDefinedFlags(data, enc, max_level, n, prefixed, &flags, &consumed2));
   Expect(ok == ok2, "flags and levels disagree");
   if (!ok) {
     Expect(flags.size() == 1, "flags appended on error");
@@ -131,9 +129,8 @@ void FuzzLevels(uint8_t param, size_t n, ByteSpan data) {
   ByteWriter w;
   pq::EncodeLevels(levels.data(), n, max_level, true, w);
   std::vector<int16_t> back(n);
-  Expect(
-      pq::DecodeLevels(w.bytes(), Encoding::RLE, max_level, n, true, back.data(), &consumed).ok(),
-      "re-encoded levels fail");
+  Expect(pq::DecodeLevels(w.bytes(), Encoding::RLE, max_level, n, true, back.data(), &consumed).ok(),
+         "re-encoded levels fail");
   Expect(back == levels, "levels round trip differs");
 }
 
@@ -166,9 +163,9 @@ void FuzzPlain(uint8_t param, size_t n, ByteSpan data) {
   if (type == Type::BOOLEAN) {
     Expect(again.size() == consumed, "PLAIN BOOLEAN size");
   } else {
-    Expect(again.size() == consumed &&
-               (consumed == 0 || std::memcmp(again.data(), data.data(), consumed) == 0),
-           "PLAIN re-encoding differs");
+    Expect(
+        again.size() == consumed && (consumed == 0 || std::memcmp(again.data(), data.data(), consumed) == 0),
+        "PLAIN re-encoding differs");
   }
 }
 
@@ -181,8 +178,7 @@ void FuzzDictionary(uint8_t param, size_t n, ByteSpan data) {
   const size_t dict_values = data[0];
   const size_t dict_bytes = std::min<size_t>(data[1] * 4u, data.size() - 2);
   ColumnVector dict;
-  if (!Check(pq::DecodeDictionaryPage(data.subspan(2, dict_bytes), type, len, dict_values, &dict),
-             true)) {
+  if (!Check(pq::DecodeDictionaryPage(data.subspan(2, dict_bytes), type, len, dict_values, &dict), true)) {
     return;
   }
   const ByteSpan page = data.subspan(2 + dict_bytes);
@@ -226,9 +222,8 @@ void FuzzByteArrays(bool prefixes, uint8_t param, size_t n, ByteSpan data) {
   const int32_t len = (param >> 1) % 9;
   ColumnVector out = Empty(type, len);
   size_t consumed = 0;
-  const Status st = prefixes
-                        ? pq::DecodeDeltaByteArray(data, type, len, n, &out, &consumed, 1 << 24)
-                        : pq::DecodeDeltaLengthByteArray(data, n, &out, &consumed);
+  const Status st = prefixes ? pq::DecodeDeltaByteArray(data, type, len, n, &out, &consumed, 1 << 24)
+                             : pq::DecodeDeltaLengthByteArray(data, n, &out, &consumed);
   if (!Check(st, true)) {
     Expect(NoValues(out), "delta byte arrays appended on error");
     return;
@@ -236,10 +231,9 @@ void FuzzByteArrays(bool prefixes, uint8_t param, size_t n, ByteSpan data) {
   Expect(consumed <= data.size(), "delta byte arrays consumed past the end");
   Expect(pq::StoredValueCount(out, type) == n, "delta byte array count");
   ByteWriter w;
-  Expect((prefixes ? pq::EncodeDeltaByteArray(out, 0, n, w)
-                   : pq::EncodeDeltaLengthByteArray(out, 0, n, w))
-             .ok(),
-         "delta byte array encode");
+  Expect(
+      (prefixes ? pq::EncodeDeltaByteArray(out, 0, n, w) : pq::EncodeDeltaLengthByteArray(out, 0, n, w)).ok(),
+      "delta byte array encode");
   ColumnVector back = Empty(type, len);
   Expect((prefixes ? pq::DecodeDeltaByteArray(w.bytes(), type, len, n, &back)
                    : pq::DecodeDeltaLengthByteArray(w.bytes(), n, &back))
@@ -284,36 +278,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0:
       FuzzHybrid(param % 34, n, rest);  // 33 is invalid on purpose
       break;
-    case 1:
-      FuzzLevels(param, n, rest);
-      break;
-    case 2:
-      FuzzRleBooleans(n, rest);
-      break;
-    case 3:
-      FuzzPlain(param, n, rest);
-      break;
-    case 4:
-      FuzzDictionary(param, n, rest);
-      break;
-    case 5:
-      FuzzDbp<int32_t>(n, rest);
-      break;
-    case 6:
-      FuzzDbp<int64_t>(n, rest);
-      break;
-    case 7:
-      FuzzByteArrays(false, param, n, rest);
-      break;
-    case 8:
-      FuzzByteArrays(true, param, n, rest);
-      break;
-    case 9:
-      FuzzByteStreamSplit(param, n, rest);
-      break;
-    case 10:
-      FuzzMsb(param % 34, n, rest);
-      break;
+    case 1: FuzzLevels(param, n, rest); break;
+    case 2: FuzzRleBooleans(n, rest); break;
+    case 3: FuzzPlain(param, n, rest); break;
+    case 4: FuzzDictionary(param, n, rest); break;
+    case 5: FuzzDbp<int32_t>(n, rest); break;
+    case 6: FuzzDbp<int64_t>(n, rest); break;
+    case 7: FuzzByteArrays(false, param, n, rest); break;
+    case 8: FuzzByteArrays(true, param, n, rest); break;
+    case 9: FuzzByteStreamSplit(param, n, rest); break;
+    case 10: FuzzMsb(param % 34, n, rest); break;
     case 11: {
       // Dictionary indices straight into a fixed dictionary of 100 INT64s.
       ColumnVector dict = Empty(Type::INT64, 0);

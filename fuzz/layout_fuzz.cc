@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string name(reinterpret_cast<const char*>(data), size);
   if (auto cut = log::ParseCutTailName(name)) {
     // A parsed name, written again, parses to the same cut.
-    auto again = log::ParseCutTailName(log::CutTailName(cut->journal, cut->offset, cut->first_seq, cut->cut_at_us));
+    auto again =
+        log::ParseCutTailName(log::CutTailName(cut->journal, cut->offset, cut->first_seq, cut->cut_at_us));
     if (!again || again->journal != cut->journal || again->offset != cut->offset ||
         again->first_seq != cut->first_seq || again->cut_at_us != cut->cut_at_us) {
       __builtin_trap();

@@ -105,8 +105,7 @@ class AuditLog {
   // a crash a torn journal tail is moved aside into _cut/ and cut; damage
   // (anything else, or any torn tail after a clean close, or a missing part
   // of the layout) is Corruption and nothing opens.
-  static Result<std::unique_ptr<AuditLog>> Open(const std::string& dir,
-                                                const AuditLogOptions& options = {});
+  static Result<std::unique_ptr<AuditLog>> Open(const std::string& dir, const AuditLogOptions& options = {});
   // Closes the log if Close() was not called (its errors are then lost):
   // the seal thread is stopped, what has ended is sealed, the journal
   // synced, the clean close recorded and the lock released.

@@ -137,16 +137,16 @@ struct ArrowArrayStream {
 /* Result codes: budget_audit::StatusCode, value for value. */
 enum {
   BA_OK = 0,
-  BA_INVALID_ARGUMENT = 1,   /* the caller passed something malformed */
-  BA_NOT_FOUND = 2,          /* a file, column or key does not exist */
-  BA_CORRUPTION = 3,         /* bytes on disk are malformed: data loss or tampering */
-  BA_NOT_SUPPORTED = 4,      /* valid input using a feature not implemented */
-  BA_IO_ERROR = 5,           /* the operating system refused an operation */
-  BA_RESOURCE_EXHAUSTED = 6, /* a size cap was hit (a full retry queue, disk full) */
-  BA_ALREADY_EXISTS = 7,     /* a conflicting record at that timestamp (see ba_log_append) */
-  BA_BUSY = 8,               /* another writer holds the log's lock */
+  BA_INVALID_ARGUMENT = 1,    /* the caller passed something malformed */
+  BA_NOT_FOUND = 2,           /* a file, column or key does not exist */
+  BA_CORRUPTION = 3,          /* bytes on disk are malformed: data loss or tampering */
+  BA_NOT_SUPPORTED = 4,       /* valid input using a feature not implemented */
+  BA_IO_ERROR = 5,            /* the operating system refused an operation */
+  BA_RESOURCE_EXHAUSTED = 6,  /* a size cap was hit (a full retry queue, disk full) */
+  BA_ALREADY_EXISTS = 7,      /* a conflicting record at that timestamp (see ba_log_append) */
+  BA_BUSY = 8,                /* another writer holds the log's lock */
   BA_FAILED_PRECONDITION = 9, /* not valid in the current state of the log */
-  BA_INTERNAL = 10           /* a bug in the library */
+  BA_INTERNAL = 10            /* a bug in the library */
 };
 
 /* "Invalid argument", "Already exists", ... (the names the C++ API's
@@ -170,16 +170,16 @@ BA_C_API void ba_free(void* p);
  * whose bit is clear takes the Python version's log_slot() default, as a
  * missing attribute or a None did. */
 enum {
-  BA_TICK_TIMESTAMP = 1u << 0,         /* default: now, by the system clock */
-  BA_TICK_SLOT_INDEX = 1u << 1,        /* default -1 */
-  BA_TICK_PLAN_OFFSET_DEG = 1u << 2,   /* default 0.0 */
-  BA_TICK_TARGET_ANGLE = 1u << 3,      /* default 0.0 */
-  BA_TICK_ENERGY_COST_KWH = 1u << 4,   /* default 0.0 */
-  BA_TICK_BUDGET_SPENT_KWH = 1u << 5,  /* default 0.0 */
+  BA_TICK_TIMESTAMP = 1u << 0,            /* default: now, by the system clock */
+  BA_TICK_SLOT_INDEX = 1u << 1,           /* default -1 */
+  BA_TICK_PLAN_OFFSET_DEG = 1u << 2,      /* default 0.0 */
+  BA_TICK_TARGET_ANGLE = 1u << 3,         /* default 0.0 */
+  BA_TICK_ENERGY_COST_KWH = 1u << 4,      /* default 0.0 */
+  BA_TICK_BUDGET_SPENT_KWH = 1u << 5,     /* default 0.0 */
   BA_TICK_BUDGET_REMAINING_KWH = 1u << 6, /* default 0.0 */
-  BA_TICK_LIVE_GATE_PASSED = 1u << 7,  /* default false */
-  BA_TICK_SOURCE = 1u << 8,            /* default "" */
-  BA_TICK_STAGE_ID = 1u << 9           /* default "unknown" */
+  BA_TICK_LIVE_GATE_PASSED = 1u << 7,     /* default false */
+  BA_TICK_SOURCE = 1u << 8,               /* default "" */
+  BA_TICK_STAGE_ID = 1u << 9              /* default "unknown" */
 };
 
 /* A controller's tick, by the Python version's attribute names
@@ -189,16 +189,16 @@ enum {
  * timestamp's calendar date at utc_offset_seconds (the tick clock's own
  * offset; 0 for a UTC clock), or the UTC date when the timestamp is "now". */
 typedef struct ba_tick {
-  uint32_t fields;             /* BA_TICK_* bits: the fields given */
-  int32_t utc_offset_seconds;  /* |offset| < 1 day */
-  int64_t timestamp_us;        /* microseconds since 1970-01-01T00:00:00Z */
+  uint32_t fields;            /* BA_TICK_* bits: the fields given */
+  int32_t utc_offset_seconds; /* |offset| < 1 day */
+  int64_t timestamp_us;       /* microseconds since 1970-01-01T00:00:00Z */
   int64_t slot_index;
   double plan_offset_deg;
   double target_angle;
   double energy_cost_kwh;
   double budget_spent_kwh;
   double budget_remaining_kwh;
-  int32_t live_gate_passed;    /* 0: false, anything else: true */
+  int32_t live_gate_passed; /* 0: false, anything else: true */
   /* UTF-8, at most 4096 bytes, borrowed for the call; not NUL-terminated
    * (a NULL pointer with length 0 is the empty string). */
   const char* source;
@@ -255,8 +255,7 @@ BA_C_API int ba_log_options_set_retry_queue_capacity(ba_log_options* options, si
  * `options` may be NULL (the defaults). On success *log is the handle, to
  * be closed with ba_log_close; on failure *log is NULL. BA_BUSY when another
  * writer holds the log, naming it. */
-BA_C_API int ba_log_open(const char* dir, const ba_log_options* options, ba_log** log,
-                         char** errmsg);
+BA_C_API int ba_log_open(const char* dir, const ba_log_options* options, ba_log** log, char** errmsg);
 
 /* Closes the log (AuditLog::Close: seals what has ended under
  * BA_SEAL_DAILY, makes every record durable, records a clean close,
@@ -275,16 +274,15 @@ BA_C_API int ba_log_close(ba_log* log, char** errmsg);
  * first seq. The same timestamp with other content is BA_ALREADY_EXISTS with
  * result->seq the existing record's. Not retried: on an I/O error nothing is
  * acknowledged (see ba_log_log_slot for the retrying way in). */
-BA_C_API int ba_log_append(ba_log* log, const ba_tick* tick, ba_append_result* result,
-                           char** errmsg);
+BA_C_API int ba_log_append(ba_log* log, const ba_tick* tick, ba_append_result* result, char** errmsg);
 
 /* The same for a tick as one JSON object (the `log` command's line: the
  * tick attribute names, null = absent, the same strict parser and
  * messages), `json_len` bytes at `json` (no NUL needed; a trailing newline
  * is fine). Unlike the `log` command, a tick without a timestamp is logged
  * at now, as log_slot() did. */
-BA_C_API int ba_log_append_json(ba_log* log, const char* json, size_t json_len,
-                                ba_append_result* result, char** errmsg);
+BA_C_API int ba_log_append_json(ba_log* log, const char* json, size_t json_len, ba_append_result* result,
+                                char** errmsg);
 
 /* For a control loop that must never stop (AuditLog::LogSlot): retries the
  * ticks queued by earlier failures, then logs `tick`. A tick that cannot be
@@ -348,7 +346,7 @@ enum {
 
 /* What to read. NULL options: every column, every record. */
 typedef struct ba_scan_options {
-  uint32_t columns;  /* BA_COL_* bits; others are an error */
+  uint32_t columns; /* BA_COL_* bits; others are an error */
   /* Only records with since_us <= timestamp < until_us, when has_since /
    * has_until is nonzero. */
   int32_t has_since;
@@ -364,8 +362,8 @@ typedef struct ba_scan_options {
  * (LogSnapshot::NewCursor). Close with ba_cursor_close (NULL is fine). */
 typedef struct ba_cursor ba_cursor;
 typedef struct ba_batch ba_batch;
-BA_C_API int ba_snapshot_cursor(ba_snapshot* snapshot, const ba_scan_options* options,
-                                ba_cursor** cursor, char** errmsg);
+BA_C_API int ba_snapshot_cursor(ba_snapshot* snapshot, const ba_scan_options* options, ba_cursor** cursor,
+                                char** errmsg);
 BA_C_API void ba_cursor_close(ba_cursor* cursor);
 
 /* The next up to `max_rows` records (1..max_rows rows, or 0 at the end;
@@ -373,8 +371,7 @@ BA_C_API void ba_cursor_close(ba_cursor* cursor);
  * the next ba_cursor_next or ba_cursor_close on it. Every sealed file is
  * checked against its manifest's SHA-256 before its rows are used
  * (BA_CORRUPTION naming it). After an error every later call gives it. */
-BA_C_API int ba_cursor_next(ba_cursor* cursor, size_t max_rows, const ba_batch** batch,
-                            char** errmsg);
+BA_C_API int ba_cursor_next(ba_cursor* cursor, size_t max_rows, const ba_batch** batch, char** errmsg);
 
 /* A batch's columns: arrays of ba_batch_num_rows elements, valid as the
  * batch. NULL for a column not asked for or of another type than the
@@ -387,8 +384,7 @@ BA_C_API const uint8_t* ba_batch_bool(const ba_batch* batch, uint32_t column);
 /* Row `row` of a string column (date, source, stage_id): UTF-8 of *len
  * bytes, NUL-terminated, valid as the batch; NULL (and *len 0) for another
  * column, one not asked for, or a row out of range. `len` may be NULL. */
-BA_C_API const char* ba_batch_string(const ba_batch* batch, uint32_t column, size_t row,
-                                     size_t* len);
+BA_C_API const char* ba_batch_string(const ba_batch* batch, uint32_t column, size_t row, size_t* len);
 
 /* The Arrow C stream of the snapshot's records (the same records, order
  * and checks as the cursor), written into *stream, which the caller
@@ -408,8 +404,7 @@ BA_C_API const char* ba_batch_string(const ba_batch* batch, uint32_t column, siz
  * snapshot handle. */
 #define BA_MAX_BATCH_ROWS 131072
 BA_C_API int ba_snapshot_arrow_stream(ba_snapshot* snapshot, const ba_scan_options* options,
-                                      size_t batch_rows, struct ArrowArrayStream* stream,
-                                      char** errmsg);
+                                      size_t batch_rows, struct ArrowArrayStream* stream, char** errmsg);
 
 /* ---------------------------------------------------------------------- */
 /* Reports and verification, as the command-line tool prints them in JSON
@@ -419,8 +414,8 @@ BA_C_API int ba_snapshot_arrow_stream(ba_snapshot* snapshot, const ba_scan_optio
 /* The plant settings the rollup needs (the Python version's
  * SYSTEM_CAPACITY_KW and MAX_ENERGY_REDUCTION_PCT). */
 typedef struct ba_plant {
-  double capacity_kw;        /* > 0 */
-  double max_reduction_pct;  /* the budget ceiling, percent of potential */
+  double capacity_kw;       /* > 0 */
+  double max_reduction_pct; /* the budget ceiling, percent of potential */
   /* Nonzero: the ceiling is echoed as an integer (5) rather than a float
    * (5.0), as the settings file wrote it. */
   int32_t max_reduction_pct_is_integer;
@@ -431,8 +426,7 @@ typedef struct ba_plant {
 BA_C_API int ba_snapshot_report_json(ba_snapshot* snapshot, const ba_plant* plant, char** json,
                                      char** errmsg);
 /* daily_summary(date): `date` is "YYYY-MM-DD" (`daily DATE`). */
-BA_C_API int ba_snapshot_daily_json(ba_snapshot* snapshot, const char* date, char** json,
-                                    char** errmsg);
+BA_C_API int ba_snapshot_daily_json(ba_snapshot* snapshot, const char* date, char** json, char** errmsg);
 /* The auditor's check of the whole log in `dir` (`verify`): every sealed
  * file's SHA-256, the dense seqs, the hash chain from the genesis. BA_OK
  * with the library's verify report as one compact JSON object

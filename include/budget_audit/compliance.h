@@ -39,7 +39,7 @@ struct CompliancePlant {
   std::optional<double> capacity_kw;  // kW DC; needed by every basis but annual_potential_kwh
   double ceiling_pct = 5.0;           // max_reduction_pct
   bool ceiling_pct_is_integer = false;
-  std::string timezone = "UTC";          // the site's IANA zone
+  std::string timezone = "UTC";             // the site's IANA zone
   std::string budget_year_start = "01-01";  // MM-DD, in the site's zone
   // The potential, first available wins: potential_file (a PVGIS PVcalc
   // JSON result), monthly_file (12 monthly kWh, CSV), annual_potential_kwh,
@@ -91,7 +91,7 @@ Result<Potential> ResolvePotential(const CompliancePlant& plant, Env* env = null
 struct ComplianceMonth {
   std::string month;  // "YYYY-MM"
   double spent_kwh = 0;
-  double budget_kwh = 0;  // ceiling_kwh × the month's share
+  double budget_kwh = 0;      // ceiling_kwh × the month's share
   int64_t interventions = 0;  // records with gate_passed
   int64_t slots = 0;
 };
@@ -117,10 +117,10 @@ struct ComplianceFinding {
   // "controller_remaining_disagrees", "outage", "timestamps_backwards",
   // "date_not_site_day", "negative_cost".
   std::string check;
-  std::string severity;  // "error" (the ledger is wrong) or "warning"
-  std::string message;   // one sentence for people
-  int64_t count = 0;     // records (or gaps) concerned
-  std::vector<uint64_t> seqs;          // the first few (at most 20)
+  std::string severity;                 // "error" (the ledger is wrong) or "warning"
+  std::string message;                  // one sentence for people
+  int64_t count = 0;                    // records (or gaps) concerned
+  std::vector<uint64_t> seqs;           // the first few (at most 20)
   std::vector<std::string> timestamps;  // for outages: start and end, ISO-8601 UTC
   std::optional<double> value;          // the check's figure (kWh, degrees, hours)
 };
@@ -140,8 +140,8 @@ struct ComplianceReport {
   int64_t interventions = 0;
   double expected_share_to_date = 0;
   double budget_to_date_kwh = 0;
-  std::optional<double> pace;          // spent ÷ budget_to_date (none when that is 0)
-  std::optional<double> projected_kwh;  // spent ÷ expected_share_to_date
+  std::optional<double> pace;                 // spent ÷ budget_to_date (none when that is 0)
+  std::optional<double> projected_kwh;        // spent ÷ expected_share_to_date
   std::optional<double> naive_projected_kwh;  // the Python version's daily average × 365
   bool compliant_projection = true;
   // Whole days after as_of until the ceiling is reached, spending at the
@@ -172,7 +172,7 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
                                            const ComplianceOptions& options = {});
 
 struct Allowance {
-  std::string date;  // YYYY-MM-DD
+  std::string date;          // YYYY-MM-DD
   double allowance_kwh = 0;  // never below 0
   double ceiling_kwh = 0;
   double spent_before_kwh = 0;  // in the budget year, before `date`

@@ -197,9 +197,8 @@ struct Config {
 
   // Where each value above came from.
   struct Provenance {
-    ConfigOrigin data_dir, config_file, capacity_kw, max_reduction_pct, timezone,
-        annual_potential_kwh, specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file,
-        monthly_file, latitude;
+    ConfigOrigin data_dir, config_file, capacity_kw, max_reduction_pct, timezone, annual_potential_kwh,
+        specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file, monthly_file, latitude;
   } origin;
 
   // The names the explicit values had, for messages that say how to set a

@@ -55,8 +55,7 @@ class Env {
   // The process-wide POSIX Env (never deleted).
   static Env* Default();
 
-  virtual Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
-      const std::string& path) = 0;
+  virtual Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) = 0;
   // Creates or truncates.
   virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
   // Opens for appending, creating if missing; writes go to the end.
@@ -67,8 +66,8 @@ class Env {
   virtual Result<uint64_t> GetFileSize(const std::string& path) = 0;
   // Names (not paths) of the entries of a directory, unsorted, without . and ..
   virtual Result<std::vector<std::string>> GetChildren(const std::string& dir) = 0;
-  virtual Status CreateDir(const std::string& dir) = 0;      // OK if it exists
-  virtual Status CreateDirs(const std::string& dir);          // mkdir -p
+  virtual Status CreateDir(const std::string& dir) = 0;  // OK if it exists
+  virtual Status CreateDirs(const std::string& dir);     // mkdir -p
   virtual Status DeleteFile(const std::string& path) = 0;
   // Atomic replace of `to` (POSIX rename).
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;

@@ -87,8 +87,7 @@ Status CheckSnapshotExport(const ExportOptions& options);
 // holds a partial export.
 Status ExportSnapshot(const LogSnapshot& snap, const ExportOptions& options, WritableFile* file);
 // The same into `path`, as the header comment says.
-Status ExportSnapshotToPath(const LogSnapshot& snap, const ExportOptions& options,
-                            const std::string& path);
+Status ExportSnapshotToPath(const LogSnapshot& snap, const ExportOptions& options, const std::string& path);
 
 // The Parquet files of `path`: itself if it is not a directory, else every
 // *.parquet below it, skipping names that start with '_' or '.' (as pandas,
@@ -104,9 +103,8 @@ Result<std::vector<std::string>> FindParquetFiles(const std::string& path, Env* 
 Status ExportParquetFiles(const std::vector<std::string>& files, const ExportOptions& options,
                           WritableFile* file, Env* env = nullptr);
 // The same into `path`.
-Status ExportParquetFilesToPath(const std::vector<std::string>& files,
-                                const ExportOptions& options, const std::string& path,
-                                Env* env = nullptr);
+Status ExportParquetFilesToPath(const std::vector<std::string>& files, const ExportOptions& options,
+                                const std::string& path, Env* env = nullptr);
 
 // A WritableFile writing `path` as the functions above do: Append() buffers
 // and writes (to the temporary, for a regular file), Close() publishes (the

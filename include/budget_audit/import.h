@@ -84,9 +84,9 @@ struct ImportEvent {
   const std::vector<std::string>* notes = nullptr;
   const std::vector<std::string>* missing_columns = nullptr;
   const std::vector<std::string>* extra_columns = nullptr;
-  int64_t row = 0;  // kRefused, kConflict: the row, counting from 1 in file order
+  int64_t row = 0;                       // kRefused, kConflict: the row, counting from 1 in file order
   std::optional<uint64_t> existing_seq;  // kConflict: the seq of the record already logged
-  std::string_view message;  // kRefused, kConflict: "field: problem"; kFileFailed: the error
+  std::string_view message;              // kRefused, kConflict: "field: problem"; kFileFailed: the error
   // kProgress: rows read so far (all files), of rows_total (every file's
   // footer), and seconds since the first file was opened.
   int64_t rows_done = 0;
@@ -178,8 +178,8 @@ struct ImportSummary {
   // Durable, and no file failed, no row was refused or conflicted, no
   // directory was empty: the exit status 0 of `import`.
   bool clean() const {
-    return durable.ok() && !nothing_to_import && totals.files_failed == 0 &&
-           totals.conflicts == 0 && totals.refused == 0 && empty_directories.empty();
+    return durable.ok() && !nothing_to_import && totals.files_failed == 0 && totals.conflicts == 0 &&
+           totals.refused == 0 && empty_directories.empty();
   }
 };
 

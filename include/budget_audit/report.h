@@ -74,18 +74,18 @@ struct WeeklyReport {
   // False for an empty log: the JSON is {"error": "No audit data"} and the
   // figures below are zero.
   bool has_data = false;
-  int64_t period_days = 0;  // distinct `date` values
-  double total_cost_kwh = 0;        // round(sum(energy_cost_kwh), 3)
-  double daily_avg_kwh = 0;         // round(total / period_days, 4)
-  double projected_annual_kwh = 0;  // round(total / period_days * 365, 1)
-  double ceiling_kwh = 0;           // round(capacity_kw * 6 * 365 * pct / 100, 1)
-  double ceiling_pct = 0;           // max_reduction_pct as configured
+  int64_t period_days = 0;              // distinct `date` values
+  double total_cost_kwh = 0;            // round(sum(energy_cost_kwh), 3)
+  double daily_avg_kwh = 0;             // round(total / period_days, 4)
+  double projected_annual_kwh = 0;      // round(total / period_days * 365, 1)
+  double ceiling_kwh = 0;               // round(capacity_kw * 6 * 365 * pct / 100, 1)
+  double ceiling_pct = 0;               // max_reduction_pct as configured
   bool ceiling_pct_is_integer = false;  // printed as 5, not 5.0
   // round(projected / ceiling * 100, 1), or the int 0 when the ceiling is
   // not positive (then utilization_pct_is_integer).
   double utilization_pct = 0;
   bool utilization_pct_is_integer = false;
-  bool compliant = false;  // projected <= ceiling, on the unrounded values
+  bool compliant = false;            // projected <= ceiling, on the unrounded values
   int64_t total_interventions = 0;   // records with gate_passed
   double intervention_rate_pct = 0;  // round(interventions / records * 100, 1)
   // The JSON's "error" member: "No audit data", or the note naming the

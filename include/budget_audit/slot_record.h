@@ -19,15 +19,15 @@ struct SlotRecord {
   // The calendar date of the timestamp in the tick's own UTC offset
   // ("YYYY-MM-DD"), as Python's `timestamp.date()` gives it.
   std::string date;
-  int64_t slot_index = -1;              // tick.slot_index, default -1
-  double planned_offset_deg = 0.0;      // tick.plan_offset_deg
-  double actual_offset_deg = 0.0;       // tick.target_angle
-  double energy_cost_kwh = 0.0;         // tick.energy_cost_kwh
-  double budget_spent_kwh = 0.0;        // tick.budget_spent_kwh
-  double budget_remaining_kwh = 0.0;    // tick.budget_remaining_kwh
-  bool gate_passed = false;             // tick.live_gate_passed
-  std::string source;                   // tick.source, default ""
-  std::string stage_id = "unknown";     // tick.stage_id, default "unknown"
+  int64_t slot_index = -1;            // tick.slot_index, default -1
+  double planned_offset_deg = 0.0;    // tick.plan_offset_deg
+  double actual_offset_deg = 0.0;     // tick.target_angle
+  double energy_cost_kwh = 0.0;       // tick.energy_cost_kwh
+  double budget_spent_kwh = 0.0;      // tick.budget_spent_kwh
+  double budget_remaining_kwh = 0.0;  // tick.budget_remaining_kwh
+  bool gate_passed = false;           // tick.live_gate_passed
+  std::string source;                 // tick.source, default ""
+  std::string stage_id = "unknown";   // tick.stage_id, default "unknown"
 
   bool operator==(const SlotRecord&) const = default;
 };
@@ -46,9 +46,9 @@ struct SlotRecord {
 // longer than 4096 bytes (InvalidArgument naming the tick attribute, before
 // anything is written).
 struct ControllerTick {
-  std::optional<int64_t> timestamp_us;   // default: now
-  int32_t utc_offset_seconds = 0;        // offset of the tick's own clock (for `date`)
-  std::optional<int64_t> slot_index;     // default -1
+  std::optional<int64_t> timestamp_us;         // default: now
+  int32_t utc_offset_seconds = 0;              // offset of the tick's own clock (for `date`)
+  std::optional<int64_t> slot_index;           // default -1
   std::optional<double> plan_offset_deg;       // -> planned_offset_deg, default 0.0
   std::optional<double> target_angle;          // -> actual_offset_deg, default 0.0
   std::optional<double> energy_cost_kwh;       // default 0.0

@@ -52,8 +52,7 @@ std::string_view StatusCodeName(StatusCode code);
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
-  Status(StatusCode code, std::string message)
-      : code_(code), message_(std::move(message)) {}
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status OK() { return Status(); }
   static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
@@ -103,15 +102,14 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                         // NOLINT
-  Result(Status status) : v_(std::move(status)) {                   // NOLINT
+  Result(T value) : v_(std::move(value)) {}        // NOLINT
+  Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok() && "Result built from an OK status");
   }
-  template <typename U,
-            typename = std::enable_if_t<std::is_convertible_v<U&&, T> &&
-                                        !std::is_same_v<std::decay_t<U>, Status> &&
-                                        !std::is_same_v<std::decay_t<U>, T>>>
-  Result(U&& value) : v_(T(std::forward<U>(value))) {}              // NOLINT
+  template <typename U, typename = std::enable_if_t<std::is_convertible_v<U&&, T> &&
+                                                    !std::is_same_v<std::decay_t<U>, Status> &&
+                                                    !std::is_same_v<std::decay_t<U>, T>>>
+  Result(U&& value) : v_(T(std::forward<U>(value))) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
@@ -137,15 +135,14 @@ class [[nodiscard]] Result {
 #define BA_CONCAT_(a, b) BA_CONCAT_INNER_(a, b)
 
 // Returns from the current function if `expr` (a Status) is not OK.
-#define BA_RETURN_IF_ERROR(expr)                         \
-  do {                                                   \
-    ::budget_audit::Status ba_status_ = (expr);          \
-    if (!ba_status_.ok()) return ba_status_;             \
+#define BA_RETURN_IF_ERROR(expr)                \
+  do {                                          \
+    ::budget_audit::Status ba_status_ = (expr); \
+    if (!ba_status_.ok()) return ba_status_;    \
   } while (0)
 
 // `lhs = value of expr` (a Result<T>), or returns its Status.
-#define BA_ASSIGN_OR_RETURN(lhs, expr) \
-  BA_ASSIGN_OR_RETURN_IMPL_(BA_CONCAT_(ba_result_, __LINE__), lhs, expr)
+#define BA_ASSIGN_OR_RETURN(lhs, expr) BA_ASSIGN_OR_RETURN_IMPL_(BA_CONCAT_(ba_result_, __LINE__), lhs, expr)
 #define BA_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.status();             \

@@ -86,8 +86,8 @@ struct CheckpointMatch {
 };
 
 struct VerifyReport {
-  std::string dir;         // the log verified, as given
-  std::string log_id_hex;  // 32 hex digits
+  std::string dir;              // the log verified, as given
+  std::string log_id_hex;       // 32 hex digits
   uint64_t records = 0;         // every record (seqs 1..records)
   uint64_t sealed_records = 0;  // of which in sealed files (seqs 1..sealed_records)
   size_t sealed_files = 0;      // month files listed in the manifest
@@ -96,7 +96,7 @@ struct VerifyReport {
   std::string head_hex;         // the chain hash after `records` (64 hex digits)
   bool closed_cleanly = false;  // the last writer closed the log and no writer has it
   std::optional<TornTail> torn_tail;
-  std::vector<CutTailFinding> cuts;  // oldest first
+  std::vector<CutTailFinding> cuts;                         // oldest first
   std::optional<TimestampsBackwards> timestamps_backwards;  // also a warning
   std::vector<VerifyWarning> warnings;                      // in the order found
   std::optional<CheckpointMatch> checkpoint;                // when one was given

@@ -51,9 +51,10 @@ namespace {
 // The codes' names as the package shows them (exception.code): the
 // enumerators of StatusCode without their k.
 const char* CodeName(StatusCode code) {
-  static constexpr const char* kNames[] = {"OK",      "InvalidArgument",   "NotFound",      "Corruption",
-                                           "NotSupported", "IOError",      "ResourceExhausted", "AlreadyExists",
-                                           "Busy",         "FailedPrecondition", "Internal"};
+  static constexpr const char* kNames[] = {
+      "OK",      "InvalidArgument",   "NotFound",      "Corruption", "NotSupported",
+      "IOError", "ResourceExhausted", "AlreadyExists", "Busy",       "FailedPrecondition",
+      "Internal"};
   const auto i = static_cast<size_t>(code);
   return i < std::size(kNames) ? kNames[i] : "Unknown";
 }
@@ -154,9 +155,9 @@ nb::object SealError(const Status& s) {
 
 class Writer {
  public:
-  static std::unique_ptr<Writer> Open(const std::string& dir, const std::string& sync, const std::string& timezone,
-                                      const std::string& holder_info, double lock_wait_seconds,
-                                      size_t retry_queue_capacity) {
+  static std::unique_ptr<Writer> Open(const std::string& dir, const std::string& sync,
+                                      const std::string& timezone, const std::string& holder_info,
+                                      double lock_wait_seconds, size_t retry_queue_capacity) {
     AuditLogOptions o;
     o.sync = SyncModeFromName(sync);
     o.holder_info = holder_info;
@@ -215,14 +216,22 @@ class Writer {
     return nb::make_tuple(code, s.message(), a.seq, a.duplicate, SealError(a.seal_status));
   }
 
-  void FlushRetryQueue() { Locked([&] { return log_->FlushRetryQueue(); }); }
+  void FlushRetryQueue() {
+    Locked([&] { return log_->FlushRetryQueue(); });
+  }
   size_t RetryQueueSize() {
     std::lock_guard<std::mutex> l(mu_);
     return log_ ? log_->retry_queue_size() : 0;
   }
-  void Sync() { Locked([&] { return log_->Sync(); }); }
-  void Seal() { Locked([&] { return log_->Seal(); }); }
-  void SealEndedDays() { Locked([&] { return log_->SealEndedDays(); }); }
+  void Sync() {
+    Locked([&] { return log_->Sync(); });
+  }
+  void Seal() {
+    Locked([&] { return log_->Seal(); });
+  }
+  void SealEndedDays() {
+    Locked([&] { return log_->SealEndedDays(); });
+  }
   // Closes (AuditLog::Close) and releases the lock; a second call does
   // nothing.
   void Close() {
@@ -247,10 +256,18 @@ class Writer {
     std::lock_guard<std::mutex> l(mu_);
     return !log_;
   }
-  uint64_t last_seq() { return Get([&] { return log_->last_seq(); }); }
-  uint64_t sealed_seq() { return Get([&] { return log_->sealed_seq(); }); }
-  std::string head() { return Get([&] { return log_->head_hex(); }); }
-  std::string log_id() { return Get([&] { return log_->log_id_hex(); }); }
+  uint64_t last_seq() {
+    return Get([&] { return log_->last_seq(); });
+  }
+  uint64_t sealed_seq() {
+    return Get([&] { return log_->sealed_seq(); });
+  }
+  std::string head() {
+    return Get([&] { return log_->head_hex(); });
+  }
+  std::string log_id() {
+    return Get([&] { return log_->log_id_hex(); });
+  }
   // The last seal's failure, or None.
   std::optional<std::string> last_seal_error() {
     std::lock_guard<std::mutex> l(mu_);
@@ -402,10 +419,10 @@ std::string DailySummaryJson(const std::string& dir, const std::string& date, bo
     nb::gil_scoped_release release;
     r = [&]() -> Result<std::string> {
       BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir));
-      BA_ASSIGN_OR_RETURN(DailySummary d,
-                          ComputeDailySummary(*snap, date,
-                                              numpy_whole_array ? NumpySumOrder::kWholeArray
-                                                                : NumpySumOrder::kBufferedChunks));
+      BA_ASSIGN_OR_RETURN(
+          DailySummary d,
+          ComputeDailySummary(
+              *snap, date, numpy_whole_array ? NumpySumOrder::kWholeArray : NumpySumOrder::kBufferedChunks));
       return RenderReport(d, ReportFormat::kJson);
     }();
   }
@@ -418,7 +435,7 @@ std::string ComplianceText(const std::string& dir, std::optional<std::string> co
                            std::optional<double> capacity_kw, std::optional<double> pct, bool pct_is_integer,
                            std::optional<std::string> timezone, std::optional<int> year,
                            std::optional<std::string> as_of, const std::string& format) {
-  ComplianceFormat f = format == "table" ? ComplianceFormat::kTable
+  ComplianceFormat f = format == "table"  ? ComplianceFormat::kTable
                        : format == "html" ? ComplianceFormat::kHtml
                                           : ComplianceFormat::kJson;
   ConfigOptions co = MakeConfigOptions(std::nullopt, std::move(config), capacity_kw, pct, pct_is_integer,
@@ -439,9 +456,9 @@ std::string ComplianceText(const std::string& dir, std::optional<std::string> co
   return Check(std::move(r));
 }
 
-std::string AllowanceJson(const std::string& dir, std::optional<std::string> config, std::optional<double> capacity_kw,
-                          std::optional<double> pct, bool pct_is_integer, std::optional<std::string> timezone,
-                          std::optional<std::string> date) {
+std::string AllowanceJson(const std::string& dir, std::optional<std::string> config,
+                          std::optional<double> capacity_kw, std::optional<double> pct, bool pct_is_integer,
+                          std::optional<std::string> timezone, std::optional<std::string> date) {
   ConfigOptions co = MakeConfigOptions(std::nullopt, std::move(config), capacity_kw, pct, pct_is_integer,
                                        std::move(timezone));
   Result<std::string> r = Status::OK();
@@ -505,8 +522,9 @@ NB_MODULE(_core, m) {
 
   m.def(
       "load_config",
-      [](std::optional<std::string> data_dir, std::optional<std::string> config, std::optional<double> capacity_kw,
-         std::optional<double> max_reduction_pct, bool pct_is_integer, std::optional<std::string> timezone) {
+      [](std::optional<std::string> data_dir, std::optional<std::string> config,
+         std::optional<double> capacity_kw, std::optional<double> max_reduction_pct, bool pct_is_integer,
+         std::optional<std::string> timezone) {
         ConfigOptions o = MakeConfigOptions(std::move(data_dir), std::move(config), capacity_kw,
                                             max_reduction_pct, pct_is_integer, std::move(timezone));
         Result<Config> c = Status::OK();
@@ -517,15 +535,16 @@ NB_MODULE(_core, m) {
         return ConfigDict(Check(std::move(c)));
       },
       nb::arg("data_dir").none(), nb::arg("config").none(), nb::arg("capacity_kw").none(),
-      nb::arg("max_reduction_pct").none(), nb::arg("max_reduction_pct_is_integer"), nb::arg("timezone").none());
+      nb::arg("max_reduction_pct").none(), nb::arg("max_reduction_pct_is_integer"),
+      nb::arg("timezone").none());
   // The log's directory without reading the default config file (so a
   // broken one never stops the log from being written): DefaultLogDir of
   // FindDataDir.
   m.def(
       "find_log_dir",
       [](std::optional<std::string> data_dir, std::optional<std::string> config) {
-        ConfigOptions o = MakeConfigOptions(std::move(data_dir), std::move(config), std::nullopt, std::nullopt,
-                                            false, std::nullopt);
+        ConfigOptions o = MakeConfigOptions(std::move(data_dir), std::move(config), std::nullopt,
+                                            std::nullopt, false, std::nullopt);
         return Check(FindLogDir(o));
       },
       nb::arg("data_dir").none(), nb::arg("config").none());
@@ -576,14 +595,16 @@ NB_MODULE(_core, m) {
       .def("arrow_stream", &Snapshot::ArrowStream, nb::arg("columns"), nb::arg("since_us").none(),
            nb::arg("until_us").none(), nb::arg("date").none(), nb::arg("batch_rows"));
 
-  m.def("weekly_report_json", &WeeklyReportJson, nb::arg("dir"), nb::arg("capacity_kw").none(), nb::arg("pct"),
-        nb::arg("pct_is_integer"), nb::arg("numpy_whole_array"));
-  m.def("daily_summary_json", &DailySummaryJson, nb::arg("dir"), nb::arg("date"), nb::arg("numpy_whole_array"));
-  m.def("compliance_text", &ComplianceText, nb::arg("dir"), nb::arg("config").none(), nb::arg("capacity_kw").none(),
-        nb::arg("pct").none(), nb::arg("pct_is_integer"), nb::arg("timezone").none(), nb::arg("year").none(),
-        nb::arg("as_of").none(), nb::arg("format"));
-  m.def("allowance_json", &AllowanceJson, nb::arg("dir"), nb::arg("config").none(), nb::arg("capacity_kw").none(),
-        nb::arg("pct").none(), nb::arg("pct_is_integer"), nb::arg("timezone").none(), nb::arg("date").none());
+  m.def("weekly_report_json", &WeeklyReportJson, nb::arg("dir"), nb::arg("capacity_kw").none(),
+        nb::arg("pct"), nb::arg("pct_is_integer"), nb::arg("numpy_whole_array"));
+  m.def("daily_summary_json", &DailySummaryJson, nb::arg("dir"), nb::arg("date"),
+        nb::arg("numpy_whole_array"));
+  m.def("compliance_text", &ComplianceText, nb::arg("dir"), nb::arg("config").none(),
+        nb::arg("capacity_kw").none(), nb::arg("pct").none(), nb::arg("pct_is_integer"),
+        nb::arg("timezone").none(), nb::arg("year").none(), nb::arg("as_of").none(), nb::arg("format"));
+  m.def("allowance_json", &AllowanceJson, nb::arg("dir"), nb::arg("config").none(),
+        nb::arg("capacity_kw").none(), nb::arg("pct").none(), nb::arg("pct_is_integer"),
+        nb::arg("timezone").none(), nb::arg("date").none());
   m.def("verify_json", &VerifyJson);
   m.def("checkpoint_json", &CheckpointJson, nb::arg("dir"), nb::arg("key_file").none());
   m.def("import_json", &ImportJson);

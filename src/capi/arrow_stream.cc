@@ -41,18 +41,12 @@ struct ColumnDef {
 
 // In file order; names are log::kAuditColumnNames at the same index.
 constexpr ColumnDef kColumns[log::kAuditColumnCount] = {
-    {BA_COL_TIMESTAMP, Kind::kTimestamp, "tsu:UTC"},
-    {BA_COL_DATE, Kind::kString, "u"},
-    {BA_COL_SLOT_INDEX, Kind::kInt64, "l"},
-    {BA_COL_PLANNED_OFFSET_DEG, Kind::kDouble, "g"},
-    {BA_COL_ACTUAL_OFFSET_DEG, Kind::kDouble, "g"},
-    {BA_COL_ENERGY_COST_KWH, Kind::kDouble, "g"},
-    {BA_COL_BUDGET_SPENT_KWH, Kind::kDouble, "g"},
-    {BA_COL_BUDGET_REMAINING_KWH, Kind::kDouble, "g"},
-    {BA_COL_GATE_PASSED, Kind::kBool, "b"},
-    {BA_COL_SOURCE, Kind::kString, "u"},
-    {BA_COL_STAGE_ID, Kind::kString, "u"},
-    {BA_COL_SEQ, Kind::kInt64, "l"},
+    {BA_COL_TIMESTAMP, Kind::kTimestamp, "tsu:UTC"}, {BA_COL_DATE, Kind::kString, "u"},
+    {BA_COL_SLOT_INDEX, Kind::kInt64, "l"},          {BA_COL_PLANNED_OFFSET_DEG, Kind::kDouble, "g"},
+    {BA_COL_ACTUAL_OFFSET_DEG, Kind::kDouble, "g"},  {BA_COL_ENERGY_COST_KWH, Kind::kDouble, "g"},
+    {BA_COL_BUDGET_SPENT_KWH, Kind::kDouble, "g"},   {BA_COL_BUDGET_REMAINING_KWH, Kind::kDouble, "g"},
+    {BA_COL_GATE_PASSED, Kind::kBool, "b"},          {BA_COL_SOURCE, Kind::kString, "u"},
+    {BA_COL_STAGE_ID, Kind::kString, "u"},           {BA_COL_SEQ, Kind::kInt64, "l"},
 };
 static_assert(log::kSeqColumn == 11);
 
@@ -191,9 +185,7 @@ Status ExportBatch(std::shared_ptr<BatchData> data, uint32_t columns, ArrowArray
       }
       case Kind::kTimestamp:
       case Kind::kInt64:
-      case Kind::kDouble:
-        p->buffers[1] = FixedColumn(d.rows, def.bit);
-        break;
+      case Kind::kDouble: p->buffers[1] = FixedColumn(d.rows, def.bit); break;
     }
     c.buffers = p->buffers;
     c.release = ReleaseArray;
@@ -280,8 +272,7 @@ void ReleaseStream(ArrowArrayStream* stream) {
 }  // namespace budget_audit::capi
 
 extern "C" int ba_snapshot_arrow_stream(ba_snapshot* snapshot, const ba_scan_options* options,
-                                        size_t batch_rows, ArrowArrayStream* stream,
-                                        char** errmsg) {
+                                        size_t batch_rows, ArrowArrayStream* stream, char** errmsg) {
   using namespace budget_audit::capi;
   namespace ba = budget_audit;
   if (stream == nullptr) return Misuse("stream: NULL", errmsg);

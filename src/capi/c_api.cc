@@ -33,8 +33,7 @@ static_assert(BA_ALREADY_EXISTS == static_cast<int>(ba::StatusCode::kAlreadyExis
 static_assert(BA_BUSY == static_cast<int>(ba::StatusCode::kBusy));
 constexpr bool SameBit(uint32_t c, ba::AuditColumn cc) { return c == static_cast<uint32_t>(cc); }
 static_assert(SameBit(BA_COL_TIMESTAMP, ba::kColTimestamp) && SameBit(BA_COL_DATE, ba::kColDate) &&
-              SameBit(BA_COL_GATE_PASSED, ba::kColGatePassed) &&
-              SameBit(BA_COL_STAGE_ID, ba::kColStageId));
+              SameBit(BA_COL_GATE_PASSED, ba::kColGatePassed) && SameBit(BA_COL_STAGE_ID, ba::kColStageId));
 static_assert((BA_ALL_COLUMNS & ~static_cast<uint32_t>(BA_COL_SEQ)) == ba::kAllColumns);
 
 namespace {
@@ -81,8 +80,7 @@ ba::Status CheckTickArg(const ba_tick* tick) {
 }
 
 // The result of an Append, into the C struct (a conflict's existing seq too).
-int AppendResultToC(const ba::Result<ba::AppendResult>& r, ba_append_result* result,
-                    char** errmsg) {
+int AppendResultToC(const ba::Result<ba::AppendResult>& r, ba_append_result* result, char** errmsg) {
   if (result != nullptr) {
     *result = ba_append_result{};
     if (r.ok()) {
@@ -131,9 +129,7 @@ void ba_free(void* p) { std::free(p); }
 
 // ---- options
 
-ba_log_options* ba_log_options_create(void) {
-  return new (std::nothrow) ba_log_options();
-}
+ba_log_options* ba_log_options_create(void) { return new (std::nothrow) ba_log_options(); }
 
 void ba_log_options_destroy(ba_log_options* options) { delete options; }
 
@@ -227,8 +223,8 @@ int ba_log_append_json(ba_log* log, const char* json, size_t json_len, ba_append
   return Guard(errmsg, [&] {
     ba::log::TickParseOptions parse;
     parse.require_timestamp = false;  // in process: a missing timestamp is now
-    auto record = ba::log::ParseTick(std::string_view(json, json_len),
-                                     ba::Env::Default()->NowMicros(), parse);
+    auto record =
+        ba::log::ParseTick(std::string_view(json, json_len), ba::Env::Default()->NowMicros(), parse);
     if (!record.ok()) return Report(record.status(), errmsg);
     std::lock_guard<std::mutex> lock(log->mu);
     return AppendResultToC(log->log->Append(std::move(*record)), result, errmsg);
@@ -386,9 +382,7 @@ int ba_cursor_next(ba_cursor* cursor, size_t max_rows, const ba_batch** batch, c
   });
 }
 
-size_t ba_batch_num_rows(const ba_batch* batch) {
-  return batch == nullptr ? 0 : batch->records.num_rows();
-}
+size_t ba_batch_num_rows(const ba_batch* batch) { return batch == nullptr ? 0 : batch->records.num_rows(); }
 
 const int64_t* ba_batch_int64(const ba_batch* batch, uint32_t column) {
   if (batch == nullptr) return nullptr;
@@ -398,10 +392,8 @@ const int64_t* ba_batch_int64(const ba_batch* batch, uint32_t column) {
       // Seqs are below 2^63: the same bits as int64 (the Parquet files'
       // type for them).
       return reinterpret_cast<const int64_t*>(r.seq.data());
-    case BA_COL_TIMESTAMP:
-      return (r.columns & ba::kColTimestamp) ? r.timestamp_us.data() : nullptr;
-    case BA_COL_SLOT_INDEX:
-      return (r.columns & ba::kColSlotIndex) ? r.slot_index.data() : nullptr;
+    case BA_COL_TIMESTAMP: return (r.columns & ba::kColTimestamp) ? r.timestamp_us.data() : nullptr;
+    case BA_COL_SLOT_INDEX: return (r.columns & ba::kColSlotIndex) ? r.slot_index.data() : nullptr;
   }
   return nullptr;
 }
@@ -420,8 +412,7 @@ const double* ba_batch_double(const ba_batch* batch, uint32_t column) {
 }
 
 const uint8_t* ba_batch_bool(const ba_batch* batch, uint32_t column) {
-  if (batch == nullptr || column != BA_COL_GATE_PASSED ||
-      !(batch->records.columns & ba::kColGatePassed)) {
+  if (batch == nullptr || column != BA_COL_GATE_PASSED || !(batch->records.columns & ba::kColGatePassed)) {
     return nullptr;
   }
   return batch->records.gate_passed.data();
@@ -429,8 +420,7 @@ const uint8_t* ba_batch_bool(const ba_batch* batch, uint32_t column) {
 
 const char* ba_batch_string(const ba_batch* batch, uint32_t column, size_t row, size_t* len) {
   if (len != nullptr) *len = 0;
-  if (batch == nullptr || !(batch->records.columns & column) ||
-      row >= batch->records.num_rows()) {
+  if (batch == nullptr || !(batch->records.columns & column) || row >= batch->records.num_rows()) {
     return nullptr;
   }
   const std::vector<std::string>* v = nullptr;

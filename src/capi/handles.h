@@ -52,9 +52,7 @@ inline int Report(const Status& s, char** errmsg) {
   return static_cast<int>(s.code());
 }
 
-inline int Misuse(const char* what, char** errmsg) {
-  return Report(Status::InvalidArgument(what), errmsg);
-}
+inline int Misuse(const char* what, char** errmsg) { return Report(Status::InvalidArgument(what), errmsg); }
 
 // Runs `fn` (returning a code). The one exception the library can raise is
 // std::bad_alloc; it must not cross into C.

@@ -24,8 +24,7 @@ int ReturnJson(const std::string& text, char** json, char** errmsg) {
 
 extern "C" {
 
-int ba_snapshot_report_json(ba_snapshot* snapshot, const ba_plant* plant, char** json,
-                            char** errmsg) {
+int ba_snapshot_report_json(ba_snapshot* snapshot, const ba_plant* plant, char** json, char** errmsg) {
   if (json == nullptr) return Misuse("json: NULL", errmsg);
   *json = nullptr;
   if (snapshot == nullptr) return Misuse("snapshot: NULL", errmsg);

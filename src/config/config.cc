@@ -69,9 +69,9 @@ constexpr std::string_view kKeyMonthlyFile = "monthly_file";
 constexpr std::string_view kKeyLatitude = "latitude";
 
 constexpr std::string_view kKnownKeys[] = {
-    kKeyCapacityKw,      kKeyMaxReductionPct, kKeyTimezone,      kKeyDataDir,   kKeyAnnualPotentialKwh,
-    kKeySpecificYield,   kKeyMonthlyShare,    kKeyBudgetYearStart, kKeyPotentialFile, kKeyMonthlyFile,
-    kKeyLatitude,
+    kKeyCapacityKw,         kKeyMaxReductionPct, kKeyTimezone,     kKeyDataDir,
+    kKeyAnnualPotentialKwh, kKeySpecificYield,   kKeyMonthlyShare, kKeyBudgetYearStart,
+    kKeyPotentialFile,      kKeyMonthlyFile,     kKeyLatitude,
 };
 
 // Other spellings people will try, compared in lower case: the Python
@@ -167,15 +167,16 @@ std::string CheckLatitude(double v) {
 std::string CheckBudgetYearStart(const std::string& v) {
   const bool shaped = v.size() == 5 && v[2] == '-' && std::isdigit(static_cast<unsigned char>(v[0])) &&
                       std::isdigit(static_cast<unsigned char>(v[1])) &&
-                      std::isdigit(static_cast<unsigned char>(v[3])) && std::isdigit(static_cast<unsigned char>(v[4]));
+                      std::isdigit(static_cast<unsigned char>(v[3])) &&
+                      std::isdigit(static_cast<unsigned char>(v[4]));
   if (!shaped) return fmt::format("\"{}\" is not a day of the year MM-DD (e.g. \"01-01\" or \"07-01\")", v);
   const int month = (v[0] - '0') * 10 + (v[1] - '0');
   const int day = (v[3] - '0') * 10 + (v[4] - '0');
   static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12) return fmt::format("\"{}\": month {} is not 1-12", v, month);
   if (day < 1 || day > kDays[month - 1]) {
-    return fmt::format("\"{}\": day {} is not in month {} (1-{}; a budget year cannot start on 02-29)", v, day,
-                       month, kDays[month - 1]);
+    return fmt::format("\"{}\": day {} is not in month {} (1-{}; a budget year cannot start on 02-29)", v,
+                       day, month, kDays[month - 1]);
   }
   return "";
 }
@@ -213,8 +214,7 @@ std::string DescribeNode(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::string: {
       const std::string& s = node.as_string()->get();
-      std::string out =
-          fmt::format("a string ({})", TomlQuote(s.size() > 40 ? s.substr(0, 40) + "..." : s));
+      std::string out = fmt::format("a string ({})", TomlQuote(s.size() > 40 ? s.substr(0, 40) + "..." : s));
       if (ParseNumber(s)) out += "; write the number without quotes";
       return out;
     }
@@ -283,14 +283,11 @@ class Loader {
   }
   // Reads and parses the config file; false on an error that stops loading.
   bool ReadFile(const Sourced<std::string>& path, bool named_explicitly, FileValues* out);
-  void ReadTable(const toml::table& table, const std::string& path, bool named_explicitly,
-                 FileValues* out);
-  std::optional<double> Number(const toml::node& node, const std::string& path,
-                               std::string_view key);
+  void ReadTable(const toml::table& table, const std::string& path, bool named_explicitly, FileValues* out);
+  std::optional<double> Number(const toml::node& node, const std::string& path, std::string_view key);
   void ReadMonthlyShare(const toml::node& node, const std::string& path, FileValues* out);
   ConfigOrigin At(const std::string& path, const toml::source_region& where) const {
-    return ConfigOrigin::File(path, static_cast<int>(where.begin.line),
-                        static_cast<int>(where.begin.column));
+    return ConfigOrigin::File(path, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column));
   }
   Status Failure();
 
@@ -318,8 +315,8 @@ std::optional<Sourced<double>> Loader::EnvNumber(const char* var, std::string_vi
   return Sourced<double>{*v, s->origin};
 }
 
-std::optional<Sourced<std::string>> Loader::ExplicitString(
-    const std::optional<std::string>& value, const std::string& name) {
+std::optional<Sourced<std::string>> Loader::ExplicitString(const std::optional<std::string>& value,
+                                                           const std::string& name) {
   if (!value) return std::nullopt;
   if (value->empty()) {
     const ConfigOrigin origin = Explicit(name);
@@ -333,9 +330,8 @@ bool Loader::ReadFile(const Sourced<std::string>& path, bool named_explicitly, F
   const std::string& file = path.value;
   // Errors about the file itself point at whoever named it.
   auto fail = [&](std::string problem) {
-    problems_.push_back({path.origin, named_explicitly
-                                          ? fmt::format("{}: {}", path.origin.ToString(), problem)
-                                          : problem});
+    problems_.push_back(
+        {path.origin, named_explicitly ? fmt::format("{}: {}", path.origin.ToString(), problem) : problem});
     return false;
   };
   Result<bool> exists = env_->FileExists(file);
@@ -355,8 +351,8 @@ bool Loader::ReadFile(const Sourced<std::string>& path, bool named_explicitly, F
     table = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
     const toml::source_position& p = e.source().begin;
-    problems_.push_back({At(file, e.source()), fmt::format("{}:{}:{}: malformed TOML: {}", file,
-                                                           p.line, p.column, e.description())});
+    problems_.push_back({At(file, e.source()), fmt::format("{}:{}:{}: malformed TOML: {}", file, p.line,
+                                                           p.column, e.description())});
     return false;
   } catch (const std::exception& e) {
     return fail(fmt::format("config file {}: {}", file, e.what()));
@@ -365,12 +361,10 @@ bool Loader::ReadFile(const Sourced<std::string>& path, bool named_explicitly, F
   return true;
 }
 
-std::optional<double> Loader::Number(const toml::node& node, const std::string& path,
-                                     std::string_view key) {
+std::optional<double> Loader::Number(const toml::node& node, const std::string& path, std::string_view key) {
   if (const auto* i = node.as_integer()) return static_cast<double>(i->get());
   if (const auto* f = node.as_floating_point()) return f->get();
-  Report(At(path, node.source()), key,
-         fmt::format("expected a number, got {}", DescribeNode(node)));
+  Report(At(path, node.source()), key, fmt::format("expected a number, got {}", DescribeNode(node)));
   return std::nullopt;
 }
 
@@ -392,16 +386,14 @@ void Loader::ReadMonthlyShare(const toml::node& node, const std::string& path, F
   double sum = 0;
   for (size_t i = 0; i < 12; ++i) {
     const toml::node& element = *array->get(i);
-    const std::string key =
-        fmt::format("{} value {} ({})", kKeyMonthlyShare, i + 1, kMonthNames[i]);
+    const std::string key = fmt::format("{} value {} ({})", kKeyMonthlyShare, i + 1, kMonthNames[i]);
     std::optional<double> v = Number(element, path, key);
     if (!v) {
       ok = false;
       continue;
     }
     if (!std::isfinite(*v) || *v < 0 || *v > 100) {
-      Report(At(path, element.source()), key,
-             fmt::format("must be a percentage in [0, 100], got {}", *v));
+      Report(At(path, element.source()), key, fmt::format("must be a percentage in [0, 100], got {}", *v));
       ok = false;
       continue;
     }
@@ -410,8 +402,7 @@ void Loader::ReadMonthlyShare(const toml::node& node, const std::string& path, F
   }
   if (!ok) return;
   if (std::abs(sum - 100) > 0.5) {
-    std::string problem =
-        fmt::format("the 12 shares sum to {:.4g} %; they must sum to 100 ± 0.5", sum);
+    std::string problem = fmt::format("the 12 shares sum to {:.4g} %; they must sum to 100 ± 0.5", sum);
     if (std::abs(sum - 1) <= 0.005) {
       problem += " (these look like fractions: give percentages, e.g. 8.33 rather than 0.0833)";
     }
@@ -511,8 +502,7 @@ void Loader::ReadTable(const toml::table& table, const std::string& path, bool n
     Report(out->specific_yield_kwh_per_kwp->origin, kKeySpecificYield,
            fmt::format("set only one of {} (line {}) and {}: the annual potential is either the "
                        "plant's own figure or the specific yield times the capacity",
-                       kKeyAnnualPotentialKwh, out->annual_potential_kwh->origin.line,
-                       kKeySpecificYield));
+                       kKeyAnnualPotentialKwh, out->annual_potential_kwh->origin.line, kKeySpecificYield));
   }
 }
 
@@ -571,8 +561,7 @@ Result<Config> Loader::Run() {
   // Its text too: how it was written decides how the rollup echoes it.
   auto env_pct_text = EnvString(kEnvMaxReductionPct);
   auto env_tz = EnvString(kEnvTimezone);
-  if (env_capacity)
-    Check(env_capacity->origin, kKeyCapacityKw, CheckCapacityKw(env_capacity->value));
+  if (env_capacity) Check(env_capacity->origin, kKeyCapacityKw, CheckCapacityKw(env_capacity->value));
   if (env_pct) Check(env_pct->origin, kKeyMaxReductionPct, CheckPercent(env_pct->value));
   if (env_tz) Check(env_tz->origin, kKeyTimezone, CheckTimezone(env_tz->value));
 
@@ -583,8 +572,7 @@ Result<Config> Loader::Run() {
     Check(explicit_capacity->origin, kKeyCapacityKw, CheckCapacityKw(explicit_capacity->value));
   }
   if (values_.max_reduction_pct) {
-    explicit_pct =
-        Sourced<double>{*values_.max_reduction_pct, Explicit(names_.max_reduction_pct)};
+    explicit_pct = Sourced<double>{*values_.max_reduction_pct, Explicit(names_.max_reduction_pct)};
     Check(explicit_pct->origin, kKeyMaxReductionPct, CheckPercent(explicit_pct->value));
   }
   auto explicit_tz = ExplicitString(values_.timezone, names_.timezone);
@@ -611,8 +599,7 @@ Result<Config> Loader::Run() {
     case ConfigOrigin::Kind::kDefault: config.max_reduction_pct_is_integer = false; break;
   }
   TakeFirst(config.timezone, config.origin.timezone, explicit_tz, env_tz, from_file.timezone);
-  TakeFirst(config.annual_potential_kwh, config.origin.annual_potential_kwh,
-            from_file.annual_potential_kwh);
+  TakeFirst(config.annual_potential_kwh, config.origin.annual_potential_kwh, from_file.annual_potential_kwh);
   TakeFirst(config.specific_yield_kwh_per_kwp, config.origin.specific_yield_kwh_per_kwp,
             from_file.specific_yield_kwh_per_kwp);
   TakeFirst(config.monthly_share, config.origin.monthly_share, from_file.monthly_share);
@@ -682,10 +669,10 @@ Result<std::string> FindLogDir(const ConfigOptions& options) {
 }
 
 std::string DescribeConfig(const Config& c) {
-  std::string out =
-      fmt::format("# budget-audit configuration. Precedence: {} > environment > config file > "
-                  "default.\n",
-                  c.explicit_names.option_kind);
+  std::string out = fmt::format(
+      "# budget-audit configuration. Precedence: {} > environment > config file > "
+      "default.\n",
+      c.explicit_names.option_kind);
   out += fmt::format("# config file: {} ({}{})\n", c.config_file, c.origin.config_file.ToString(),
                      c.config_file_found ? "" : "; not found");
   auto line = [&out](std::string_view key, const std::string& value, const ConfigOrigin& origin) {
@@ -701,20 +688,17 @@ std::string DescribeConfig(const Config& c) {
   line(kKeyMaxReductionPct, FormatNumber(c.max_reduction_pct), c.origin.max_reduction_pct);
   line(kKeyTimezone, TomlQuote(c.timezone), c.origin.timezone);
   if (c.annual_potential_kwh) {
-    line(kKeyAnnualPotentialKwh, FormatNumber(*c.annual_potential_kwh),
-         c.origin.annual_potential_kwh);
+    line(kKeyAnnualPotentialKwh, FormatNumber(*c.annual_potential_kwh), c.origin.annual_potential_kwh);
   } else {
     unset(kKeyAnnualPotentialKwh);
   }
   if (c.specific_yield_kwh_per_kwp) {
-    line(kKeySpecificYield, FormatNumber(*c.specific_yield_kwh_per_kwp),
-         c.origin.specific_yield_kwh_per_kwp);
+    line(kKeySpecificYield, FormatNumber(*c.specific_yield_kwh_per_kwp), c.origin.specific_yield_kwh_per_kwp);
   } else {
     unset(kKeySpecificYield);
   }
   if (c.monthly_share) {
-    line(kKeyMonthlyShare, fmt::format("[{}]", fmt::join(*c.monthly_share, ", ")),
-         c.origin.monthly_share);
+    line(kKeyMonthlyShare, fmt::format("[{}]", fmt::join(*c.monthly_share, ", ")), c.origin.monthly_share);
   } else {
     unset(kKeyMonthlyShare);
   }
@@ -746,8 +730,7 @@ std::string MissingCapacityMessage(const Config& config) {
       "  {:<29}  (environment variable)\n"
       "  {:<29}  (in the config file {}, which {})",
       fmt::format("{}{}KW", names.capacity_kw, names.separator), names.option_kind,
-      fmt::format("{}=KW", kEnvCapacityKw),
-      fmt::format("{} = KW", kKeyCapacityKw), config.config_file,
+      fmt::format("{}=KW", kEnvCapacityKw), fmt::format("{} = KW", kKeyCapacityKw), config.config_file,
       config.config_file_found ? "exists but does not set it" : "does not exist");
 }
 

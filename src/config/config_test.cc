@@ -48,8 +48,7 @@ class ConfigTest : public ::testing::Test {
   void WriteFile(const std::string& path, std::string_view text) {
     ASSERT_TRUE(env_->CreateDirs(DirName(path)).ok());
     ASSERT_TRUE(
-        env_->WriteFileAtomic(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()})
-            .ok());
+        env_->WriteFileAtomic(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()}).ok());
   }
 
   Result<Config> Load() {
@@ -106,7 +105,7 @@ TEST_F(ConfigTest, DefaultsWithoutAnyConfiguration) {
   EXPECT_FALSE(c.specific_yield_kwh_per_kwp);
   EXPECT_FALSE(c.monthly_share);
   for (const ConfigOrigin* o : {&c.origin.data_dir, &c.origin.config_file, &c.origin.capacity_kw,
-                          &c.origin.max_reduction_pct, &c.origin.timezone}) {
+                                &c.origin.max_reduction_pct, &c.origin.timezone}) {
     EXPECT_EQ(o->kind, ConfigOrigin::Kind::kDefault);
     EXPECT_EQ(o->ToString(), "default");
   }
@@ -131,8 +130,7 @@ TEST_F(ConfigTest, FileOverridesDefaults) {
 }
 
 TEST_F(ConfigTest, EnvironmentOverridesFileAndFlagOverridesEnvironment) {
-  WriteFile(kDefaultFile,
-            "capacity_kw = 250\nmax_reduction_pct = 4\ntimezone = \"Europe/Berlin\"\n");
+  WriteFile(kDefaultFile, "capacity_kw = 250\nmax_reduction_pct = 4\ntimezone = \"Europe/Berlin\"\n");
   vars_["BUDGET_AUDIT_CAPACITY_KW"] = "300";
   vars_["BUDGET_AUDIT_MAX_REDUCTION_PCT"] = "3";
   vars_["BUDGET_AUDIT_TIMEZONE"] = "Europe/Paris";
@@ -212,9 +210,8 @@ TEST_F(ConfigTest, MissingExplicitFileIsAnError) {
 }
 
 TEST_F(ConfigTest, EmptyVariablesAreUnsetButEmptyFlagsAreErrors) {
-  for (const char* var :
-       {"BUDGET_AUDIT_DATA_DIR", "BUDGET_AUDIT_CONFIG", "BUDGET_AUDIT_CAPACITY_KW",
-        "BUDGET_AUDIT_MAX_REDUCTION_PCT", "BUDGET_AUDIT_TIMEZONE"}) {
+  for (const char* var : {"BUDGET_AUDIT_DATA_DIR", "BUDGET_AUDIT_CONFIG", "BUDGET_AUDIT_CAPACITY_KW",
+                          "BUDGET_AUDIT_MAX_REDUCTION_PCT", "BUDGET_AUDIT_TIMEZONE"}) {
     vars_[var] = "";
   }
   Config c = MustLoad();
@@ -235,11 +232,10 @@ TEST_F(ConfigTest, EmptyVariablesAreUnsetButEmptyFlagsAreErrors) {
 // ---------------------------------------------------------------- data_dir
 
 TEST_F(ConfigTest, DataDirInTheDefaultFileIsCircular) {
-  EXPECT_THAT(
-      FileError("capacity_kw = 5\ndata_dir = \"/elsewhere\"\n"),
-      AllOf(StartsWith("./data/budget_audit.toml:2:1: data_dir: not allowed in the "
-                       "default config file"),
-            HasSubstr("--data-dir"), HasSubstr("BUDGET_AUDIT_DATA_DIR"), HasSubstr("--config")));
+  EXPECT_THAT(FileError("capacity_kw = 5\ndata_dir = \"/elsewhere\"\n"),
+              AllOf(StartsWith("./data/budget_audit.toml:2:1: data_dir: not allowed in the "
+                               "default config file"),
+                    HasSubstr("--data-dir"), HasSubstr("BUDGET_AUDIT_DATA_DIR"), HasSubstr("--config")));
 }
 
 TEST_F(ConfigTest, DataDirInAnExplicitFile) {
@@ -323,10 +319,9 @@ TEST_F(ConfigTest, EnvironmentNumbers) {
   }
   for (const char* bad : {"abc", "250kW", "25O", "0x10", "1,5", "1e400", "-", "+"}) {
     vars_["BUDGET_AUDIT_CAPACITY_KW"] = bad;
-    EXPECT_EQ(LoadError(),
-              fmt::format("environment variable BUDGET_AUDIT_CAPACITY_KW: capacity_kw: "
-                          "not a number: \"{}\"",
-                          bad));
+    EXPECT_EQ(LoadError(), fmt::format("environment variable BUDGET_AUDIT_CAPACITY_KW: capacity_kw: "
+                                       "not a number: \"{}\"",
+                                       bad));
   }
   vars_.clear();
   vars_["BUDGET_AUDIT_MAX_REDUCTION_PCT"] = "5%";
@@ -344,8 +339,7 @@ TEST_F(ConfigTest, WrongTypes) {
   EXPECT_EQ(FileError("capacity_kw = \"lots\"\n"),
             "./data/budget_audit.toml:1:15: capacity_kw: expected a number, got a string "
             "(\"lots\")");
-  EXPECT_THAT(FileError("capacity_kw = true\n"),
-              HasSubstr("expected a number, got a boolean (true)"));
+  EXPECT_THAT(FileError("capacity_kw = true\n"), HasSubstr("expected a number, got a boolean (true)"));
   EXPECT_THAT(FileError("capacity_kw = [250]\n"), HasSubstr("expected a number, got an array"));
   EXPECT_THAT(FileError("capacity_kw = 2026-01-01\n"), HasSubstr("expected a number, got a date"));
   EXPECT_THAT(FileError("[capacity_kw]\nvalue = 5\n"), HasSubstr("expected a number, got a table"));
@@ -357,20 +351,17 @@ TEST_F(ConfigTest, WrongTypes) {
 }
 
 TEST_F(ConfigTest, UnknownKeysSuggestTheKnownOne) {
-  EXPECT_EQ(
-      FileError("capcity_kw = 5\n"),
-      "./data/budget_audit.toml:1:1: \"capcity_kw\": unknown key (did you mean capacity_kw?)");
+  EXPECT_EQ(FileError("capcity_kw = 5\n"),
+            "./data/budget_audit.toml:1:1: \"capcity_kw\": unknown key (did you mean capacity_kw?)");
   EXPECT_THAT(FileError("\n\nSYSTEM_CAPACITY_KW = 5\n"),
               AllOf(StartsWith("./data/budget_audit.toml:3:1: \"SYSTEM_CAPACITY_KW\": unknown key"),
                     HasSubstr("did you mean capacity_kw?")));
-  EXPECT_THAT(FileError("MAX_ENERGY_REDUCTION_PCT = 5\n"),
-              HasSubstr("did you mean max_reduction_pct?"));
+  EXPECT_THAT(FileError("MAX_ENERGY_REDUCTION_PCT = 5\n"), HasSubstr("did you mean max_reduction_pct?"));
   EXPECT_THAT(FileError("time_zone = \"UTC\"\n"), HasSubstr("did you mean timezone?"));
   EXPECT_THAT(FileError("capacity = 5\n"), HasSubstr("did you mean capacity_kw?"));
   EXPECT_THAT(FileError("Capacity_KW = 5\n"), HasSubstr("did you mean capacity_kw?"));
   EXPECT_THAT(FileError("monthly_shares = []\n"), HasSubstr("did you mean monthly_share?"));
-  EXPECT_THAT(FileError("specific_yield = 1000\n"),
-              HasSubstr("did you mean specific_yield_kwh_per_kwp?"));
+  EXPECT_THAT(FileError("specific_yield = 1000\n"), HasSubstr("did you mean specific_yield_kwh_per_kwp?"));
   EXPECT_THAT(FileError("colour = \"blue\"\n"),
               AllOf(HasSubstr("\"colour\": unknown key; the keys are capacity_kw, "),
                     Not(HasSubstr("did you mean"))));
@@ -383,14 +374,13 @@ TEST_F(ConfigTest, KeysBelowASectionHeaderAreExplained) {
               AllOf(StartsWith("./data/budget_audit.toml:1:2: \"site\": unknown key"),
                     HasSubstr("capacity_kw at line 3 is inside [site]"),
                     HasSubstr("move it above the first [header]")));
-  EXPECT_THAT(FileError("[site]\nname = \"x\"\n"),
-              AllOf(HasSubstr("\"site\": unknown key; the keys are capacity_kw, "),
-                    Not(HasSubstr("is inside"))));
+  EXPECT_THAT(
+      FileError("[site]\nname = \"x\"\n"),
+      AllOf(HasSubstr("\"site\": unknown key; the keys are capacity_kw, "), Not(HasSubstr("is inside"))));
 }
 
 TEST_F(ConfigTest, MalformedToml) {
-  EXPECT_THAT(FileError("capacity_kw = 5\ntimezone = \"UTC\n"),
-              StartsWith("./data/budget_audit.toml:2:"));
+  EXPECT_THAT(FileError("capacity_kw = 5\ntimezone = \"UTC\n"), StartsWith("./data/budget_audit.toml:2:"));
   EXPECT_THAT(FileError("capacity_kw = 5\ntimezone = \"UTC\n"), HasSubstr(": malformed TOML: "));
   EXPECT_THAT(FileError("capacity_kw = = 5\n"),
               StartsWith("./data/budget_audit.toml:1:15: malformed TOML: "));
@@ -422,8 +412,8 @@ TEST_F(ConfigTest, EmptyFileIsFine) {
 
 TEST_F(ConfigTest, HugeFileIsRejected) {
   WriteFile(kDefaultFile, std::string((1 << 20) + 1, '#'));
-  EXPECT_THAT(LoadError(), AllOf(StartsWith("cannot read config file ./data/budget_audit.toml"),
-                                 HasSubstr("limit")));
+  EXPECT_THAT(LoadError(),
+              AllOf(StartsWith("cannot read config file ./data/budget_audit.toml"), HasSubstr("limit")));
 }
 
 TEST_F(ConfigTest, UnknownTimeZones) {
@@ -439,8 +429,7 @@ TEST_F(ConfigTest, UnknownTimeZones) {
                     HasSubstr("Etc/GMT-7")));
   vars_.clear();
   flags_.timezone = "localtime";
-  EXPECT_THAT(LoadError(),
-              StartsWith("flag --timezone: timezone: \"localtime\" is this machine's"));
+  EXPECT_THAT(LoadError(), StartsWith("flag --timezone: timezone: \"localtime\" is this machine's"));
   flags_.timezone = "Etc/GMT+7";
   EXPECT_EQ(MustLoad().timezone, "Etc/GMT+7");
 }
@@ -459,25 +448,24 @@ TEST_F(ConfigTest, OverriddenValuesAreStillValidated) {
 TEST_F(ConfigTest, AllProblemsAtOnceInOrder) {
   flags_.max_reduction_pct = 0;
   vars_["BUDGET_AUDIT_CAPACITY_KW"] = "x";
-  EXPECT_EQ(
-      FileError("timezone = \"Nowhere/Atlantis\"\n"
-                "capacity_kw = -1\n"
-                "colour = \"blue\"\n"
-                "max_reduction_pct = 101\n"),
-      "6 configuration errors:\n"
-      "  flag --max-reduction-pct: max_reduction_pct: must be a percentage in (0, 100], got 0\n"
-      "  environment variable BUDGET_AUDIT_CAPACITY_KW: capacity_kw: not a number: \"x\"\n"
-      "  ./data/budget_audit.toml:1:12: timezone: unknown time zone \"Nowhere/Atlantis\" (not "
-      "in the time zone database at " +
-          TzDir() +
-          ")\n"
-          "  ./data/budget_audit.toml:2:15: capacity_kw: must be a number of kW >= 0, got -1\n"
-          "  ./data/budget_audit.toml:3:1: \"colour\": unknown key; the keys are capacity_kw, "
-          "max_reduction_pct, timezone, data_dir, annual_potential_kwh, "
-          "specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file, "
-          "monthly_file, latitude\n"
-          "  ./data/budget_audit.toml:4:21: max_reduction_pct: must be a percentage in (0, 100], "
-          "got 101");
+  EXPECT_EQ(FileError("timezone = \"Nowhere/Atlantis\"\n"
+                      "capacity_kw = -1\n"
+                      "colour = \"blue\"\n"
+                      "max_reduction_pct = 101\n"),
+            "6 configuration errors:\n"
+            "  flag --max-reduction-pct: max_reduction_pct: must be a percentage in (0, 100], got 0\n"
+            "  environment variable BUDGET_AUDIT_CAPACITY_KW: capacity_kw: not a number: \"x\"\n"
+            "  ./data/budget_audit.toml:1:12: timezone: unknown time zone \"Nowhere/Atlantis\" (not "
+            "in the time zone database at " +
+                TzDir() +
+                ")\n"
+                "  ./data/budget_audit.toml:2:15: capacity_kw: must be a number of kW >= 0, got -1\n"
+                "  ./data/budget_audit.toml:3:1: \"colour\": unknown key; the keys are capacity_kw, "
+                "max_reduction_pct, timezone, data_dir, annual_potential_kwh, "
+                "specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file, "
+                "monthly_file, latitude\n"
+                "  ./data/budget_audit.toml:4:21: max_reduction_pct: must be a percentage in (0, 100], "
+                "got 101");
 }
 
 // ---------------------------------------------------------------- report inputs
@@ -506,8 +494,7 @@ TEST_F(ConfigTest, AnnualPotential) {
 }
 
 TEST_F(ConfigTest, MonthlyShare) {
-  WriteFile(kDefaultFile,
-            "monthly_share = [2.5, 4.5, 8, 10.5, 12.5, 13.5, 13.5, 12, 9.5, 7, 4, 2.5]\n");
+  WriteFile(kDefaultFile, "monthly_share = [2.5, 4.5, 8, 10.5, 12.5, 13.5, 13.5, 12, 9.5, 7, 4, 2.5]\n");
   Config c = MustLoad();
   ASSERT_TRUE(c.monthly_share);
   EXPECT_EQ((*c.monthly_share)[0], 2.5);
@@ -530,10 +517,9 @@ TEST_F(ConfigTest, MonthlyShareErrors) {
   EXPECT_EQ(FileError("monthly_share = [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]\n"),
             "./data/budget_audit.toml:1:17: monthly_share: has 11 values; expected 12 (January to "
             "December)");
-  EXPECT_EQ(
-      FileError("monthly_share = [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]\n"),
-      "./data/budget_audit.toml:1:17: monthly_share: the 12 shares sum to 96 %; they must sum "
-      "to 100 ± 0.5");
+  EXPECT_EQ(FileError("monthly_share = [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]\n"),
+            "./data/budget_audit.toml:1:17: monthly_share: the 12 shares sum to 96 %; they must sum "
+            "to 100 ± 0.5");
   EXPECT_THAT(FileError("monthly_share = [0.0833, 0.0833, 0.0833, 0.0833, 0.0833, 0.0833, "
                         "0.0833, 0.0833, 0.0833, 0.0833, 0.0833, 0.0837]\n"),
               HasSubstr("these look like fractions: give percentages"));
@@ -543,11 +529,9 @@ TEST_F(ConfigTest, MonthlyShareErrors) {
   EXPECT_THAT(FileError("monthly_share = [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, -8]\n"),
               HasSubstr("monthly_share value 12 (December): must be a percentage in [0, 100], got "
                         "-8"));
-  EXPECT_THAT(
-      FileError("monthly_share = 100\n"),
-      HasSubstr("monthly_share: expected an array of 12 percentages, got an integer (100)"));
-  EXPECT_THAT(FileError("monthly_share = [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, nan]\n"),
-              HasSubstr("got nan"));
+  EXPECT_THAT(FileError("monthly_share = 100\n"),
+              HasSubstr("monthly_share: expected an array of 12 percentages, got an integer (100)"));
+  EXPECT_THAT(FileError("monthly_share = [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, nan]\n"), HasSubstr("got nan"));
 }
 
 // ---------------------------------------------------------------- outputs
@@ -688,9 +672,8 @@ TEST_F(ConfigTest, InjectedEnvironmentIsTheOnlyOneRead) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->timezone, "Asia/Tokyo");
   EXPECT_EQ(c->origin.timezone.ToString(), "environment variable BUDGET_AUDIT_TIMEZONE");
-  for (const char* var :
-       {"BUDGET_AUDIT_DATA_DIR", "BUDGET_AUDIT_CONFIG", "BUDGET_AUDIT_CAPACITY_KW",
-        "BUDGET_AUDIT_MAX_REDUCTION_PCT", "BUDGET_AUDIT_TIMEZONE"}) {
+  for (const char* var : {"BUDGET_AUDIT_DATA_DIR", "BUDGET_AUDIT_CONFIG", "BUDGET_AUDIT_CAPACITY_KW",
+                          "BUDGET_AUDIT_MAX_REDUCTION_PCT", "BUDGET_AUDIT_TIMEZONE"}) {
     EXPECT_THAT(asked, ::testing::Contains(var));
   }
   for (const std::string& var : asked) EXPECT_THAT(var, StartsWith("BUDGET_AUDIT_"));
@@ -764,8 +747,7 @@ TEST_F(ConfigTest, LogLocation) {
   WriteFile("/etc/ba.toml", "data_dir = 5\n");
   Result<std::string> bad = FindLogDir(options());
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().message(),
-            "/etc/ba.toml:1:12: data_dir: expected a string, got an integer (5)");
+  EXPECT_EQ(bad.status().message(), "/etc/ba.toml:1:12: data_dir: expected a string, got an integer (5)");
 
   vars_.clear();
   flags_.config_file = "";  // named, though empty: LoadConfig says so
@@ -775,11 +757,10 @@ TEST_F(ConfigTest, LogLocation) {
 
 TEST(ConfigFileKeys, InTheOrderMessagesListThem) {
   std::vector<std::string> keys(ConfigFileKeys().begin(), ConfigFileKeys().end());
-  EXPECT_THAT(keys, ::testing::ElementsAre("capacity_kw", "max_reduction_pct", "timezone",
-                                           "data_dir", "annual_potential_kwh",
-                                           "specific_yield_kwh_per_kwp", "monthly_share",
-                                           "budget_year_start", "potential_file", "monthly_file",
-                                           "latitude"));
+  EXPECT_THAT(keys,
+              ::testing::ElementsAre("capacity_kw", "max_reduction_pct", "timezone", "data_dir",
+                                     "annual_potential_kwh", "specific_yield_kwh_per_kwp", "monthly_share",
+                                     "budget_year_start", "potential_file", "monthly_file", "latitude"));
 }
 
 TEST(ConfigComplianceKeys, ReadValidatedAndRelativeToTheFile) {
@@ -788,8 +769,9 @@ TEST(ConfigComplianceKeys, ReadValidatedAndRelativeToTheFile) {
   const std::string good =
       "budget_year_start = \"07-01\"\npotential_file = \"pvgis.json\"\nmonthly_file = "
       "\"/abs/m.csv\"\nlatitude = -33.9\n";
-  ASSERT_TRUE(env->WriteFileAtomic("/site/a.toml", std::span<const uint8_t>(
-                                                       reinterpret_cast<const uint8_t*>(good.data()), good.size()))
+  ASSERT_TRUE(env->WriteFileAtomic(
+                     "/site/a.toml",
+                     std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(good.data()), good.size()))
                   .ok());
   ConfigOptions o;
   o.env = env.get();
@@ -803,9 +785,10 @@ TEST(ConfigComplianceKeys, ReadValidatedAndRelativeToTheFile) {
   EXPECT_EQ(c->latitude, -33.9);
   EXPECT_THAT(DescribeConfig(*c), ::testing::HasSubstr("budget_year_start = \"07-01\""));
   const std::string bad = "budget_year_start = \"02-29\"\nlatitude = 123\n";
-  ASSERT_TRUE(env->WriteFileAtomic("/site/b.toml", std::span<const uint8_t>(
-                                                       reinterpret_cast<const uint8_t*>(bad.data()), bad.size()))
-                  .ok());
+  ASSERT_TRUE(
+      env->WriteFileAtomic("/site/b.toml",
+                           std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bad.data()), bad.size()))
+          .ok());
   o.values.config_file = "/site/b.toml";
   auto b = LoadConfig(o);
   ASSERT_FALSE(b.ok());
@@ -838,9 +821,7 @@ TEST(ConfigPosix, ReadsRealFiles) {
   Env* env = Env::Default();
   const std::string file = JoinPath(dir, "budget_audit.toml");
   const std::string text = "capacity_kw = 99\n";
-  ASSERT_TRUE(
-      env->WriteFileAtomic(file, {reinterpret_cast<const uint8_t*>(text.data()), text.size()})
-          .ok());
+  ASSERT_TRUE(env->WriteFileAtomic(file, {reinterpret_cast<const uint8_t*>(text.data()), text.size()}).ok());
   ConfigOptions options;
   options.names = FlagNames();
   options.getenv = nullptr;  // no environment

@@ -235,8 +235,8 @@ class PosixEnv final : public Env {
     auto busy_or_error = [&](int err) -> Status {
       if (err == EWOULDBLOCK) {
         std::string holder = ReadHolder(path);
-        return Status::Busy(fmt::format("{} is locked by another writer{}", path,
-                                        holder.empty() ? "" : " (" + holder + ")"));
+        return Status::Busy(
+            fmt::format("{} is locked by another writer{}", path, holder.empty() ? "" : " (" + holder + ")"));
       }
       return PosixError("lock " + path, err);
     };

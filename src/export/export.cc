@@ -23,7 +23,6 @@ using parquet::ColumnDescriptor;
 using parquet::ColumnVector;
 using parquet::FileReader;
 
-
 bool IsStdout(const std::string& path) { return path.empty() || path == "-"; }
 
 Status CheckTarget(const ExportOptions& options, const std::string& path) {
@@ -100,8 +99,7 @@ ColumnVector ConvertForWriting(const ColumnDescriptor& col, ColumnVector v, bool
   size_t n = v.value_count();
   out.i64.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    out.i64[i] = micros ? parquet::Int96ToTime(v.FixedAt(i)).micros
-                        : *parquet::Int96ToNanos(v.FixedAt(i));
+    out.i64[i] = micros ? parquet::Int96ToTime(v.FixedAt(i)).micros : *parquet::Int96ToNanos(v.FixedAt(i));
   }
   return out;
 }
@@ -142,8 +140,7 @@ bool SameSpecs(const std::vector<parquet::ColumnSpec>& a, const std::vector<parq
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].name != b[i].name || a[i].type != b[i].type || a[i].type_length != b[i].type_length ||
-        a[i].logical_type.kind != b[i].logical_type.kind ||
-        a[i].converted_type != b[i].converted_type) {
+        a[i].logical_type.kind != b[i].logical_type.kind || a[i].converted_type != b[i].converted_type) {
       return false;
     }
   }
@@ -192,8 +189,8 @@ class Writer {
     if (format_ == ExportFormat::kParquet) {
       std::vector<ColumnVector> conv;
       for (size_t i = 0; i < descs.size(); ++i) {
-        conv.push_back(ConvertForWriting(*descs[i], std::move(data[i]),
-                                         int96_micros_.count(descs[i]->name) > 0));
+        conv.push_back(
+            ConvertForWriting(*descs[i], std::move(data[i]), int96_micros_.count(descs[i]->name) > 0));
       }
       return sink_->Prefer(writer_->WriteRowGroup(conv));
     }
@@ -214,8 +211,8 @@ class Writer {
   }
 
  private:
-  void WriteRows(const std::vector<const ColumnDescriptor*>& descs,
-                 const std::vector<ColumnVector>& data, size_t rows) {
+  void WriteRows(const std::vector<const ColumnDescriptor*>& descs, const std::vector<ColumnVector>& data,
+                 size_t rows) {
     const bool json = format_ == ExportFormat::kJsonLines;
     const auto style = json ? parquet::TextStyle::kJson : parquet::TextStyle::kCsv;
     std::vector<size_t> cursor(descs.size(), 0);
@@ -245,8 +242,7 @@ class Writer {
     if (writer_) {
       if (!SameSpecs(specs, specs_)) {
         return Status::InvalidArgument(fmt::format(
-            "{}: its columns differ from the first file's; cannot write them into one Parquet file",
-            source));
+            "{}: its columns differ from the first file's; cannot write them into one Parquet file", source));
       }
       return Status::OK();
     }
@@ -340,8 +336,8 @@ Status WriteFiles(Env* env, const std::vector<std::string>& files, const ExportO
     for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
       auto data = reader->ReadRowGroup(rg, cols);
       if (!data.ok()) return data.status();
-      BA_RETURN_IF_ERROR(writer.Emit(descs, std::move(*data),
-                                     static_cast<size_t>(reader->row_group_num_rows(rg))));
+      BA_RETURN_IF_ERROR(
+          writer.Emit(descs, std::move(*data), static_cast<size_t>(reader->row_group_num_rows(rg))));
     }
   }
   return writer.Finish();
@@ -375,9 +371,7 @@ std::optional<ExportFormat> ExportFormatFromPath(std::string_view path) {
   return std::nullopt;
 }
 
-Status CheckSnapshotExport(const ExportOptions& options) {
-  return SelectLogColumns(options).status();
-}
+Status CheckSnapshotExport(const ExportOptions& options) { return SelectLogColumns(options).status(); }
 
 Status ExportSnapshot(const LogSnapshot& snap, const ExportOptions& options, WritableFile* file) {
   BA_ASSIGN_OR_RETURN(LogColumns cols, SelectLogColumns(options));
@@ -385,8 +379,7 @@ Status ExportSnapshot(const LogSnapshot& snap, const ExportOptions& options, Wri
   return WriteSnapshot(snap, options, cols, sink);
 }
 
-Status ExportSnapshotToPath(const LogSnapshot& snap, const ExportOptions& options,
-                            const std::string& path) {
+Status ExportSnapshotToPath(const LogSnapshot& snap, const ExportOptions& options, const std::string& path) {
   BA_ASSIGN_OR_RETURN(LogColumns cols, SelectLogColumns(options));
   BA_RETURN_IF_ERROR(CheckTarget(options, path));
   return ToPath(path, [&](Sink& sink) { return WriteSnapshot(snap, options, cols, sink); });
@@ -419,8 +412,8 @@ Status ExportParquetFiles(const std::vector<std::string>& files, const ExportOpt
   return WriteFiles(env, files, options, std::move(micros), sink);
 }
 
-Status ExportParquetFilesToPath(const std::vector<std::string>& files,
-                                const ExportOptions& options, const std::string& path, Env* env) {
+Status ExportParquetFilesToPath(const std::vector<std::string>& files, const ExportOptions& options,
+                                const std::string& path, Env* env) {
   if (!env) env = Env::Default();
   BA_RETURN_IF_ERROR(CheckFilesExport(options));
   BA_RETURN_IF_ERROR(CheckTarget(options, path));
@@ -430,9 +423,7 @@ Status ExportParquetFilesToPath(const std::vector<std::string>& files,
   if (options.format == ExportFormat::kParquet) {
     BA_ASSIGN_OR_RETURN(micros, Int96ColumnsAsMicros(env, files, options));
   }
-  return ToPath(path, [&](Sink& sink) {
-    return WriteFiles(env, files, options, std::move(micros), sink);
-  });
+  return ToPath(path, [&](Sink& sink) { return WriteFiles(env, files, options, std::move(micros), sink); });
 }
 
 Result<std::unique_ptr<WritableFile>> NewOutputFile(const std::string& path) {

@@ -145,7 +145,7 @@ TEST_F(ExportApi, JsonLinesAndCsvOfTheLog) {
 TEST_F(ExportApi, TimeRangeAndUnknownColumn) {
   ExportOptions o;
   o.columns = {"seq"};
-  o.since_us = kJune1 + kDay;      // the second day
+  o.since_us = kJune1 + kDay;  // the second day
   o.until_us = kJune1 + kDay + 30 * kMinute;
   EXPECT_EQ(ToString(o), "{\"seq\":145}\n{\"seq\":146}\n{\"seq\":147}\n");
 
@@ -182,10 +182,10 @@ TEST_F(ExportApi, ParquetIsTheAuditSchemaWithSeq) {
   for (size_t i = 0; i < (*reader)->schema().num_columns(); ++i) {
     names.push_back((*reader)->schema().column(i).name);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"timestamp", "date", "slot_index", "planned_offset_deg",
-                                             "actual_offset_deg", "energy_cost_kwh",
-                                             "budget_spent_kwh", "budget_remaining_kwh",
-                                             "gate_passed", "source", "stage_id", "seq"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"timestamp", "date", "slot_index", "planned_offset_deg",
+                                      "actual_offset_deg", "energy_cost_kwh", "budget_spent_kwh",
+                                      "budget_remaining_kwh", "gate_passed", "source", "stage_id", "seq"}));
   // Read back through our reader and printed: the log's own lines.
   const std::string again = dir_ + "/again.jsonl";
   ASSERT_TRUE(ExportParquetFilesToPath({path}, ExportOptions{}, again).ok());
@@ -304,7 +304,7 @@ TEST_F(ExportApi, OutputFilePublishesOnCloseOnly) {
     ASSERT_TRUE((*f)->Sync().ok());
     EXPECT_EQ(Slurp(target), "old");
     EXPECT_EQ(Names(dir_).size(), 2u);  // the target and the temporary
-  }  // abandoned
+  }                                     // abandoned
   EXPECT_EQ(Slurp(target), "old");
   EXPECT_EQ(Names(dir_), std::vector<std::string>{"cp.json"});
   auto f = NewOutputFile(target);

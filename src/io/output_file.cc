@@ -30,8 +30,8 @@ Result<std::string> ResolveLinks(const std::string& path) {
     std::string link(4097, '\0');
     ssize_t n = ::readlink(p.c_str(), link.data(), link.size());
     if (n < 0 || static_cast<size_t>(n) == link.size()) {
-      return Status::IOError(fmt::format("writing {}: reading the link {}: {}", path, p,
-                                         Errno(n < 0 ? errno : ENAMETOOLONG)));
+      return Status::IOError(
+          fmt::format("writing {}: reading the link {}: {}", path, p, Errno(n < 0 ? errno : ENAMETOOLONG)));
     }
     link.resize(static_cast<size_t>(n));
     p = (!link.empty() && link[0] == '/') ? link : JoinPath(DirName(p), link);
@@ -98,8 +98,8 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path) {
   if (out->fd_ < 0) {
     const int err = errno;
     out->temp_.clear();
-    return Status::IOError(fmt::format("writing {}: cannot create a temporary file in {}: {}", path,
-                                       dir, Errno(err)));
+    return Status::IOError(
+        fmt::format("writing {}: cannot create a temporary file in {}: {}", path, dir, Errno(err)));
   }
   // The replaced file keeps its permissions (best effort: an owner may
   // have made it unreadable to others on purpose).
@@ -145,8 +145,7 @@ Status OutputFile::Finish() {
   if (fd_ < 0 && error_.ok()) error_ = Status::Internal(fmt::format("writing {}: not open", name_));
   if (error_.ok()) {
     switch (kind_) {
-      case Kind::kStdout:
-        break;
+      case Kind::kStdout: break;
       case Kind::kInPlace:
         if (::close(fd_) != 0) Fail("", errno);
         fd_ = -1;

@@ -89,10 +89,10 @@ struct AuditLog::Impl {
   bool seal_running = false;
   bool stop = false;
   int paused = 0;
-  Status seal_status;  // the last sealing attempt's result
-  bool seal_status_reported = true;  // by an AppendResult
+  Status seal_status;                                // the last sealing attempt's result
+  bool seal_status_reported = true;                  // by an AppendResult
   std::chrono::steady_clock::time_point retry_at{};  // after a failure
-  int seal_failures = 0;  // in a row
+  int seal_failures = 0;                             // in a row
   std::thread seal_thread;
 
   static constexpr auto kFirstRetry = std::chrono::seconds(1);
@@ -103,8 +103,8 @@ struct AuditLog::Impl {
 
   Status Init() {
     BA_RETURN_IF_ERROR(env->CreateDirs(dir));
-    std::string holder = options.holder_info.empty() ? fmt::format("pid {}", ::getpid())
-                                                     : options.holder_info;
+    std::string holder =
+        options.holder_info.empty() ? fmt::format("pid {}", ::getpid()) : options.holder_info;
     BA_ASSIGN_OR_RETURN(lock, env->TryLockFile(JoinPath(dir, log::kLockName), holder));
     BA_RETURN_IF_ERROR(RemoveTemporaries());
     // A missing or mangled part of a log is damage, never a new log: a new
@@ -316,7 +316,8 @@ struct AuditLog::Impl {
   Status WaitForSeals() {
     std::unique_lock<std::mutex> l(mu);
     idle.wait(l, [&] {
-      return !seal_running && (seal_target <= manifest->sealed_seq || !seal_status.ok() || !seal_thread.joinable());
+      return !seal_running &&
+             (seal_target <= manifest->sealed_seq || !seal_status.ok() || !seal_thread.joinable());
     });
     return seal_status;
   }
@@ -377,9 +378,9 @@ struct AuditLog::Impl {
         last_was_duplicate = true;  // a retry: acknowledge the original
         return AppendResult{existing->seq, true, {}};
       }
-      return Status::AlreadyExists(fmt::format(
-                                       "timestamp: a different record with this timestamp is already logged as seq {}",
-                                       existing->seq))
+      return Status::AlreadyExists(
+                 fmt::format("timestamp: a different record with this timestamp is already logged as seq {}",
+                             existing->seq))
           .WithSeq(existing->seq);
     }
     const uint64_t seq = last_seq + 1;
@@ -418,7 +419,8 @@ struct AuditLog::Impl {
       // holding ever more records in memory.
       if (unsealed.size() > options.max_unsealed_records && seal_thread.joinable() && paused == 0 &&
           seal_target > manifest->sealed_seq) {
-        idle.wait(l, [&] { return !seal_running && (seal_target <= manifest->sealed_seq || !seal_status.ok()); });
+        idle.wait(
+            l, [&] { return !seal_running && (seal_target <= manifest->sealed_seq || !seal_status.ok()); });
       }
     }
     // A new day began: seal everything before this record, in the
@@ -637,9 +639,9 @@ Status AuditLog::LogSlot(const SlotRecord& record, AppendResult* result) {
   Status flushed = FlushRetryQueue();
   if (!flushed.ok() && flushed.code() != StatusCode::kAlreadyExists) {
     if (impl_->retry_queue.size() >= impl_->options.retry_queue_capacity) {
-      return Status::ResourceExhausted(fmt::format(
-          "retry queue full ({} records waiting); record dropped: {}", impl_->retry_queue.size(),
-          flushed.message()));
+      return Status::ResourceExhausted(
+          fmt::format("retry queue full ({} records waiting); record dropped: {}", impl_->retry_queue.size(),
+                      flushed.message()));
     }
     impl_->retry_queue.push_back(record);
     return flushed;
@@ -651,8 +653,8 @@ Status AuditLog::LogSlot(const SlotRecord& record, AppendResult* result) {
   }
   if (seq.status().code() == StatusCode::kAlreadyExists) return seq.status();
   if (impl_->retry_queue.size() >= impl_->options.retry_queue_capacity) {
-    return Status::ResourceExhausted(fmt::format("retry queue full; record dropped: {}",
-                                                 seq.status().message()));
+    return Status::ResourceExhausted(
+        fmt::format("retry queue full; record dropped: {}", seq.status().message()));
   }
   impl_->retry_queue.push_back(record);
   return seq.status();

@@ -73,8 +73,8 @@ static_assert(FieldBit(kFieldTimestamp) == kColTimestamp && FieldBit(kFieldStage
 inline constexpr size_t kAuditColumnCount = kFieldCount + 1;
 inline constexpr size_t kSeqColumn = kFieldCount;
 inline constexpr const char* kAuditColumnNames[kAuditColumnCount] = {
-    kFields[0].column, kFields[1].column, kFields[2].column, kFields[3].column,
-    kFields[4].column, kFields[5].column, kFields[6].column, kFields[7].column,
+    kFields[0].column, kFields[1].column, kFields[2].column,  kFields[3].column,
+    kFields[4].column, kFields[5].column, kFields[6].column,  kFields[7].column,
     kFields[8].column, kFields[9].column, kFields[10].column, "seq"};
 
 // Calls f(member) with field `field` of `r` (int64_t&, std::string&,

@@ -62,7 +62,9 @@ class GateEnv final : public Env {
   Result<bool> FileExists(const std::string& p) override { return base_->FileExists(p); }
   Result<bool> IsDirectory(const std::string& p) override { return base_->IsDirectory(p); }
   Result<uint64_t> GetFileSize(const std::string& p) override { return base_->GetFileSize(p); }
-  Result<std::vector<std::string>> GetChildren(const std::string& d) override { return base_->GetChildren(d); }
+  Result<std::vector<std::string>> GetChildren(const std::string& d) override {
+    return base_->GetChildren(d);
+  }
   Status CreateDir(const std::string& d) override { return base_->CreateDir(d); }
   Status DeleteFile(const std::string& p) override { return base_->DeleteFile(p); }
   Status RenameFile(const std::string& from, const std::string& to) override {

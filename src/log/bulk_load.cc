@@ -162,8 +162,8 @@ class BulkLoad {
     ao.journal = false;
     // ...each month file on its own core (the reading thread waits meanwhile).
     ao.seal_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
-    ao.holder_info = o_.holder_info.empty() ? fmt::format("budget-audit import (pid {})", ::getpid())
-                                            : o_.holder_info;
+    ao.holder_info =
+        o_.holder_info.empty() ? fmt::format("budget-audit import (pid {})", ::getpid()) : o_.holder_info;
     auto opened = AuditLog::Open(sum_.log_dir, ao);
     if (!opened.ok()) return opened.status().WithContext(sum_.log_dir);
     log_ = std::move(*opened);
@@ -174,8 +174,8 @@ class BulkLoad {
     if (o_.on_event) o_.on_event(e);
   }
 
-  void Keep(const std::string& file, int64_t row, ImportProblem::Kind kind,
-            std::optional<uint64_t> seq, const std::string& message) {
+  void Keep(const std::string& file, int64_t row, ImportProblem::Kind kind, std::optional<uint64_t> seq,
+            const std::string& message) {
     if (sum_.problems.size() >= kImportProblemsKept) {
       ++sum_.problems_omitted;
       return;
@@ -276,8 +276,7 @@ Result<ImportSummary> ImportFiles(const std::string& log_dir, const std::vector<
 
 std::string ImportEventText(const ImportEvent& e) {
   switch (e.kind) {
-    case ImportEvent::kEmptyDirectory:
-      return fmt::format("{}: no Parquet files in this directory\n", e.path);
+    case ImportEvent::kEmptyDirectory: return fmt::format("{}: no Parquet files in this directory\n", e.path);
     case ImportEvent::kFileOpened: {
       std::string out;
       if (e.notes) {
@@ -285,8 +284,7 @@ std::string ImportEventText(const ImportEvent& e) {
       }
       if (e.missing_columns) {
         if (std::string missing = Join(*e.missing_columns, true); !missing.empty()) {
-          out += fmt::format("{}: no column {}: the Python version's defaults are used\n", e.path,
-                             missing);
+          out += fmt::format("{}: no column {}: the Python version's defaults are used\n", e.path, missing);
         }
       }
       if (e.extra_columns && !e.extra_columns->empty()) {
@@ -294,8 +292,7 @@ std::string ImportEventText(const ImportEvent& e) {
       }
       return out;
     }
-    case ImportEvent::kRefused:
-      return fmt::format("{}: row {}: {}\n", e.path, e.row, e.message);
+    case ImportEvent::kRefused: return fmt::format("{}: row {}: {}\n", e.path, e.row, e.message);
     case ImportEvent::kConflict:
       if (e.existing_seq) {
         return fmt::format(
@@ -304,11 +301,9 @@ std::string ImportEventText(const ImportEvent& e) {
             e.path, e.row, *e.existing_seq);
       }
       return fmt::format("{}: row {}: conflict: {}\n", e.path, e.row, e.message);
-    case ImportEvent::kFileFailed:
-      return fmt::format("{}\n", e.message);
+    case ImportEvent::kFileFailed: return fmt::format("{}\n", e.message);
     case ImportEvent::kProgress:
-    case ImportEvent::kFinishing:
-      return "";
+    case ImportEvent::kFinishing: return "";
   }
   return "";
 }
@@ -346,8 +341,8 @@ std::string ImportSummaryText(const ImportSummary& s) {
     std::string why;
     if (st.missing[f] > 0) why += fmt::format("{} no column", st.missing[f]);
     if (st.nulls[f] > 0) why += fmt::format("{}{} null", why.empty() ? "" : ", ", st.nulls[f]);
-    defaults += fmt::format("\n    {:<21} {:>12}  ({})", kImportFieldNames[f],
-                            st.missing[f] + st.nulls[f], why);
+    defaults +=
+        fmt::format("\n    {:<21} {:>12}  ({})", kImportFieldNames[f], st.missing[f] + st.nulls[f], why);
   }
   if (!defaults.empty()) {
     out += "  defaults used (date: the timestamp's UTC date):" + defaults + "\n";

@@ -26,8 +26,8 @@ void InitSodium() {
 
 Result<std::vector<uint8_t>> Hex(std::string_view hex, size_t bytes, std::string_view what) {
   if (hex.size() != bytes * 2) {
-    return Status::InvalidArgument(fmt::format("{}: expected {} hex digits, got {}", what,
-                                               bytes * 2, hex.size()));
+    return Status::InvalidArgument(
+        fmt::format("{}: expected {} hex digits, got {}", what, bytes * 2, hex.size()));
   }
   std::vector<uint8_t> out(bytes);
   size_t len = 0;
@@ -50,8 +50,7 @@ KeyPair GenerateKeyPair() {
 }
 
 std::string CheckpointMessage(const Checkpoint& c) {
-  return fmt::format("budget-audit checkpoint v1\n{}\n{}\n{}\n{}\n", c.log_id_hex, c.seq, c.head_hex,
-                     c.time);
+  return fmt::format("budget-audit checkpoint v1\n{}\n{}\n{}\n{}\n", c.log_id_hex, c.seq, c.head_hex, c.time);
 }
 
 Status SignCheckpoint(Checkpoint& c, const std::string& secret_hex) {
@@ -59,8 +58,7 @@ Status SignCheckpoint(Checkpoint& c, const std::string& secret_hex) {
   BA_ASSIGN_OR_RETURN(auto sk, Hex(secret_hex, crypto_sign_SECRETKEYBYTES, "secret key"));
   std::string msg = CheckpointMessage(c);
   uint8_t sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const uint8_t*>(msg.data()), msg.size(),
-                       sk.data());
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const uint8_t*>(msg.data()), msg.size(), sk.data());
   uint8_t pk[crypto_sign_PUBLICKEYBYTES];
   crypto_sign_ed25519_sk_to_pk(pk, sk.data());
   sodium_memzero(sk.data(), sk.size());
@@ -76,8 +74,8 @@ Status VerifyCheckpointSignature(const Checkpoint& c, const std::string& public_
   auto sig = Hex(*c.signature_hex, crypto_sign_BYTES, "checkpoint signature");
   if (!sig.ok()) return Status::Corruption(sig.status().message());
   std::string msg = CheckpointMessage(c);
-  if (crypto_sign_verify_detached(sig->data(), reinterpret_cast<const uint8_t*>(msg.data()),
-                                  msg.size(), pk.data()) != 0) {
+  if (crypto_sign_verify_detached(sig->data(), reinterpret_cast<const uint8_t*>(msg.data()), msg.size(),
+                                  pk.data()) != 0) {
     return Status::Corruption("the checkpoint's signature does not verify with this public key");
   }
   return Status::OK();

@@ -33,7 +33,8 @@ std::optional<size_t> UnsealedIndex::Find(const std::deque<SeqRecord>& records, 
     if (ts > records.back().record.timestamp_us) return std::nullopt;
     auto it = std::lower_bound(records.begin(), records.end(), ts,
                                [](const SeqRecord& r, int64_t t) { return r.record.timestamp_us < t; });
-    if (it != records.end() && it->record.timestamp_us == ts) return static_cast<size_t>(it - records.begin());
+    if (it != records.end() && it->record.timestamp_us == ts)
+      return static_cast<size_t>(it - records.begin());
     return std::nullopt;
   }
   auto it = by_ts_.find(ts);
@@ -64,7 +65,7 @@ Result<std::optional<SeqRecord>> SealedIndex::Find(const Manifest& manifest, uin
 }
 
 Result<const std::vector<SealedIndex::TsSeq>*> SealedIndex::FileIndex(const Manifest& manifest,
-                                                                     const SealedFile& f) {
+                                                                      const SealedFile& f) {
   auto it = by_file_.find(f.name);
   if (it != by_file_.end()) return &it->second;
   RowFilter filter;

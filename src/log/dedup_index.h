@@ -69,7 +69,7 @@ class SealedIndex {
 
   static constexpr uint64_t kLookupChunk = 4096;
   Opener open_;
-  uint64_t for_version_ = 0;  // the manifest the cache is of
+  uint64_t for_version_ = 0;                           // the manifest the cache is of
   std::map<std::string, std::vector<TsSeq>> by_file_;  // by file name
   std::string cached_file_;
   std::unordered_map<uint64_t, SlotRecord> cached_rows_;  // seq -> record

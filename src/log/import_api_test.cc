@@ -123,16 +123,17 @@ TEST_F(ImportApiTest, CountsAsDataThenAReimportAddsNothing) {
 
   // Events in order, and their lines as `import` prints them.
   EXPECT_EQ(kinds_, (std::vector<ImportEvent::Kind>{ImportEvent::kFileOpened, ImportEvent::kRefused,
-                                                     ImportEvent::kFinishing}));
+                                                    ImportEvent::kFinishing}));
   EXPECT_TRUE(Contains(text_, "/in/a.parquet: extra columns ignored: seq\n")) << text_;
   EXPECT_TRUE(Contains(text_, "/in/a.parquet: row 3: energy_cost_kwh")) << text_;
 
   const std::string summary = ImportSummaryText(*s);
   EXPECT_EQ(summary.rfind("import: 1 file (0 failed), 4 rows read in ", 0), 0u) << summary;
-  EXPECT_TRUE(Contains(summary, "  appended                    3\n"
-                                "  already present             0\n"
-                                "  conflicts                   0\n"
-                                "  refused                     1\n"))
+  EXPECT_TRUE(Contains(summary,
+                       "  appended                    3\n"
+                       "  already present             0\n"
+                       "  conflicts                   0\n"
+                       "  refused                     1\n"))
       << summary;
   EXPECT_TRUE(Contains(summary, "  extra columns ignored: seq (1 file)\n")) << summary;
   EXPECT_TRUE(Contains(summary, "  log /log: 3 records, synced and sealed\n")) << summary;
@@ -170,8 +171,9 @@ TEST_F(ImportApiTest, CountsAsDataThenAReimportAddsNothing) {
   EXPECT_EQ(s->problems[1].file, "/in/b.parquet");
   EXPECT_EQ(s->problems[1].row, 1);
   EXPECT_EQ(s->problems[1].existing_seq, 2u);
-  EXPECT_TRUE(Contains(text_, "/in/b.parquet: row 1: conflict: a different record with this "
-                              "timestamp is already logged as seq 2\n"))
+  EXPECT_TRUE(Contains(text_,
+                       "/in/b.parquet: row 1: conflict: a different record with this "
+                       "timestamp is already logged as seq 2\n"))
       << text_;
 }
 
@@ -197,10 +199,13 @@ TEST_F(ImportApiTest, DirectoriesListedAndEmptyOnesSaid) {
   auto snap = LogSnapshot::Open("/log", env_.get());
   ASSERT_TRUE(snap.ok());
   std::vector<int64_t> ts;
-  ASSERT_TRUE((*snap)->Scan({}, [&](uint64_t, const SlotRecord& r) {
-                       ts.push_back(r.timestamp_us);
-                       return Status::OK();
-                     }).ok());
+  ASSERT_TRUE((*snap)
+                  ->Scan({},
+                         [&](uint64_t, const SlotRecord& r) {
+                           ts.push_back(r.timestamp_us);
+                           return Status::OK();
+                         })
+                  .ok());
   EXPECT_EQ(ts, (std::vector<int64_t>{kT0, kT0 + kStep}));
 }
 
@@ -213,8 +218,8 @@ TEST_F(ImportApiTest, NothingToImportLeavesNoLog) {
   ASSERT_EQ(s->files.size(), 1u);
   EXPECT_FALSE(s->files[0].status.ok());
   EXPECT_FALSE(*env_->FileExists("/log"));
-  EXPECT_EQ(ImportSummaryText(*s), s->files[0].status.message() +
-                                       "\nimport: nothing to import; the log /log was not created\n");
+  EXPECT_EQ(ImportSummaryText(*s),
+            s->files[0].status.message() + "\nimport: nothing to import; the log /log was not created\n");
 }
 
 TEST_F(ImportApiTest, ABusyLogIsAnError) {

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <condition_variable>
-#include <deque>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <mutex>
 #include <set>
@@ -46,18 +46,13 @@ enum FieldIndex : size_t {
 // What a field holds, for type checks and messages.
 const char* Expected(ValueType t) {
   switch (t) {
-    case ValueType::kTimestamp:
-      return "a timestamp (INT64 TIMESTAMP in MILLIS, MICROS or NANOS, or INT96)";
-    case ValueType::kDate:
-      return "a STRING \"YYYY-MM-DD\" or a DATE";
+    case ValueType::kTimestamp: return "a timestamp (INT64 TIMESTAMP in MILLIS, MICROS or NANOS, or INT96)";
+    case ValueType::kDate: return "a STRING \"YYYY-MM-DD\" or a DATE";
     case ValueType::kInt64:
       return "an integer (INT32/INT64), or a FLOAT/DOUBLE/DECIMAL holding whole numbers";
-    case ValueType::kDouble:
-      return "a number (DOUBLE, FLOAT, an integer or a DECIMAL)";
-    case ValueType::kBool:
-      return "a BOOLEAN";
-    case ValueType::kString:
-      return "a STRING (or UTF-8 in an unannotated BYTE_ARRAY)";
+    case ValueType::kDouble: return "a number (DOUBLE, FLOAT, an integer or a DECIMAL)";
+    case ValueType::kBool: return "a BOOLEAN";
+    case ValueType::kString: return "a STRING (or UTF-8 in an unannotated BYTE_ARRAY)";
   }
   return "?";
 }
@@ -67,39 +62,24 @@ std::string DescribeType(const ColumnDescriptor& c) {
   std::string out(parquet::TypeName(c.type));
   if (c.type == Type::FIXED_LEN_BYTE_ARRAY) out += fmt::format("({})", c.type_length);
   switch (c.kind) {
-    case ValueKind::kString:
-      out += " STRING";
-      break;
-    case ValueKind::kDecimal:
-      out += fmt::format(" DECIMAL({},{})", c.precision, c.scale);
-      break;
-    case ValueKind::kDate:
-      out += " DATE";
-      break;
-    case ValueKind::kTime:
-      out += fmt::format(" TIME({})", TimeUnitName(c.unit));
-      break;
+    case ValueKind::kString: out += " STRING"; break;
+    case ValueKind::kDecimal: out += fmt::format(" DECIMAL({},{})", c.precision, c.scale); break;
+    case ValueKind::kDate: out += " DATE"; break;
+    case ValueKind::kTime: out += fmt::format(" TIME({})", TimeUnitName(c.unit)); break;
     case ValueKind::kTimestamp:
       if (c.type != Type::INT96) {
         out += fmt::format(" TIMESTAMP({}{})", TimeUnitName(c.unit), c.utc ? ", UTC" : "");
       }
       break;
-    case ValueKind::kUuid:
-      out += " UUID";
-      break;
-    case ValueKind::kFloat16:
-      out += " FLOAT16";
-      break;
-    case ValueKind::kNull:
-      out += " (null type)";
-      break;
+    case ValueKind::kUuid: out += " UUID"; break;
+    case ValueKind::kFloat16: out += " FLOAT16"; break;
+    case ValueKind::kNull: out += " (null type)"; break;
     case ValueKind::kInt:
       if (!c.is_signed || (c.int_bits != 32 && c.int_bits != 64)) {
         out += fmt::format(" {}INT{}", c.is_signed ? "" : "U", c.int_bits);
       }
       break;
-    default:
-      break;
+    default: break;
   }
   return out;
 }
@@ -107,23 +87,18 @@ std::string DescribeType(const ColumnDescriptor& c) {
 bool Accepts(ValueType t, const ColumnDescriptor& c) {
   if (c.kind == ValueKind::kNull) return t != ValueType::kTimestamp;
   switch (t) {
-    case ValueType::kTimestamp:
-      return c.kind == ValueKind::kTimestamp;
+    case ValueType::kTimestamp: return c.kind == ValueKind::kTimestamp;
     case ValueType::kDate:
-      return c.kind == ValueKind::kDate ||
-             (c.kind == ValueKind::kString && c.type == Type::BYTE_ARRAY) ||
+      return c.kind == ValueKind::kDate || (c.kind == ValueKind::kString && c.type == Type::BYTE_ARRAY) ||
              (c.kind == ValueKind::kBinary && c.type == Type::BYTE_ARRAY);
     case ValueType::kInt64:
-      return c.kind == ValueKind::kInt || c.kind == ValueKind::kFloat ||
-             c.kind == ValueKind::kDecimal;
+      return c.kind == ValueKind::kInt || c.kind == ValueKind::kFloat || c.kind == ValueKind::kDecimal;
     case ValueType::kDouble:
-      return c.kind == ValueKind::kInt || c.kind == ValueKind::kFloat ||
-             c.kind == ValueKind::kDecimal || c.kind == ValueKind::kFloat16;
-    case ValueType::kBool:
-      return c.kind == ValueKind::kBoolean;
+      return c.kind == ValueKind::kInt || c.kind == ValueKind::kFloat || c.kind == ValueKind::kDecimal ||
+             c.kind == ValueKind::kFloat16;
+    case ValueType::kBool: return c.kind == ValueKind::kBoolean;
     case ValueType::kString:
-      return (c.kind == ValueKind::kString || c.kind == ValueKind::kBinary) &&
-             c.type == Type::BYTE_ARRAY;
+      return (c.kind == ValueKind::kString || c.kind == ValueKind::kBinary) && c.type == Type::BYTE_ARRAY;
   }
   return false;
 }
@@ -131,25 +106,19 @@ bool Accepts(ValueType t, const ColumnDescriptor& c) {
 // The decimal text of value `vi` of a DECIMAL column.
 std::string DecimalText(const ColumnDescriptor& c, const ColumnVector& v, size_t vi) {
   switch (c.type) {
-    case Type::INT32:
-      return parquet::DecimalFromInt(v.i32[vi], c.scale);
-    case Type::INT64:
-      return parquet::DecimalFromInt(v.i64[vi], c.scale);
+    case Type::INT32: return parquet::DecimalFromInt(v.i32[vi], c.scale);
+    case Type::INT64: return parquet::DecimalFromInt(v.i64[vi], c.scale);
     case Type::BYTE_ARRAY: {
       std::string_view b = v.ByteArrayAt(vi);
-      return parquet::DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(b.data()), b.size(),
-                                           c.scale);
+      return parquet::DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(b.data()), b.size(), c.scale);
     }
-    default:
-      return parquet::DecimalFromBigEndian(v.FixedAt(vi), static_cast<size_t>(c.type_length),
-                                           c.scale);
+    default: return parquet::DecimalFromBigEndian(v.FixedAt(vi), static_cast<size_t>(c.type_length), c.scale);
   }
 }
 
 // An integer from value `vi` of a numeric column (`name`: the field, for
 // the message).
-Result<int64_t> IntegerValue(const char* name, const ColumnDescriptor& c, const ColumnVector& v,
-                             size_t vi) {
+Result<int64_t> IntegerValue(const char* name, const ColumnDescriptor& c, const ColumnVector& v, size_t vi) {
   switch (c.kind) {
     case ValueKind::kInt:
       if (c.type == Type::INT32) {
@@ -175,8 +144,7 @@ Result<int64_t> IntegerValue(const char* name, const ColumnDescriptor& c, const 
       if (ec != std::errc() || ptr != end) return OutsideInt64(name, text);
       return out;
     }
-    default:
-      return Status::InvalidArgument(fmt::format("{}: not a number", name));
+    default: return Status::InvalidArgument(fmt::format("{}: not a number", name));
   }
 }
 
@@ -188,8 +156,7 @@ double DoubleValue(const ColumnDescriptor& c, const ColumnVector& v, size_t vi) 
         return c.is_signed ? double(v.i32[vi]) : double(static_cast<uint32_t>(v.i32[vi]));
       }
       return c.is_signed ? double(v.i64[vi]) : double(static_cast<uint64_t>(v.i64[vi]));
-    case ValueKind::kFloat:
-      return c.type == Type::FLOAT ? double{v.f32[vi]} : v.f64[vi];
+    case ValueKind::kFloat: return c.type == Type::FLOAT ? double{v.f32[vi]} : v.f64[vi];
     case ValueKind::kFloat16: {
       const uint8_t* p = v.FixedAt(vi);
       return double{parquet::HalfToFloat(static_cast<uint16_t>(p[0] | (p[1] << 8)))};
@@ -202,8 +169,7 @@ double DoubleValue(const ColumnDescriptor& c, const ColumnVector& v, size_t vi) 
       std::from_chars(text.data(), text.data() + text.size(), d);
       return d;
     }
-    default:
-      return 0.0;
+    default: return 0.0;
   }
 }
 
@@ -257,8 +223,8 @@ Status ImportReader::Init() {
       continue;
     }
     if (c.nested) {
-      return Status::NotSupported(fmt::format("{}: column '{}' is nested ({}); expected {}", path,
-                                              top, c.path, Expected(kFields[f].type)));
+      return Status::NotSupported(fmt::format("{}: column '{}' is nested ({}); expected {}", path, top,
+                                              c.path, Expected(kFields[f].type)));
     }
     if (fields_[f].present) {
       return Status::NotSupported(fmt::format("{}: column '{}' appears more than once", path, top));
@@ -276,16 +242,16 @@ Status ImportReader::Init() {
   for (const std::string& e : extra_) {
     const size_t f = SuggestedField(e, Naming::kColumn);
     if (f == kFieldCount || fields_[f].present) continue;
-    return Status::InvalidArgument(fmt::format(
-        "{}: column '{}' is not one of the log's columns and the file has no '{}': {} (refused "
-        "rather than giving every row {}'s default)",
-        path, e, kFields[f].column, SuggestField(e, Naming::kColumn), kFields[f].column));
+    return Status::InvalidArgument(
+        fmt::format("{}: column '{}' is not one of the log's columns and the file has no '{}': {} (refused "
+                    "rather than giving every row {}'s default)",
+                    path, e, kFields[f].column, SuggestField(e, Naming::kColumn), kFields[f].column));
   }
   if (!fields_[kTimestamp].present) {
-    return Status::NotSupported(fmt::format(
-        "{}: no 'timestamp' column; the log needs each row's timestamp (it is how a re-import "
-        "is told from new ticks), so this file cannot be imported",
-        path));
+    return Status::NotSupported(
+        fmt::format("{}: no 'timestamp' column; the log needs each row's timestamp (it is how a re-import "
+                    "is told from new ticks), so this file cannot be imported",
+                    path));
   }
   const ColumnDescriptor& ts = *fields_[kTimestamp].desc;
   if (ts.type != Type::INT96 && !ts.utc) {
@@ -329,16 +295,11 @@ void ResetToDefaults(SlotRecord& r) {
 
 double* DoubleField(SlotRecord& r, size_t f) {
   switch (f) {
-    case kPlannedOffset:
-      return &r.planned_offset_deg;
-    case kActualOffset:
-      return &r.actual_offset_deg;
-    case kEnergyCost:
-      return &r.energy_cost_kwh;
-    case kBudgetSpent:
-      return &r.budget_spent_kwh;
-    default:
-      return &r.budget_remaining_kwh;
+    case kPlannedOffset: return &r.planned_offset_deg;
+    case kActualOffset: return &r.actual_offset_deg;
+    case kEnergyCost: return &r.energy_cost_kwh;
+    case kBudgetSpent: return &r.budget_spent_kwh;
+    default: return &r.budget_remaining_kwh;
   }
 }
 
@@ -368,9 +329,9 @@ Result<bool> ImportReader::Next(ImportBatch& batch) {
     if (!cols.ok()) {
       done_ = true;
       batch.records.clear();
-      return cols.status().WithContext(
-          fmt::format("{}: row group {} (rows {}..{})", file_->path(), group_, group_first_row_ + 1,
-                      group_first_row_ + static_cast<int64_t>(group_rows_)));
+      return cols.status().WithContext(fmt::format("{}: row group {} (rows {}..{})", file_->path(), group_,
+                                                   group_first_row_ + 1,
+                                                   group_first_row_ + static_cast<int64_t>(group_rows_)));
     }
     decoded_ = std::move(*cols);
     for (auto& f : fields_) {
@@ -378,9 +339,9 @@ Result<bool> ImportReader::Next(ImportBatch& batch) {
       if (f.present && decoded_[f.slot].row_count() != group_rows_) {
         done_ = true;
         batch.records.clear();
-        return Status::Corruption(fmt::format(
-            "{}: row group {}: column '{}' has {} rows, the row group {}", file_->path(), group_,
-            f.desc->name, decoded_[f.slot].row_count(), group_rows_));
+        return Status::Corruption(fmt::format("{}: row group {}: column '{}' has {} rows, the row group {}",
+                                              file_->path(), group_, f.desc->name,
+                                              decoded_[f.slot].row_count(), group_rows_));
       }
     }
   }
@@ -403,12 +364,9 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
   auto refuse = [&](size_t i, std::string message) {
     if (problem_of_[i] >= 0) return;  // the first problem of a row is reported
     problem_of_[i] = static_cast<int32_t>(scratch_problems_.size());
-    scratch_problems_.push_back(
-        {group_first_row_ + static_cast<int64_t>(begin + i) + 1, std::move(message)});
+    scratch_problems_.push_back({group_first_row_ + static_cast<int64_t>(begin + i) + 1, std::move(message)});
   };
-  auto defined = [&](const ColumnVector& v, size_t row) {
-    return v.defined.empty() || v.defined[row] != 0;
-  };
+  auto defined = [&](const ColumnVector& v, size_t row) { return v.defined.empty() || v.defined[row] != 0; };
 
   // timestamp
   {
@@ -439,9 +397,7 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
             overflow = __builtin_mul_overflow(x, int64_t{1000}, &us);
             if (overflow) raw = fmt::format("{} ms", x);
             break;
-          case TimeUnit::MICROS:
-            us = x;
-            break;
+          case TimeUnit::MICROS: us = x; break;
           case TimeUnit::NANOS:
             us = FloorDiv(x, 1000);
             sub = FloorMod(x, 1000);
@@ -449,18 +405,16 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
         }
       }
       if (overflow) {
-        refuse(i, fmt::format("timestamp: {} is outside the range of the log (int64 microseconds)",
-                              raw));
+        refuse(i, fmt::format("timestamp: {} is outside the range of the log (int64 microseconds)", raw));
         continue;
       }
       if (sub != 0) {
         if (!options_.truncate_sub_micros) {
-          refuse(i, fmt::format(
-                        "timestamp: {} has {} ns below the microsecond (sub-microsecond "
-                        "digits); the log keeps microseconds (--truncate-nanos floors them)",
-                        FormatTimestampParts(FloorDiv(us, 1000000),
-                                             FloorMod(us, 1000000) * 1000 + sub, 1000000000, true),
-                        sub));
+          refuse(i, fmt::format("timestamp: {} has {} ns below the microsecond (sub-microsecond "
+                                "digits); the log keeps microseconds (--truncate-nanos floors them)",
+                                FormatTimestampParts(FloorDiv(us, 1000000),
+                                                     FloorMod(us, 1000000) * 1000 + sub, 1000000000, true),
+                                sub));
           continue;
         }
         ++counts_.truncated_timestamps;
@@ -545,12 +499,8 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
           }
           break;
         }
-        case ValueType::kDouble:
-          *DoubleField(r, fi) = DoubleValue(c, v, vi);
-          break;
-        case ValueType::kBool:
-          r.gate_passed = v.bools[vi] != 0;
-          break;
+        case ValueType::kDouble: *DoubleField(r, fi) = DoubleValue(c, v, vi); break;
+        case ValueType::kBool: r.gate_passed = v.bools[vi] != 0; break;
         case ValueType::kString: {
           std::string_view s = v.ByteArrayAt(vi);
           if (Status bad = CheckString(name, s); !bad.ok()) {
@@ -560,8 +510,7 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
           (fi == kSource ? r.source : r.stage_id).assign(s);
           break;
         }
-        default:
-          break;
+        default: break;
       }
     }
   }
@@ -763,8 +712,7 @@ FileReport Importer::ImportFile(const std::string& path) {
         // are appended (the first one and a failure wait: see importer.h).
         Status s = sealed_once_ ? log_->last_seal_status() : log_->Seal();
         if (!s.ok()) {
-          log_status_ =
-              s.WithContext(fmt::format("{}: sealing before row {}", path, batch.rows[i]));
+          log_status_ = s.WithContext(fmt::format("{}: sealing before row {}", path, batch.rows[i]));
           report.status = log_status_;
           break;
         }

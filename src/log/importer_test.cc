@@ -206,8 +206,7 @@ std::string Int96(int64_t nanos) {
 // FLBA(12) PLAIN, then retyped in the footer).
 std::vector<uint8_t> Int96File(const Opt<int64_t>& nanos, Table rest = {}) {
   Opt<std::string> raw;
-  for (const auto& n : nanos)
-    raw.push_back(n ? std::optional<std::string>(Int96(*n)) : std::nullopt);
+  for (const auto& n : nanos) raw.push_back(n ? std::optional<std::string>(Int96(*n)) : std::nullopt);
   ColumnSpec s = Spec("timestamp", Type::FIXED_LEN_BYTE_ARRAY);
   s.type_length = 12;
   Table t;
@@ -298,9 +297,7 @@ ReadAll ReadBytes(std::vector<uint8_t> bytes, ImportOptions o = {}) {
 
 ReadAll ReadTable(const Table& t, ImportOptions o = {}) { return ReadBytes(FileBytes(t), o); }
 
-bool Contains(const std::string& s, std::string_view part) {
-  return s.find(part) != std::string::npos;
-}
+bool Contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
 
 const std::string kData = BA_TEST_DATA_DIR;
 
@@ -336,8 +333,8 @@ std::vector<SlotRecord> ExpectedSlotLog() {
 TEST(ImportReader, SlotLogFixturesGiveTheExpectedRows) {
   std::vector<SlotRecord> expected = ExpectedSlotLog();
   ASSERT_EQ(expected.size(), 1000u);
-  for (const char* name : {"arrow-rs-v1", "arrow-rs-v2", "duckdb-snappy", "duckdb-gzip",
-                           "duckdb-zstd-v2", "hyparquet"}) {
+  for (const char* name :
+       {"arrow-rs-v1", "arrow-rs-v2", "duckdb-snappy", "duckdb-gzip", "duckdb-zstd-v2", "hyparquet"}) {
     SCOPED_TRACE(name);
     auto f = parquet::FileReader::Open(Env::Default(), kData + "/slot-log/" + name + ".parquet");
     ASSERT_TRUE(f.ok()) << f.status().ToString();
@@ -364,8 +361,7 @@ TEST(ImportReader, SlotLogFixturesGiveTheExpectedRows) {
 
 TEST(ImportReader, Int96FromSpark) {
   // parquet-testing's Spark file, its column renamed to `timestamp`.
-  auto bytes =
-      Env::Default()->ReadFileToBytes(kData + "/parquet-testing/data/int96_from_spark.parquet");
+  auto bytes = Env::Default()->ReadFileToBytes(kData + "/parquet-testing/data/int96_from_spark.parquet");
   ASSERT_TRUE(bytes.ok());
   auto renamed = RewriteFooter(*bytes, [](parquet::FileMetaData& md) {
     md.schema[1].name = "timestamp";
@@ -376,8 +372,7 @@ TEST(ImportReader, Int96FromSpark) {
   // int96_from_spark.md: the microseconds Spark reads (the 5th is null; the
   // 6th, 9089380393200000000, is in the year 290000: outside the years
   // 0001..9999 every way in takes, docs/validation.md).
-  std::vector<int64_t> want = {1704141296123456, 1704070800000000, 253402225200000000,
-                               1735599600000000};
+  std::vector<int64_t> want = {1704141296123456, 1704070800000000, 253402225200000000, 1735599600000000};
   ASSERT_EQ(got.records.size(), 4u);
   for (size_t i = 0; i < 4; ++i) EXPECT_EQ(got.records[i].timestamp_us, want[i]) << i;
   EXPECT_EQ(got.records[0].date, "2024-01-01");
@@ -476,8 +471,7 @@ TEST(ImportReader, NoTimestampColumnIsRefused) {
   t.I64("slot_index", {1}).Str("date", {"2026-05-30"});
   ReadAll got = ReadTable(t);
   EXPECT_EQ(got.status.code(), StatusCode::kNotSupported);
-  EXPECT_TRUE(Contains(got.status.message(), "mem.parquet: no 'timestamp' column"))
-      << got.status.message();
+  EXPECT_TRUE(Contains(got.status.message(), "mem.parquet: no 'timestamp' column")) << got.status.message();
 }
 
 TEST(ImportReader, TimestampOfTheWrongTypeIsRefused) {
@@ -556,8 +550,7 @@ TEST(ImportReader, BadDatesRefuseTheRow) {
                        "2026-05-30T04:15:00Z in any UTC offset"))
       << got.problems[0].message;
   EXPECT_EQ(got.problems[1].row, 3);
-  EXPECT_TRUE(Contains(got.problems[1].message, "\"30/05/2026\" is not a date"))
-      << got.problems[1].message;
+  EXPECT_TRUE(Contains(got.problems[1].message, "\"30/05/2026\" is not a date")) << got.problems[1].message;
 }
 
 // ---------------------------------------------------------------------------
@@ -613,8 +606,7 @@ TEST(ImportReader, IntegerVariants) {
   {
     Table t;
     t.Ts({kT0, kT0 + kStep})
-        .Add(DecimalSpec("slot_index", Type::INT64, 10, 2),
-             Values<int64_t>(Type::INT64, {1700, 1750}));
+        .Add(DecimalSpec("slot_index", Type::INT64, 10, 2), Values<int64_t>(Type::INT64, {1700, 1750}));
     ReadAll got = ReadTable(t);
     ASSERT_EQ(got.records.size(), 1u);
     EXPECT_EQ(got.records[0].slot_index, 17);
@@ -629,8 +621,7 @@ TEST(ImportReader, DoubleVariants) {
       .F32("planned_offset_deg", {0.1f, -2.5f})
       .I32("actual_offset_deg", {-4, 7})
       .I64("energy_cost_kwh", {int64_t{1} << 53, 3})
-      .Add(DecimalSpec("budget_spent_kwh", Type::INT32, 9, 3),
-           Values<int32_t>(Type::INT32, {3435, -1}))
+      .Add(DecimalSpec("budget_spent_kwh", Type::INT32, 9, 3), Values<int32_t>(Type::INT32, {3435, -1}))
       .F64("budget_remaining_kwh", {1.5, -2.5});
   ReadAll got = ReadTable(t);
   ASSERT_TRUE(got.status.ok()) << got.status.ToString();
@@ -672,9 +663,10 @@ TEST(ImportReader, ANearMissColumnRefusesTheFile) {
     t.Ts({kT0}).F64("energy_cost_kw", {1.5});
     ReadAll got = ReadTable(t);
     EXPECT_EQ(got.status.code(), StatusCode::kInvalidArgument);
-    EXPECT_TRUE(Contains(got.status.message(), "column 'energy_cost_kw' is not one of the log's "
-                                               "columns and the file has no 'energy_cost_kwh': "
-                                               "did you mean energy_cost_kwh?"))
+    EXPECT_TRUE(Contains(got.status.message(),
+                         "column 'energy_cost_kw' is not one of the log's "
+                         "columns and the file has no 'energy_cost_kwh': "
+                         "did you mean energy_cost_kwh?"))
         << got.status.message();
   }
   {
@@ -738,10 +730,9 @@ TEST(ImportReader, MissingColumnsTakeThePythonDefaults) {
   EXPECT_EQ(got.records[1].source, "b");
   EXPECT_EQ(got.records[1].stage_id, "unknown");
   EXPECT_EQ(got.records[1].slot_index, -1);
-  EXPECT_EQ(got.missing,
-            (std::vector<std::string>{"date", "slot_index", "planned_offset_deg",
-                                      "actual_offset_deg", "energy_cost_kwh", "budget_spent_kwh",
-                                      "budget_remaining_kwh", "gate_passed", "stage_id"}));
+  EXPECT_EQ(got.missing, (std::vector<std::string>{"date", "slot_index", "planned_offset_deg",
+                                                   "actual_offset_deg", "energy_cost_kwh", "budget_spent_kwh",
+                                                   "budget_remaining_kwh", "gate_passed", "stage_id"}));
   // Counted for the records handed out, not the refused row.
   EXPECT_EQ(got.counts.missing[kFieldDate], 2);
   EXPECT_EQ(got.counts.missing[10], 2);
@@ -765,8 +756,7 @@ TEST(ImportReader, TypesAFieldCannotTakeRefuseTheFile) {
   t.Ts({kT0}).Str("gate_passed", {"yes"});
   ReadAll got = ReadTable(t);
   EXPECT_EQ(got.status.code(), StatusCode::kNotSupported);
-  EXPECT_TRUE(Contains(got.status.message(),
-                       "column 'gate_passed' is BYTE_ARRAY STRING; expected a BOOLEAN"))
+  EXPECT_TRUE(Contains(got.status.message(), "column 'gate_passed' is BYTE_ARRAY STRING; expected a BOOLEAN"))
       << got.status.message();
   Table u;
   u.Ts({kT0}).F64("source", {1.0});
@@ -816,8 +806,7 @@ TEST(ImportReader, NestedColumnsAreExtra) {
   u.Ts({kT0}).I64("slot_index", {9});
   ReadAll bad = ReadBytes(NestColumn(FileBytes(u), "slot_index"));
   EXPECT_EQ(bad.status.code(), StatusCode::kNotSupported);
-  EXPECT_TRUE(Contains(bad.status.message(), "column 'slot_index' is nested"))
-      << bad.status.message();
+  EXPECT_TRUE(Contains(bad.status.message(), "column 'slot_index' is nested")) << bad.status.message();
 }
 
 TEST(ImportReader, RowNumbersAcrossRowGroupsAndBatches) {
@@ -1006,8 +995,8 @@ TEST_F(ImporterTest, MonthsAreSealedIntoMonthFiles) {
   for (const auto& n : *names) {
     if (n.size() > 8 && n.substr(n.size() - 8) == ".parquet") parquet_files.insert(n);
   }
-  EXPECT_EQ(parquet_files, (std::set<std::string>{"2026-05.parquet", "2026-06.parquet",
-                                                  "2026-07.parquet", "2026-08.parquet"}));
+  EXPECT_EQ(parquet_files, (std::set<std::string>{"2026-05.parquet", "2026-06.parquet", "2026-07.parquet",
+                                                  "2026-08.parquet"}));
   auto recs = Records();
   ASSERT_EQ(recs.size(), 71u);
   EXPECT_EQ(recs[70].record.timestamp_us, kT0 + 3 * kDayUs + 60000000);
@@ -1149,8 +1138,7 @@ TEST(ImportFixtures, DISABLED_WriteFixtures) {
   ASSERT_NE(dir, nullptr) << "set BA_IMPORT_FIXTURES_OUT to the output directory";
   for (const auto& [name, bytes] : MakeFixtures()) {
     std::ofstream(std::string(dir) + "/" + name, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()),
-               static_cast<std::streamsize>(bytes.size()));
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   }
 }
 

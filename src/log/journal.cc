@@ -14,7 +14,8 @@ constexpr uint8_t kMagic[4] = {'B', 'A', 'J', '1'};
 constexpr uint32_t kVersion = 1;
 
 bool AllZero(ByteSpan s) {
-  for (uint8_t b : s) if (b) return false;
+  for (uint8_t b : s)
+    if (b) return false;
   return true;
 }
 
@@ -34,7 +35,8 @@ std::optional<uint64_t> ParseJournalFileName(const std::string& name) {
   return v;
 }
 
-Result<std::vector<std::pair<uint64_t, std::string>>> ListJournalFiles(Env* env, const std::string& journal_dir) {
+Result<std::vector<std::pair<uint64_t, std::string>>> ListJournalFiles(Env* env,
+                                                                       const std::string& journal_dir) {
   BA_ASSIGN_OR_RETURN(auto names, env->GetChildren(journal_dir));
   std::vector<std::pair<uint64_t, std::string>> files;
   for (auto& n : names) {
@@ -77,12 +79,12 @@ void FinishTickFrame(ByteWriter& out, size_t start) {
 
 }  // namespace
 
-ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& prev,
-                                 ByteWriter& out) {
+ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& prev, ByteWriter& out) {
   const size_t start = BeginTickFrame(out);
   const size_t payload = out.size();
   EncodeCanonical(r, seq, out);
-  const ChainHash next = ChainNextOfCanonical(prev, ByteSpan(out.bytes().data() + payload, out.size() - payload));
+  const ChainHash next =
+      ChainNextOfCanonical(prev, ByteSpan(out.bytes().data() + payload, out.size() - payload));
   out.PutRaw(next.data(), next.size());
   FinishTickFrame(out, start);
   return next;
@@ -110,8 +112,8 @@ Result<JournalScan> ScanJournalBytes(ByteSpan bytes, const std::string& name, bo
       scan.torn_tail = !bytes.empty();
       return scan;
     }
-    return corrupt(0, fmt::format("journal header cut short ({} of {} bytes)", bytes.size(),
-                                  kJournalHeaderSize));
+    return corrupt(
+        0, fmt::format("journal header cut short ({} of {} bytes)", bytes.size(), kJournalHeaderSize));
   }
   if (std::memcmp(bytes.data(), kMagic, 4) != 0) return corrupt(0, "not a journal file (bad magic)");
   uint32_t stored = UnmaskCrc(LoadU32LE(bytes.data() + 64));
@@ -151,8 +153,14 @@ Result<JournalScan> ScanJournalBytes(ByteSpan bytes, const std::string& name, bo
     uint32_t crc = UnmaskCrc(LoadU32LE(rest.data()));
     uint32_t len = LoadU32LE(rest.data() + 4);
     if (len > kMaxPayloadSize) {
-      if (is_last && AllZero(rest.subspan(4))) { scan.torn_tail = true; break; }
-      if (is_last && AllZero(rest)) { scan.torn_tail = true; break; }
+      if (is_last && AllZero(rest.subspan(4))) {
+        scan.torn_tail = true;
+        break;
+      }
+      if (is_last && AllZero(rest)) {
+        scan.torn_tail = true;
+        break;
+      }
       return corrupt(pos, fmt::format("frame length {} exceeds the maximum {}", len, kMaxPayloadSize));
     }
     size_t frame = kFrameHeaderSize + len;
@@ -165,7 +173,10 @@ Result<JournalScan> ScanJournalBytes(ByteSpan bytes, const std::string& name, bo
       // above) or, where a file system extended the file without its data,
       // nothing but zeros. A whole frame whose checksum fails is neither:
       // it is damage, even at the very end.
-      if (is_last && AllZero(rest)) { scan.torn_tail = true; break; }
+      if (is_last && AllZero(rest)) {
+        scan.torn_tail = true;
+        break;
+      }
       return corrupt(pos, "frame checksum mismatch (a whole frame, so damage, not a torn write)");
     }
     uint8_t type = rest[8];

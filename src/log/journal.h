@@ -37,8 +37,8 @@ constexpr uint8_t kFrameTick = 1;
 struct JournalEntry {
   uint64_t seq = 0;
   SlotRecord record;
-  ChainHash hash{};    // chain hash after this record
-  uint64_t offset = 0; // frame offset in its file
+  ChainHash hash{};     // chain hash after this record
+  uint64_t offset = 0;  // frame offset in its file
 };
 
 struct JournalFileHeader {
@@ -51,8 +51,8 @@ struct JournalFileHeader {
 struct JournalScan {
   std::optional<JournalFileHeader> header;  // absent: torn while being created
   std::vector<JournalEntry> entries;
-  uint64_t valid_bytes = 0;   // length of the valid prefix
-  bool torn_tail = false;     // bytes after the valid prefix (a crash's leftovers)
+  uint64_t valid_bytes = 0;  // length of the valid prefix
+  bool torn_tail = false;    // bytes after the valid prefix (a crash's leftovers)
   uint64_t file_size = 0;
 };
 
@@ -61,7 +61,8 @@ std::string JournalFileName(uint64_t first_seq);
 // The journal files in `journal_dir` as (first seq, file name), in seq
 // order; other names are not journal files and are left out. The one
 // listing the writer, the snapshots and verify share.
-Result<std::vector<std::pair<uint64_t, std::string>>> ListJournalFiles(Env* env, const std::string& journal_dir);
+Result<std::vector<std::pair<uint64_t, std::string>>> ListJournalFiles(Env* env,
+                                                                       const std::string& journal_dir);
 // Parses a journal file name; nullopt for other names.
 std::optional<uint64_t> ParseJournalFileName(const std::string& name);
 
@@ -70,8 +71,7 @@ void EncodeTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& hash, B
 // The same frame for the record after `prev` in the chain, appended to
 // `out` in one pass (the canonical bytes are encoded once, for the hash and
 // the frame); returns the record's chain hash.
-ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& prev,
-                                 ByteWriter& out);
+ChainHash AppendChainedTickFrame(const SlotRecord& r, uint64_t seq, const ChainHash& prev, ByteWriter& out);
 
 // Reads one journal file. `is_last`: damage at the end is a torn tail (OK,
 // reported in the scan) rather than Corruption.

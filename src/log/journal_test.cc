@@ -63,7 +63,8 @@ TEST(Journal, CutAtEveryByteOfTheLastRecordsIsATornTail) {
     }
     EXPECT_EQ(scan->entries.size(), expect) << "cut " << cut;
     // Not the last file: the same cut is damage.
-    if (cut > 0 && cut != kJournalHeaderSize && std::find(starts.begin(), starts.end(), cut) == starts.end()) {
+    if (cut > 0 && cut != kJournalHeaderSize &&
+        std::find(starts.begin(), starts.end(), cut) == starts.end()) {
       EXPECT_FALSE(ScanJournalBytes(t, "j", false).ok()) << "cut " << cut;
     }
   }

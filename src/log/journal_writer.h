@@ -70,7 +70,7 @@ class JournalWriter {
   LogId log_id_{};
   std::unique_ptr<WritableFile> current_;  // the newest file, positioned at its end
   uint64_t current_bytes_ = 0;
-  ByteWriter frame_;  // the frame being appended (reused: no allocation per record)
+  ByteWriter frame_;             // the frame being appended (reused: no allocation per record)
   mutable std::mutex files_mu_;  // guards files_
   std::vector<std::pair<uint64_t, std::string>> files_;
 };

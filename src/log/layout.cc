@@ -31,14 +31,13 @@ Result<std::optional<CleanClose>> ReadCleanClose(Env* env, const std::string& di
 
 Result<CleanClose> ParseCleanClose(ByteSpan bytes, const std::string& path) {
   auto j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  auto bad = [&](const std::string& what) {
-    return Status::Corruption(fmt::format("{}: {}", path, what));
-  };
+  auto bad = [&](const std::string& what) { return Status::Corruption(fmt::format("{}: {}", path, what)); };
   if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
   CleanClose c;
   auto u64 = [&](const char* key, uint64_t& out) -> Status {
     auto it = j.find(key);
-    if (it == j.end() || !it->is_number_unsigned()) return bad(fmt::format("{} is missing or not a count", key));
+    if (it == j.end() || !it->is_number_unsigned())
+      return bad(fmt::format("{} is missing or not a count", key));
     out = it->get<uint64_t>();
     return Status::OK();
   };
@@ -79,7 +78,8 @@ Status CheckCleanClose(const std::string& dir, const CleanClose& c, const Journa
         dir, c.last_seq, c.journal.empty() ? "none" : c.journal, c.journal_bytes, what));
   };
   if (end.journal != c.journal) {
-    return damaged(fmt::format("the last journal file is now {}", end.journal.empty() ? "none" : end.journal));
+    return damaged(
+        fmt::format("the last journal file is now {}", end.journal.empty() ? "none" : end.journal));
   }
   if (end.torn_tail || end.valid_bytes != end.journal_bytes) {
     return damaged(fmt::format("{} ends in {} bytes that are not whole records (at offset {})", end.journal,
@@ -99,8 +99,8 @@ Result<LayoutState> CheckLayout(Env* env, const std::string& dir) {
   BA_ASSIGN_OR_RETURN(bool journal_exists, env->FileExists(jdir));
   BA_ASSIGN_OR_RETURN(bool journal_is_dir, env->IsDirectory(jdir));
   if (journal_exists && !journal_is_dir) {
-    return Status::Corruption(fmt::format("{}: {} is not a directory (the journal of the log must be)", dir,
-                                          kJournalDirName));
+    return Status::Corruption(
+        fmt::format("{}: {} is not a directory (the journal of the log must be)", dir, kJournalDirName));
   }
   if (has_manifest) {
     if (!journal_exists) {
@@ -168,7 +168,8 @@ std::optional<CutTail> ParseCutTailName(const std::string& name) {
   CutTail c;
   c.name = name;
   uint64_t time = 0;
-  if (!take_number_front(c.first_seq) || !take_number_back(time) || !take_number_back(c.offset)) return std::nullopt;
+  if (!take_number_front(c.first_seq) || !take_number_back(time) || !take_number_back(c.offset))
+    return std::nullopt;
   if (time > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
   c.journal = std::string(s);
   c.cut_at_us = static_cast<int64_t>(time);

@@ -82,8 +82,9 @@ struct CutTail {
   uint64_t offset = 0;     // where in that file
   uint64_t first_seq = 0;  // the seq the first cut frame would have had
   uint64_t bytes = 0;      // size of the cut
-  uint64_t complete_frames = 0;  // whole frames with a good checksum in it (records never acknowledged as durable)
-  int64_t cut_at_us = 0;   // when the writer cut it
+  uint64_t complete_frames =
+      0;                  // whole frames with a good checksum in it (records never acknowledged as durable)
+  int64_t cut_at_us = 0;  // when the writer cut it
 };
 
 // The name a cut gets in _cut/, and back (nullopt for other names).

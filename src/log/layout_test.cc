@@ -111,17 +111,17 @@ TEST_F(LayoutTest, TailDamageAfterACleanCloseIsCorruptionNeverATornTail) {
     const char* says;
   };
   Bytes flipped = good, zeroed = good, cut = good, extra = good;
-  flipped[flipped.size() - 40] ^= 0x10;                        // inside the last record
-  std::fill(zeroed.end() - 24, zeroed.end(), uint8_t{0});      // its end zeroed
-  cut.resize(cut.size() - 7);                                  // its end cut off
-  extra.insert(extra.end(), 16, uint8_t{0});                   // zeros after it
+  flipped[flipped.size() - 40] ^= 0x10;                    // inside the last record
+  std::fill(zeroed.end() - 24, zeroed.end(), uint8_t{0});  // its end zeroed
+  cut.resize(cut.size() - 7);                              // its end cut off
+  extra.insert(extra.end(), 16, uint8_t{0});               // zeros after it
   // A whole last frame that fails its checksum is damage in any case; a
   // cut or zeros after the last frame are a crash's torn tail only when the
   // log was not closed cleanly.
-  for (const Damage& d : {Damage{"flipped", flipped, "frame checksum mismatch"},
-                          Damage{"zeroed", zeroed, "frame checksum mismatch"},
-                          Damage{"cut", cut, "closed cleanly after seq 5"},
-                          Damage{"extra zeros", extra, "closed cleanly after seq 5"}}) {
+  for (const Damage& d :
+       {Damage{"flipped", flipped, "frame checksum mismatch"},
+        Damage{"zeroed", zeroed, "frame checksum mismatch"}, Damage{"cut", cut, "closed cleanly after seq 5"},
+        Damage{"extra zeros", extra, "closed cleanly after seq 5"}}) {
     SCOPED_TRACE(d.what);
     Put(j, d.bytes);
     ExpectAllCorrupt(d.says);
@@ -219,8 +219,8 @@ TEST(LayoutOnDisk, AJournalReplacedByAFileOrDeletedIsDamage) {
     for (int i = 1; i <= 3; ++i) ASSERT_TRUE((*log)->Append(Rec(i)).ok());
   }
   auto expect_corrupt = [&](const std::string& fragment) {
-    for (Status s : {VerifyLog(env, dir).status(), LogSnapshot::Open(dir, env).status(),
-                     AuditLog::Open(dir).status()}) {
+    for (Status s :
+         {VerifyLog(env, dir).status(), LogSnapshot::Open(dir, env).status(), AuditLog::Open(dir).status()}) {
       EXPECT_TRUE(s.IsCorruption()) << s.ToString();
       EXPECT_NE(s.message().find(fragment), std::string::npos) << s.message();
     }

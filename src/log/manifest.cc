@@ -3,8 +3,8 @@
 #include <cstdint>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include "util/sha256.h"
 
@@ -82,9 +82,7 @@ Result<Manifest> ReadManifest(Env* env, const std::string& dir) {
 }
 
 Result<Manifest> ParseManifest(const Bytes& bytes, const std::string& path) {
-  auto bad = [&](const std::string& what) {
-    return Status::Corruption(fmt::format("{}: {}", path, what));
-  };
+  auto bad = [&](const std::string& what) { return Status::Corruption(fmt::format("{}: {}", path, what)); };
   // (simdjson copies its input with memcpy, which must not see the null
   // pointer of an empty buffer.)
   if (bytes.empty()) return bad("empty file, not a JSON object");
@@ -113,8 +111,9 @@ Result<Manifest> ParseManifest(const Bytes& bytes, const std::string& path) {
     }
     m.digest = HexDigest(ByteSpan(bytes.data(), bytes.size() - tail.size()));
     if (m.digest != hex) {
-      return bad("checksum differs from the manifest's content (the manifest was changed after it "
-                 "was written)");
+      return bad(
+          "checksum differs from the manifest's content (the manifest was changed after it "
+          "was written)");
     }
     m.had_checksum = true;
   } else {
@@ -194,17 +193,20 @@ namespace {
 
 // One file entry as compact JSON (one line of the manifest).
 std::string EntryJson(const SealedFile& f) {
-  nlohmann::ordered_json e = {{"name", f.name}, {"rows", f.rows}, {"min_seq", f.min_seq},
+  nlohmann::ordered_json e = {{"name", f.name},
+                              {"rows", f.rows},
+                              {"min_seq", f.min_seq},
                               {"max_seq", f.max_seq},
                               {"min_timestamp_us", f.min_timestamp_us},
-                              {"max_timestamp_us", f.max_timestamp_us}, {"sha256", f.sha256}};
+                              {"max_timestamp_us", f.max_timestamp_us},
+                              {"sha256", f.sha256}};
   if (f.summary) {
     nlohmann::ordered_json runs = nlohmann::ordered_json::array();
     for (const auto& r : f.summary->cost_runs) {
       runs.push_back({{"first_seq", r.first_seq}, {"rows", r.rows}, {"values", EncodeRunValues(r.values)}});
     }
-    e["summary"] = {{"gate_passed", f.summary->gate_passed}, {"dates", f.summary->dates},
-                    {"energy_cost_runs", runs}};
+    e["summary"] = {
+        {"gate_passed", f.summary->gate_passed}, {"dates", f.summary->dates}, {"energy_cost_runs", runs}};
   }
   return e.dump();
 }

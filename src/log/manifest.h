@@ -16,11 +16,11 @@ namespace budget_audit::log {
 constexpr int kLogFormatVersion = 1;
 
 struct SealedFile {
-  std::string name;       // relative to the log directory
+  std::string name;  // relative to the log directory
   uint64_t rows = 0;
   uint64_t min_seq = 0, max_seq = 0;
   int64_t min_timestamp_us = 0, max_timestamp_us = 0;
-  std::string sha256;     // hex, of the whole file
+  std::string sha256;                  // hex, of the whole file
   std::optional<FileSummary> summary;  // absent: too many runs, or an older log
   // The entry's manifest text, reused while sha256 (and so everything
   // above) is unchanged: a seal rewrites the manifest, and re-encoding

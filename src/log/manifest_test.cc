@@ -70,7 +70,8 @@ TEST_F(ManifestChecksum, IsTheLastMemberOverEveryByteBeforeIt) {
   const size_t at = text.rfind("\"checksum\"");
   ASSERT_NE(at, std::string::npos) << text;
   const Sha256Digest d = Sha256(AsSpan(std::string_view(text).substr(0, at)));
-  EXPECT_EQ(text.substr(at), fmt::format("\"checksum\": \"sha256:{}\"\n}}\n", ToHex(ByteSpan(d.data(), d.size()))));
+  EXPECT_EQ(text.substr(at),
+            fmt::format("\"checksum\": \"sha256:{}\"\n}}\n", ToHex(ByteSpan(d.data(), d.size()))));
   auto m = ParseManifest(ToBytes(text), "/log/_manifest.json");
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_TRUE(m->had_checksum);
@@ -86,10 +87,10 @@ TEST_F(ManifestChecksum, AnyEditIsCorruptionNamingTheManifest) {
   ASSERT_NE(text.find("\"gate_passed\":144"), std::string::npos) << text;
   ASSERT_NE(text.find("\"2026-06-01\","), std::string::npos) << text;
   const std::pair<std::string, std::string> edits[] = {
-      {"\"gate_passed\":144", "\"gate_passed\":44"},       // interventions
-      {"\"2026-06-01\",", ""},                               // a day gone from `daily` and the count
+      {"\"gate_passed\":144", "\"gate_passed\":44"},  // interventions
+      {"\"2026-06-01\",", ""},                        // a day gone from `daily` and the count
       {"\"sealed_seq\": 288", "\"sealed_seq\": 287"},
-      {"\"files\": [", "\"files\":  ["},                     // even whitespace
+      {"\"files\": [", "\"files\":  ["},  // even whitespace
   };
   for (const auto& [from, to] : edits) {
     std::string edited = text;

@@ -65,8 +65,9 @@ Result<RecoveredJournal> RecoverJournal(Env* env, const std::string& dir, const 
     const std::string path = JoinPath(journal_dir, end.journal);
     if (end.torn_tail) {
       BA_ASSIGN_OR_RETURN(auto bytes, env->ReadFileToBytes(path, uint64_t{1} << 34));
-      BA_RETURN_IF_ERROR(KeepCutTail(env, dir, end.journal, end.valid_bytes, out.last_seq + 1,
-                                     ByteSpan(bytes.data() + end.valid_bytes, bytes.size() - end.valid_bytes)));
+      BA_RETURN_IF_ERROR(
+          KeepCutTail(env, dir, end.journal, end.valid_bytes, out.last_seq + 1,
+                      ByteSpan(bytes.data() + end.valid_bytes, bytes.size() - end.valid_bytes)));
       out.cut_torn_tail = true;
     }
     if (last_headerless) {

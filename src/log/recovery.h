@@ -26,15 +26,15 @@ namespace budget_audit::log {
 
 struct RecoveredJournal {
   uint64_t last_seq = 0;
-  ChainHash head{};                    // after last_seq
-  std::deque<SeqRecord> unsealed;      // records after the manifest's sealed_seq, in seq order
+  ChainHash head{};                // after last_seq
+  std::deque<SeqRecord> unsealed;  // records after the manifest's sealed_seq, in seq order
   std::deque<ChainHash> unsealed_hashes;
   // Journal files in seq order (first seq, path); the last one is open in
   // `current` (positioned at its valid end) unless there is none.
   std::vector<std::pair<uint64_t, std::string>> files;
   std::unique_ptr<WritableFile> current;
   uint64_t current_bytes = 0;
-  bool cut_torn_tail = false;          // a torn tail was moved to _cut/ and cut
+  bool cut_torn_tail = false;  // a torn tail was moved to _cut/ and cut
 };
 
 // Recovers the journal of the log in `dir` after `manifest`. `clean_close`:

@@ -52,7 +52,9 @@ class RecordingEnv final : public Env {
   Result<bool> FileExists(const std::string& p) override { return base_->FileExists(p); }
   Result<bool> IsDirectory(const std::string& p) override { return base_->IsDirectory(p); }
   Result<uint64_t> GetFileSize(const std::string& p) override { return base_->GetFileSize(p); }
-  Result<std::vector<std::string>> GetChildren(const std::string& d) override { return base_->GetChildren(d); }
+  Result<std::vector<std::string>> GetChildren(const std::string& d) override {
+    return base_->GetChildren(d);
+  }
   Status CreateDir(const std::string& d) override { return base_->CreateDir(d); }
   Status DeleteFile(const std::string& p) override { return base_->DeleteFile(p); }
   Status RenameFile(const std::string& f, const std::string& t) override { return base_->RenameFile(f, t); }
@@ -128,7 +130,8 @@ TEST(SealTemporaries, AFailedSealRemovesItsTemporary) {
     auto children = mem->GetChildren("/log");
     ASSERT_TRUE(children.ok());
     for (const auto& c : *children) {
-      EXPECT_NE(c.rfind(log::kTempPrefix, 0), 0u) << c << " left behind by a failed seal (" << s.ToString() << ")";
+      EXPECT_NE(c.rfind(log::kTempPrefix, 0), 0u)
+          << c << " left behind by a failed seal (" << s.ToString() << ")";
     }
     Status again = (*log)->Seal();
     EXPECT_TRUE(again.ok()) << again.ToString();

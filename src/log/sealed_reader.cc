@@ -57,8 +57,8 @@ Result<std::unique_ptr<SealedFileCursor>> SealedFileCursor::Open(Env* env, const
   return Open(std::move(reader), columns, std::move(filter));
 }
 
-Result<std::unique_ptr<SealedFileCursor>> SealedFileCursor::Open(
-    std::unique_ptr<parquet::FileReader> reader, ColumnSet columns, RowFilter filter) {
+Result<std::unique_ptr<SealedFileCursor>> SealedFileCursor::Open(std::unique_ptr<parquet::FileReader> reader,
+                                                                 ColumnSet columns, RowFilter filter) {
   std::unique_ptr<SealedFileCursor> c(new SealedFileCursor);
   c->reader_ = std::move(reader);
   c->filter_ = std::move(filter);
@@ -127,8 +127,8 @@ Status SealedFileCursor::LoadRowGroup() {
     rows_in_group_ = static_cast<size_t>(reader_->row_group_num_rows(group_));
     for (size_t k = 0; k < kAuditColumnCount; ++k) {
       if (decoded_[k] >= 0 && cols_[static_cast<size_t>(decoded_[k])].value_count() != rows_in_group_) {
-        return Status::Corruption(fmt::format("{}: row group {}: column '{}' has nulls", path(), group_,
-                                              kAuditColumnNames[k]));
+        return Status::Corruption(
+            fmt::format("{}: row group {}: column '{}' has nulls", path(), group_, kAuditColumnNames[k]));
       }
     }
     if (rows_in_group_ > 0) return Status::OK();
@@ -144,11 +144,11 @@ Status SealedFileCursor::Advance() {
     const size_t i = pos_;
     const int64_t seq = cols_[static_cast<size_t>(decoded_[kSeqColumn])].i64[i];
     if (seq <= 0) {
-      return Status::Corruption(fmt::format("{}: row {}: seq {} is not positive", path(),
-                                            group_first_row_ + i, seq));
+      return Status::Corruption(
+          fmt::format("{}: row {}: seq {} is not positive", path(), group_first_row_ + i, seq));
     }
-    bool match = static_cast<uint64_t>(seq) <= filter_.max_seq &&
-                 static_cast<uint64_t>(seq) >= filter_.min_seq;
+    bool match =
+        static_cast<uint64_t>(seq) <= filter_.max_seq && static_cast<uint64_t>(seq) >= filter_.min_seq;
     if (match && decoded_[kTs] >= 0) {
       const int64_t ts = cols_[static_cast<size_t>(decoded_[kTs])].i64[i];
       if ((filter_.since_us && ts < *filter_.since_us) || (filter_.until_us && ts >= *filter_.until_us) ||
@@ -156,7 +156,8 @@ Status SealedFileCursor::Advance() {
         match = false;
       }
     }
-    if (match && filter_.date && cols_[static_cast<size_t>(decoded_[kDate])].ByteArrayAt(i) != *filter_.date) {
+    if (match && filter_.date &&
+        cols_[static_cast<size_t>(decoded_[kDate])].ByteArrayAt(i) != *filter_.date) {
       match = false;
     }
     if (match) {
@@ -191,7 +192,8 @@ void SealedFileCursor::Materialize(size_t i) {
        if (const ColumnVector* c = col(F)) VisitField(F, r, [&](auto& v) { Get(*c, i, v); });
      }()),
      ...);
-  }(std::make_index_sequence<kFieldCount>{});
+  }
+  (std::make_index_sequence<kFieldCount>{});
 }
 
 Status SealedFileCursor::Next() {
@@ -209,8 +211,8 @@ SealedMerge::SealedMerge(std::vector<SealedFile> files, SealedOpener open)
 Status SealedMerge::Insert(Active a) {
   const uint64_t k = a.cursor->row().seq;
   if (auto it = active_.find(k); it != active_.end()) {
-    return Status::Corruption(fmt::format("{}: seq {} also appears in {}", files_[a.file].name, k,
-                                          files_[it->second.file].name));
+    return Status::Corruption(
+        fmt::format("{}: seq {} also appears in {}", files_[a.file].name, k, files_[it->second.file].name));
   }
   active_.emplace(k, std::move(a));
   return Status::OK();
@@ -225,8 +227,8 @@ Result<bool> SealedMerge::Next() {
     BA_RETURN_IF_ERROR(a.cursor->Next());
     if (!a.cursor->done()) {
       if (a.cursor->row().seq <= seq) {
-        return Status::Corruption(fmt::format("{}: rows are not in seq order at row {}",
-                                              files_[a.file].name, a.cursor->row_index()));
+        return Status::Corruption(fmt::format("{}: rows are not in seq order at row {}", files_[a.file].name,
+                                              a.cursor->row_index()));
       }
       BA_RETURN_IF_ERROR(Insert(std::move(a)));
     }
@@ -278,9 +280,9 @@ std::string FileSha256(const Bytes& bytes) {
 
 Status SealedFileChanged(const std::string& where, const std::string& expected_sha256,
                          const std::string& actual_sha256) {
-  return Status::Corruption(fmt::format(
-      "{}: SHA-256 {} differs from the manifest's {} (the file was changed after it was sealed)",
-      where, actual_sha256, expected_sha256));
+  return Status::Corruption(
+      fmt::format("{}: SHA-256 {} differs from the manifest's {} (the file was changed after it was sealed)",
+                  where, actual_sha256, expected_sha256));
 }
 
 Result<std::unique_ptr<SealedFileCursor>> OpenSealedFile(Env* env, const std::string& dir,
@@ -293,7 +295,8 @@ Result<std::unique_ptr<SealedFileCursor>> OpenSealedFile(Env* env, const std::st
     BA_RETURN_IF_ERROR(on_mismatch ? on_mismatch(entry, bytes, sha)
                                    : SealedFileChanged(JoinPath(dir, entry.name), entry.sha256, sha));
   }
-  BA_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::OpenBuffer(std::move(bytes), JoinPath(dir, entry.name)));
+  BA_ASSIGN_OR_RETURN(auto reader,
+                      parquet::FileReader::OpenBuffer(std::move(bytes), JoinPath(dir, entry.name)));
   return SealedFileCursor::Open(std::move(reader), columns, std::move(filter));
 }
 

@@ -29,7 +29,7 @@ struct RowFilter {
   std::optional<int64_t> until_us;   // timestamp < until_us
   std::optional<std::string> date;   // date == this
   std::optional<int64_t> timestamp;  // timestamp == this (duplicate lookups)
-  int first_group = 0;                // row groups before this one are skipped unread
+  int first_group = 0;               // row groups before this one are skipped unread
 
   // Columns the filter itself needs.
   ColumnSet NeededColumns() const;
@@ -41,8 +41,8 @@ struct RowFilter {
 class SealedFileCursor {
  public:
   // Opens `path`; positions on the first matching row (done() if none).
-  static Result<std::unique_ptr<SealedFileCursor>> Open(Env* env, const std::string& path,
-                                                        ColumnSet columns, RowFilter filter);
+  static Result<std::unique_ptr<SealedFileCursor>> Open(Env* env, const std::string& path, ColumnSet columns,
+                                                        RowFilter filter);
   // Over an already open reader (e.g. one verify opened from a buffer).
   static Result<std::unique_ptr<SealedFileCursor>> Open(std::unique_ptr<parquet::FileReader> reader,
                                                         ColumnSet columns, RowFilter filter);
@@ -76,8 +76,7 @@ class SealedFileCursor {
   bool done_ = false;
 };
 
-using SealedOpener =
-    std::function<Result<std::unique_ptr<SealedFileCursor>>(const SealedFile& file)>;
+using SealedOpener = std::function<Result<std::unique_ptr<SealedFileCursor>>(const SealedFile& file)>;
 
 // The rows of `files` (entries of a manifest, in any order) in seq order,
 // pulled one at a time. Each file is opened when its min_seq comes up and
@@ -102,16 +101,16 @@ class SealedMerge {
 
   std::vector<SealedFile> files_;  // by min_seq
   SealedOpener open_;
-  size_t next_ = 0;                  // the next file to open
+  size_t next_ = 0;                    // the next file to open
   std::map<uint64_t, Active> active_;  // open files by their current seq
-  std::optional<Active> current_;    // the file of the row handed out
+  std::optional<Active> current_;      // the file of the row handed out
 };
 
 // Streams the rows of `files` through fn(row, file, row_index), as
 // SealedMerge pulls them.
-Status MergeSealedFiles(const std::vector<SealedFile>& files, const SealedOpener& open,
-                        const std::function<Status(const SeqRecord& row, const SealedFile& file,
-                                                   uint64_t row_index)>& fn);
+Status MergeSealedFiles(
+    const std::vector<SealedFile>& files, const SealedOpener& open,
+    const std::function<Status(const SeqRecord& row, const SealedFile& file, uint64_t row_index)>& fn);
 
 // Reads every row of a sealed file (all columns; nulls are Corruption).
 // Checks nothing against a manifest (see OpenSealedFile).

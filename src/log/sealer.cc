@@ -22,8 +22,7 @@ namespace {
 // (sealing records each month file's SHA-256 in the manifest).
 class HashingFile final : public WritableFile {
  public:
-  HashingFile(std::unique_ptr<WritableFile> file, Sha256Hasher* hash)
-      : file_(std::move(file)), hash_(hash) {}
+  HashingFile(std::unique_ptr<WritableFile> file, Sha256Hasher* hash) : file_(std::move(file)), hash_(hash) {}
   Status Append(std::span<const uint8_t> data) override {
     BA_RETURN_IF_ERROR(file_->Append(data));
     hash_->Update(ByteSpan(data.data(), data.size()));
@@ -47,7 +46,7 @@ Sealer::Sealer(Env* env, std::string dir, size_t threads)
     : env_(env), dir_(std::move(dir)), threads_(std::max<size_t>(threads, 1)) {}
 
 Result<Manifest> Sealer::Seal(const Manifest& manifest, std::span<const SeqRecord> records,
-                            std::span<const ChainHash> hashes, size_t take, bool repair) {
+                              std::span<const ChainHash> hashes, size_t take, bool repair) {
   const uint64_t upto = take > 0 ? records[take - 1].seq : manifest.sealed_seq;
   // The records to seal, by month file, in seq order. Usually each month's
   // records are one run in `records` (a day's, or consecutive months' in
@@ -56,7 +55,7 @@ Result<Manifest> Sealer::Seal(const Manifest& manifest, std::span<const SeqRecor
   std::map<std::string, std::span<const SeqRecord>> by_month;
   std::map<std::string, std::vector<SeqRecord>> copies;
   {
-    std::map<std::string, size_t> runs;  // month -> number of runs among the first `take`
+    std::map<std::string, size_t> runs;                  // month -> number of runs among the first `take`
     std::vector<std::pair<std::string, size_t>> starts;  // (month, first index) per run
     for (size_t i = 0; i < (repair ? records.size() : take); ++i) {
       if (i > 0 && MonthKey(records[i].record.date) == MonthKey(records[i - 1].record.date)) continue;
@@ -144,7 +143,7 @@ Status Sealer::SealMonth(const Manifest& manifest, MonthJob& job, bool files_mat
   const SealedFile* entry = job.old_entry;
   const std::span<const SeqRecord> rows = job.rows;
   std::unique_ptr<parquet::FileReader> old;
-  int copy_groups = 0;  // leading row groups of `old` copied verbatim
+  int copy_groups = 0;                      // leading row groups of `old` copied verbatim
   std::span<const SeqRecord> all = rows;    // rows the entry does not count yet
   std::span<const SeqRecord> write = rows;  // rows encoded after the copied groups
   std::vector<SeqRecord> merged;            // old rows decoded + new ones
@@ -218,8 +217,8 @@ Status Sealer::SealMonth(const Manifest& manifest, MonthJob& job, bool files_mat
 // verbatim; may be null) followed by `rows` (seq order, all after the
 // copied ones) in groups of kGroupRows, atomically.
 Result<std::string> Sealer::PublishMonth(const Manifest& manifest, const std::string& name,
-                                       const parquet::FileReader* old, int copy_groups,
-                                       std::span<const SeqRecord> rows, uint64_t sealed_seq) {
+                                         const parquet::FileReader* old, int copy_groups,
+                                         std::span<const SeqRecord> rows, uint64_t sealed_seq) {
   const std::string tmp = JoinPath(dir_, SealTempName(name));
   parquet::WriterOptions wo;
   wo.sync_on_close = true;

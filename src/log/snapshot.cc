@@ -5,13 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "log/audit_schema.h"
 #include "log/journal.h"
 #include "log/layout.h"
-#include "log/audit_schema.h"
 #include "log/sealed_reader.h"
 #include "log/tick.h"
-#include "util/numpy_sum.h"
 #include "util/civil_time.h"
+#include "util/numpy_sum.h"
 #include "util/sha256.h"
 #include "util/time_zone.h"
 
@@ -24,7 +24,7 @@ struct LogSnapshot::Impl {
   Bytes manifest_bytes;                    // as read, to tell whether it was replaced since
   std::vector<log::JournalEntry> journal;  // after sealed_seq, in seq order
   uint64_t last_seq = 0;
-  log::ChainHash head{};                   // after last_seq
+  log::ChainHash head{};  // after last_seq
   bool torn_tail = false;
 
   // Opens a sealed file of the view after checking it against its manifest
@@ -148,8 +148,8 @@ struct LogSnapshot::Impl {
     head = journal.empty() ? manifest.sealed_head : journal.back().hash;
     for (const auto& e : journal) {
       if (e.seq != last_seq + 1) {
-        return Status::Corruption(fmt::format("{}: journal seq {} where {} was expected", dir, e.seq,
-                                              last_seq + 1));
+        return Status::Corruption(
+            fmt::format("{}: journal seq {} where {} was expected", dir, e.seq, last_seq + 1));
       }
       last_seq = e.seq;
     }
@@ -218,9 +218,8 @@ class LogSnapshot::Stream {
     }
     const ColumnSet columns = columns_;
     const log::RowFilter filter = filter_;
-    merge_.emplace(std::move(files), [&im, columns, filter](const SealedFile& f) {
-      return im.OpenSealed(f, columns, filter);
-    });
+    merge_.emplace(std::move(files),
+                   [&im, columns, filter](const SealedFile& f) { return im.OpenSealed(f, columns, filter); });
   }
 
   // The next record (false at the end); valid until the next call.
@@ -235,8 +234,8 @@ class LogSnapshot::Stream {
       }
       merge_.reset();
       if (last_sealed_ > im_.manifest.sealed_seq) {
-        return Status::Corruption(fmt::format("{}: sealed files hold seq {} past the manifest's {}",
-                                              im_.dir, last_sealed_, im_.manifest.sealed_seq));
+        return Status::Corruption(fmt::format("{}: sealed files hold seq {} past the manifest's {}", im_.dir,
+                                              last_sealed_, im_.manifest.sealed_seq));
       }
     }
     while (journal_pos_ < im_.journal.size()) {
@@ -393,7 +392,8 @@ Result<SnapshotTotals> SnapshotAccess::Totals(const LogSnapshot& snap) {
     if (use) {
       t.gate_passed += f.summary->gate_passed;
       dates.insert(dates.end(), f.summary->dates.begin(), f.summary->dates.end());
-      for (const auto& run : f.summary->cost_runs) pieces.push_back(CostPiece{run.first_seq, run.rows, &run, {}});
+      for (const auto& run : f.summary->cost_runs)
+        pieces.push_back(CostPiece{run.first_seq, run.rows, &run, {}});
       continue;
     }
     RowFilter filter;
@@ -415,7 +415,8 @@ Result<SnapshotTotals> SnapshotAccess::Totals(const LogSnapshot& snap) {
     if (p.first_seq != sum.position() + 1) {
       return Status::Corruption(fmt::format(
           "{}: the sealed files and the journal do not hold seqs 1..{} once each (seq {} where {} was "
-          "expected)", im.dir, im.last_seq, p.first_seq, sum.position() + 1));
+          "expected)",
+          im.dir, im.last_seq, p.first_seq, sum.position() + 1));
     }
     if (!p.run) {
       for (double v : p.values) sum.AddValue(v);
@@ -429,8 +430,8 @@ Result<SnapshotTotals> SnapshotAccess::Totals(const LogSnapshot& snap) {
       } else if (sum.BlockAllowed()) {
         sum.AddBlock(v[i]);
       } else {
-        return Status::Corruption(fmt::format("{}: a summary's block at seq {} is not aligned", im.dir,
-                                              sum.position() + 1));
+        return Status::Corruption(
+            fmt::format("{}: a summary's block at seq {} is not aligned", im.dir, sum.position() + 1));
       }
     }
   }
@@ -442,8 +443,7 @@ Result<SnapshotTotals> SnapshotAccess::Totals(const LogSnapshot& snap) {
   return t;
 }
 
-Status ForEachRecord(Env* env, const std::string& dir,
-                     const std::function<Status(const SeqRecord&)>& fn) {
+Status ForEachRecord(Env* env, const std::string& dir, const std::function<Status(const SeqRecord&)>& fn) {
   BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir, env));
   SeqRecord r;
   return snap->Scan(ScanOptions{}, [&](uint64_t seq, const SlotRecord& rec) {

@@ -21,8 +21,8 @@ namespace budget_audit::log {
 // What the rollup report needs over a whole view.
 struct SnapshotTotals {
   uint64_t records = 0;
-  uint64_t gate_passed = 0;         // records with gate_passed true
-  std::vector<std::string> dates;   // the distinct `date` values, sorted
+  uint64_t gate_passed = 0;        // records with gate_passed true
+  std::vector<std::string> dates;  // the distinct `date` values, sorted
   // energy_cost_kwh summed in seq order exactly as numpy sums a column
   // (util/numpy_sum.h), NaN counted as 0 as pandas does.
   double energy_cost_sum = 0.0;
@@ -40,7 +40,6 @@ struct SnapshotAccess {
 
 // Calls `fn` for every record in seq order (a snapshot opened and scanned
 // with all columns). Stops at the first error (from reading or from `fn`).
-Status ForEachRecord(Env* env, const std::string& dir,
-                     const std::function<Status(const SeqRecord&)>& fn);
+Status ForEachRecord(Env* env, const std::string& dir, const std::function<Status(const SeqRecord&)>& fn);
 
 }  // namespace budget_audit::log

@@ -195,7 +195,8 @@ TEST_F(SnapshotTest, TimeRangeIsHalfOpenAcrossFilesAndJournal) {
 }
 
 TEST_F(SnapshotTest, DateFilter) {
-  for (const char* day : {"2026-05-19", "2026-05-20", "2026-05-27", "2026-06-13", "2026-06-14", "2026-06-15"}) {
+  for (const char* day :
+       {"2026-05-19", "2026-05-20", "2026-05-27", "2026-06-13", "2026-06-14", "2026-06-15"}) {
     ScanOptions o;
     o.date = day;
     o.columns = kColTimestamp;
@@ -238,13 +239,16 @@ TEST_F(SnapshotTest, SnapshotIsStableWhileTheWriterSeals) {
     ASSERT_TRUE((*log)->Seal().ok());
   }
   uint64_t n = 0, last = 0;
-  ASSERT_TRUE((*snap)->Scan({}, [&](uint64_t seq, const SlotRecord& r) {
-                        EXPECT_EQ(seq, last + 1);
-                        EXPECT_EQ(r, Tick(static_cast<int>(seq) - 1));
-                        last = seq;
-                        ++n;
-                        return Status::OK();
-                      }).ok());
+  ASSERT_TRUE((*snap)
+                  ->Scan({},
+                         [&](uint64_t seq, const SlotRecord& r) {
+                           EXPECT_EQ(seq, last + 1);
+                           EXPECT_EQ(r, Tick(static_cast<int>(seq) - 1));
+                           last = seq;
+                           ++n;
+                           return Status::OK();
+                         })
+                  .ok());
   EXPECT_EQ(n, static_cast<uint64_t>(kTicks));
 }
 
@@ -362,7 +366,8 @@ TEST_F(SnapshotTest, WhileASealIsInterruptedAFileAheadOfTheManifestIsRead) {
   ASSERT_TRUE(snap.ok());
   const uint64_t sealed = (*snap)->sealed_seq();
   auto rows = *log::ReadAuditFile(env_.get(), "/log/2026-06.parquet");
-  for (int i = static_cast<int>(sealed); i < kTicks; ++i) rows.push_back({static_cast<uint64_t>(i + 1), Tick(i)});
+  for (int i = static_cast<int>(sealed); i < kTicks; ++i)
+    rows.push_back({static_cast<uint64_t>(i + 1), Tick(i)});
   {
     auto w = parquet::FileWriter::Open(env_.get(), "/log/2026-06.parquet", log::AuditColumnSpecs(), {});
     ASSERT_TRUE((*w)->WriteRowGroup(log::AuditColumns(rows)).ok());

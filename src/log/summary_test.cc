@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -14,8 +14,8 @@
 
 #include "budget_audit/audit_log.h"
 #include "budget_audit/log_reader.h"
-#include "log/snapshot.h"
 #include "log/manifest.h"
+#include "log/snapshot.h"
 #include "log/verify.h"
 #include "util/civil_time.h"
 #include "util/numpy_sum.h"
@@ -80,8 +80,13 @@ TEST(SummaryBuilder, TooManyRunsGivesNoSummary) {
 }
 
 TEST(SummaryBuilder, RunValuesRoundTripExactly) {
-  std::vector<double> v = {0.0, -0.0, 1e-300, -1.5, std::numeric_limits<double>::infinity(),
-                           std::numeric_limits<double>::quiet_NaN(), 0.1};
+  std::vector<double> v = {0.0,
+                           -0.0,
+                           1e-300,
+                           -1.5,
+                           std::numeric_limits<double>::infinity(),
+                           std::numeric_limits<double>::quiet_NaN(),
+                           0.1};
   auto text = EncodeRunValues(v);
   auto back = DecodeRunValues(text);
   ASSERT_TRUE(back.ok());
@@ -126,7 +131,8 @@ TEST(SummaryBuilder, RunValuesRoundTripExactly) {
 
 TEST(Manifest, RefusesNumbersOfTheWrongKind) {
   const std::string head = R"({"format": "budget-audit log", "version": 1,
-    "log_id": "00112233445566778899aabbccddeeff", "sealed_head": ")" + std::string(64, '0') + "\", ";
+    "log_id": "00112233445566778899aabbccddeeff", "sealed_head": ")" +
+                           std::string(64, '0') + "\", ";
   for (const char* seq : {"1e131", "-1", "1.5", "\"7\""}) {
     std::string text = head + "\"sealed_seq\": " + seq + ", \"files\": []}";
     auto m = ParseManifest(Bytes(text.begin(), text.end()), "/log/_manifest.json");
@@ -139,7 +145,8 @@ TEST(Manifest, RefusesNumbersOfTheWrongKind) {
 
 TEST(Manifest, MalformedTextIsCorruptionNamingTheFieldOrTheProblem) {
   const std::string head = R"({"format": "budget-audit log", "version": 1, "sealed_seq": 3,
-    "log_id": "00112233445566778899aabbccddeeff", "sealed_head": ")" + std::string(64, '0') + "\", ";
+    "log_id": "00112233445566778899aabbccddeeff", "sealed_head": ")" +
+                           std::string(64, '0') + "\", ";
   const std::string entry = R"({"name": "2026-05.parquet", "rows": 3, "min_seq": 1, "max_seq": 3,
     "min_timestamp_us": 5, "max_timestamp_us": 7, "sha256": "ab")";
   const std::pair<std::string, std::string> cases[] = {
@@ -150,7 +157,8 @@ TEST(Manifest, MalformedTextIsCorruptionNamingTheFieldOrTheProblem) {
       {head + "\"files\": [7]}", "files[] is not an object"},
       {head + "\"files\": [" + entry + "}]}", ""},  // well-formed
       {head + "\"files\": [" + entry.substr(0, entry.find(", \"sha256\"")) + "}]}", "sha256 is missing"},
-      {head + "\"files\": [" + entry + R"(, "summary": {"gate_passed": 1, "dates": [1], "energy_cost_runs": []}}]})",
+      {head + "\"files\": [" + entry +
+           R"(, "summary": {"gate_passed": 1, "dates": [1], "energy_cost_runs": []}}]})",
        "2026-05.parquet: summary dates hold a non-string"},
       {head + "\"files\": [" + entry + R"(, "summary": {"gate_passed": 1, "dates": []}}]})",
        "2026-05.parquet: energy_cost_runs is missing"},
@@ -183,13 +191,16 @@ Expected ByScan(Env* env) {
   EXPECT_TRUE(snap.ok());
   NumpyStreamSum sum;
   std::set<std::string> dates;
-  EXPECT_TRUE((*snap)->Scan(ScanOptions{}, [&](uint64_t, const SlotRecord& r) {
-    ++e.records;
-    e.gate += r.gate_passed;
-    dates.insert(r.date);
-    sum.Add(std::isnan(r.energy_cost_kwh) ? 0.0 : r.energy_cost_kwh);
-    return Status::OK();
-  }).ok());
+  EXPECT_TRUE((*snap)
+                  ->Scan(ScanOptions{},
+                         [&](uint64_t, const SlotRecord& r) {
+                           ++e.records;
+                           e.gate += r.gate_passed;
+                           dates.insert(r.date);
+                           sum.Add(std::isnan(r.energy_cost_kwh) ? 0.0 : r.energy_cost_kwh);
+                           return Status::OK();
+                         })
+                  .ok());
   e.dates.assign(dates.begin(), dates.end());
   e.sum = sum.Result();
   return e;

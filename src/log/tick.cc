@@ -178,8 +178,7 @@ namespace {
 // A strict reader of one JSON object (RFC 8259), holding the tick's fields.
 class TickReader {
  public:
-  TickReader(std::string_view text, const TickParseOptions& options)
-      : s_(text), options_(options) {}
+  TickReader(std::string_view text, const TickParseOptions& options) : s_(text), options_(options) {}
 
   Result<ControllerTick> Read() {
     SkipSpace();
@@ -203,9 +202,8 @@ class TickReader {
         BA_RETURN_IF_ERROR(ReadString("a key", key));
         size_t bad = 0;
         if (!IsValidUtf8(key, &bad)) {
-          return Status::InvalidArgument(
-              fmt::format("a key is not valid UTF-8 (byte 0x{:02x} at offset {})",
-                          static_cast<unsigned char>(key[bad]), bad));
+          return Status::InvalidArgument(fmt::format("a key is not valid UTF-8 (byte 0x{:02x} at offset {})",
+                                                     static_cast<unsigned char>(key[bad]), bad));
         }
         SkipSpace();
         if (Peek() != ':') return Syntax(key, "expected ':' after the key");
@@ -297,22 +295,19 @@ class TickReader {
           if (cp >= 0xD800 && cp <= 0xDBFF) {
             uint32_t lo = 0;
             if (pos_ + 1 >= s_.size() || s_[pos_] != '\\' || s_[pos_ + 1] != 'u') {
-              return Bad(field,
-                         fmt::format("a lone UTF-16 surrogate \\u{:04x} is not a character", cp));
+              return Bad(field, fmt::format("a lone UTF-16 surrogate \\u{:04x} is not a character", cp));
             }
             pos_ += 2;
             BA_RETURN_IF_ERROR(Hex4(field, lo));
             if (lo < 0xDC00 || lo > 0xDFFF) {
-              return Bad(field,
-                         fmt::format("a lone UTF-16 surrogate \\u{:04x} is not a character", cp));
+              return Bad(field, fmt::format("a lone UTF-16 surrogate \\u{:04x} is not a character", cp));
             }
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           }
           AppendUtf8(cp, out);
           break;
         }
-        default:
-          return Syntax(field, fmt::format("unknown escape '\\{}'", Shown(std::string_view(&e, 1))));
+        default: return Syntax(field, fmt::format("unknown escape '\\{}'", Shown(std::string_view(&e, 1))));
       }
     }
   }
@@ -467,12 +462,9 @@ class TickReader {
   // "got ..." for a value of the wrong type.
   static std::string Got(const Token& t) {
     switch (t.kind) {
-      case Kind::kString:
-        return fmt::format("got the string \"{}\"", Shown(t.text));
-      case Kind::kOther:
-        return fmt::format("got {}", t.raw.front() == '[' ? "an array" : "an object");
-      default:
-        return fmt::format("got {}", Shown(t.raw));
+      case Kind::kString: return fmt::format("got the string \"{}\"", Shown(t.text));
+      case Kind::kOther: return fmt::format("got {}", t.raw.front() == '[' ? "an array" : "an object");
+      default: return fmt::format("got {}", Shown(t.raw));
     }
   }
 
@@ -496,8 +488,7 @@ class TickReader {
       return Bad(field, fmt::format("{} is not a number", Shown(lit)));
     }
     if (std::isinf(d)) {
-      return Bad(field, fmt::format("{} overflows a double (the log holds finite numbers only)",
-                                    Shown(lit)));
+      return Bad(field, fmt::format("{} overflows a double (the log holds finite numbers only)", Shown(lit)));
     }
     if (!zero && d == 0) {
       return Bad(field, fmt::format("{} underflows a double (to 0); the log would not store it as given",
@@ -536,13 +527,12 @@ class TickReader {
         }
       }
       const std::string hint = SuggestField(key, Naming::kTick);
-      return Bad(Shown(key),
-                 hint.empty()
-                     ? std::string("not a tick attribute the log keeps (it takes timestamp, "
-                                   "slot_index, plan_offset_deg, target_angle, energy_cost_kwh, "
-                                   "budget_spent_kwh, budget_remaining_kwh, live_gate_passed, "
-                                   "source, stage_id; `log --ignore-keys` drops others)")
-                     : fmt::format("not a tick attribute the log keeps; {}", hint));
+      return Bad(Shown(key), hint.empty()
+                                 ? std::string("not a tick attribute the log keeps (it takes timestamp, "
+                                               "slot_index, plan_offset_deg, target_angle, energy_cost_kwh, "
+                                               "budget_spent_kwh, budget_remaining_kwh, live_gate_passed, "
+                                               "source, stage_id; `log --ignore-keys` drops others)")
+                                 : fmt::format("not a tick attribute the log keeps; {}", hint));
     }
     if (seen_[f]) return Bad(key, "given twice");
     seen_[f] = true;
@@ -560,8 +550,7 @@ class TickReader {
         tick_.utc_offset_seconds = ts.utc_offset_seconds;
         return Status::OK();
       }
-      case kFieldSlotIndex:
-        return SlotIndex(key, t);
+      case kFieldSlotIndex: return SlotIndex(key, t);
       case kFieldGatePassed:
         if (t.kind != Kind::kTrue && t.kind != Kind::kFalse) {
           return Bad(key, "must be true or false, " + Got(t));
@@ -582,7 +571,7 @@ class TickReader {
         if (t.kind != Kind::kNumber) return Bad(key, "must be a number, " + Got(t));
         double d = 0;
         BA_RETURN_IF_ERROR(ToDouble(key, t.text, d));
-        std::optional<double>* out = f == kFieldPlannedOffset ? &tick_.plan_offset_deg
+        std::optional<double>* out = f == kFieldPlannedOffset  ? &tick_.plan_offset_deg
                                      : f == kFieldActualOffset ? &tick_.target_angle
                                      : f == kFieldEnergyCost   ? &tick_.energy_cost_kwh
                                      : f == kFieldBudgetSpent  ? &tick_.budget_spent_kwh
@@ -634,8 +623,7 @@ Result<ControllerTick> ParseTickJson(std::string_view json, const TickParseOptio
   return TickReader(json, options).Read();
 }
 
-Result<SlotRecord> ParseTick(std::string_view json, int64_t now_us,
-                             const TickParseOptions& options) {
+Result<SlotRecord> ParseTick(std::string_view json, int64_t now_us, const TickParseOptions& options) {
   BA_ASSIGN_OR_RETURN(ControllerTick tick, ParseTickJson(json, options));
   SlotRecord r = SlotRecordFromTick(tick, now_us);
   BA_RETURN_IF_ERROR(ValidateRecord(r, Naming::kTick));

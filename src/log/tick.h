@@ -90,7 +90,6 @@ Result<ControllerTick> ParseTickJson(std::string_view json, const TickParseOptio
 // ParseTickJson, then the record log_slot() would have written
 // (SlotRecordFromTick, `now_us` for a missing timestamp), validated
 // (ValidateRecord, named as tick attributes).
-Result<SlotRecord> ParseTick(std::string_view json, int64_t now_us,
-                             const TickParseOptions& options = {});
+Result<SlotRecord> ParseTick(std::string_view json, int64_t now_us, const TickParseOptions& options = {});
 
 }  // namespace budget_audit::log

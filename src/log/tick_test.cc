@@ -42,7 +42,8 @@ TEST(Tick, FieldMapping) {
   auto r = ParseTick(R"({"timestamp":"2026-05-30T04:30:00Z","slot_index":18,"plan_offset_deg":-3.88,
     "target_angle":-4.24,"energy_cost_kwh":3.434625,"budget_spent_kwh":3.434625,
     "budget_remaining_kwh":4996.565375,"live_gate_passed":true,"source":"fallback",
-    "stage_id":"budbreak"})", 0);
+    "stage_id":"budbreak"})",
+                     0);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->slot_index, 18);
   EXPECT_EQ(r->planned_offset_deg, -3.88);
@@ -112,20 +113,19 @@ TEST(Tick, NumbersAreTakenExactlyOrRefused) {
     auto r = ParseTick(json, 0);
     return r.ok() ? std::string("accepted") : r.status().message();
   };
-  EXPECT_EQ(msg(R"({"slot_index":18446744073709551615})").rfind("slot_index: 18446744073709551615 "
-                                                                "is outside the range", 0), 0u);
-  EXPECT_NE(msg(R"({"slot_index":9223372036854775808})").find("outside the range"),
-            std::string::npos);
+  EXPECT_EQ(msg(R"({"slot_index":18446744073709551615})")
+                .rfind("slot_index: 18446744073709551615 "
+                       "is outside the range",
+                       0),
+            0u);
+  EXPECT_NE(msg(R"({"slot_index":9223372036854775808})").find("outside the range"), std::string::npos);
   EXPECT_NE(msg(R"({"energy_cost_kwh":1e-400})").find("energy_cost_kwh: 1e-400 underflows"),
             std::string::npos);
-  EXPECT_NE(msg(R"({"energy_cost_kwh":1e400})").find("energy_cost_kwh: 1e400 overflows"),
-            std::string::npos);
-  EXPECT_NE(msg(R"({"energy_cost_kwh":NaN})").find("energy_cost_kwh: NaN is refused"),
-            std::string::npos);
+  EXPECT_NE(msg(R"({"energy_cost_kwh":1e400})").find("energy_cost_kwh: 1e400 overflows"), std::string::npos);
+  EXPECT_NE(msg(R"({"energy_cost_kwh":NaN})").find("energy_cost_kwh: NaN is refused"), std::string::npos);
   EXPECT_NE(msg(R"({"target_angle":-Infinity})").find("target_angle: -Infinity is refused"),
             std::string::npos);
-  EXPECT_NE(msg(R"({"energy_cost_kwh":01})").find("energy_cost_kwh: not valid JSON"),
-            std::string::npos);
+  EXPECT_NE(msg(R"({"energy_cost_kwh":01})").find("energy_cost_kwh: not valid JSON"), std::string::npos);
   auto zero = ParseTick(R"({"energy_cost_kwh":-0.0e-400,"slot_index":1.8e1})", 0);
   ASSERT_TRUE(zero.ok()) << zero.status().ToString();  // a zero literal is exactly zero
   EXPECT_TRUE(std::signbit(zero->energy_cost_kwh));
@@ -143,11 +143,9 @@ TEST(Tick, KeysGivenTwiceOrMisspeltAreRefused) {
   EXPECT_EQ(msg(R"({"planned_offset_deg":1})"),
             "planned_offset_deg: not a tick attribute the log keeps; did you mean plan_offset_deg "
             "(the tick attribute the log stores as planned_offset_deg)?");
-  EXPECT_NE(msg(R"({"date":"2026-05-30"})").find("derives date from timestamp"),
-            std::string::npos);
+  EXPECT_NE(msg(R"({"date":"2026-05-30"})").find("derives date from timestamp"), std::string::npos);
   EXPECT_NE(msg("{\"source\":\"\xff\"}").find("source: not valid UTF-8"), std::string::npos);
-  EXPECT_NE(msg(R"({"source":"\ud800"})").find("source: a lone UTF-16 surrogate"),
-            std::string::npos);
+  EXPECT_NE(msg(R"({"source":"\ud800"})").find("source: a lone UTF-16 surrogate"), std::string::npos);
   auto esc = ParseTick(R"({"source":"\u00dc\ud834\udd1e"})", 0);
   ASSERT_TRUE(esc.ok()) << esc.status().ToString();
   EXPECT_EQ(esc->source, "\xc3\x9c\xf0\x9d\x84\x9e");

@@ -84,14 +84,14 @@ std::string SuggestField(std::string_view key, Naming naming) {
              "offset); send only timestamp";
     }
     if (key == kFields[f].column) {
-      return fmt::format("did you mean {} (the tick attribute the log stores as {})?",
-                         kFields[f].tick, kFields[f].column);
+      return fmt::format("did you mean {} (the tick attribute the log stores as {})?", kFields[f].tick,
+                         kFields[f].column);
     }
     return fmt::format("did you mean {}?", kFields[f].tick);
   }
   if (kFields[f].tick != nullptr && key == kFields[f].tick) {
-    return fmt::format("did you mean {} (the column the log stores tick attribute {} as)?",
-                       kFields[f].column, kFields[f].tick);
+    return fmt::format("did you mean {} (the column the log stores tick attribute {} as)?", kFields[f].column,
+                       kFields[f].tick);
   }
   return fmt::format("did you mean {}?", kFields[f].column);
 }
@@ -99,8 +99,8 @@ std::string SuggestField(std::string_view key, Naming naming) {
 Status CheckFinite(std::string_view name, double value) {
   if (std::isnan(value)) return Bad(name, "NaN is refused (the log holds finite numbers only)");
   if (std::isinf(value)) {
-    return Bad(name, fmt::format("{}Infinity is refused (the log holds finite numbers only)",
-                                 value < 0 ? "-" : ""));
+    return Bad(
+        name, fmt::format("{}Infinity is refused (the log holds finite numbers only)", value < 0 ? "-" : ""));
   }
   return Status::OK();
 }
@@ -221,8 +221,8 @@ Status ValidateTick(const ControllerTick& t) {
   if (t.timestamp_us) {
     BA_RETURN_IF_ERROR(CheckTimestampRange(FieldName(kFieldTimestamp, n), *t.timestamp_us));
     if (t.utc_offset_seconds <= -86400 || t.utc_offset_seconds >= 86400) {
-      return Bad("timestamp", fmt::format("a UTC offset of {} seconds is not less than a day",
-                                          t.utc_offset_seconds));
+      return Bad("timestamp",
+                 fmt::format("a UTC offset of {} seconds is not less than a day", t.utc_offset_seconds));
     }
   }
   auto finite = [&](size_t f, const std::optional<double>& v) {

@@ -31,16 +31,18 @@ class Verifier {
     report_.manifest_digest = manifest_.digest;
     report_.manifest_checksum = manifest_.had_checksum;
     if (!manifest_.had_checksum) {
-      Warn(VerifyWarningKind::kManifestWithoutChecksum, fmt::format(
-          "{} has no checksum (written before 2026-12-04): an edit of it is found only through the "
-          "hash chain; the next writer to open the log adds one", kManifestName));
+      Warn(VerifyWarningKind::kManifestWithoutChecksum,
+           fmt::format(
+               "{} has no checksum (written before 2026-12-04): an edit of it is found only through the "
+               "hash chain; the next writer to open the log adds one",
+               kManifestName));
     }
     head_ = Genesis(manifest_.log_id);
     BA_ASSIGN_OR_RETURN(bool intent, env_->FileExists(JoinPath(dir_, kSealIntentName)));
     if (intent) {
       Warn(VerifyWarningKind::kSealInterrupted,
-          "a seal was interrupted (_seal_intent present); the next writer finishes it, and month "
-          "files touched by it may not match the manifest's hashes until then");
+           "a seal was interrupted (_seal_intent present); the next writer finishes it, and month "
+           "files touched by it may not match the manifest's hashes until then");
     }
     BA_ASSIGN_OR_RETURN(std::optional<CleanClose> clean_close, ReadCleanClose(env_, dir_));
     BA_ASSIGN_OR_RETURN(report_.cuts, ListCutTails(env_, dir_));
@@ -48,8 +50,10 @@ class Verifier {
     if (!journal_files_.empty()) journal_min_seq_ = journal_files_.front().first;
     BA_RETURN_IF_ERROR(CheckSealedFiles(intent));
     if (seq_ != manifest_.sealed_seq) {
-      return Status::Corruption(fmt::format("{}: the sealed files end at seq {} but the manifest says "
-                                            "{}", kManifestName, seq_, manifest_.sealed_seq));
+      return Status::Corruption(
+          fmt::format("{}: the sealed files end at seq {} but the manifest says "
+                      "{}",
+                      kManifestName, seq_, manifest_.sealed_seq));
     }
     if (head_ != manifest_.sealed_head) {
       return Status::Corruption(fmt::format(
@@ -75,14 +79,14 @@ class Verifier {
     if (backwards_ > 0) {
       report_.timestamps_backwards =
           TimestampsBackwards{backwards_, first_backwards_seq_, first_backwards_ts_, first_backwards_prev_};
-      Warn(VerifyWarningKind::kTimestampsBackwards, fmt::format(
-          "timestamps go backwards {} time(s); first at seq {} ({} after {})", backwards_,
-          first_backwards_seq_, FormatTimestamp(first_backwards_ts_, 1000000, true),
-          FormatTimestamp(first_backwards_prev_, 1000000, true)));
+      Warn(VerifyWarningKind::kTimestampsBackwards,
+           fmt::format("timestamps go backwards {} time(s); first at seq {} ({} after {})", backwards_,
+                       first_backwards_seq_, FormatTimestamp(first_backwards_ts_, 1000000, true),
+                       FormatTimestamp(first_backwards_prev_, 1000000, true)));
     }
     if (o_.hash_at && *o_.hash_at > seq_) {
-      return Status::Corruption(fmt::format("the log holds {} records, fewer than seq {}", seq_,
-                                            *o_.hash_at));
+      return Status::Corruption(
+          fmt::format("the log holds {} records, fewer than seq {}", seq_, *o_.hash_at));
     }
     return report_;
   }
@@ -105,9 +109,9 @@ class Verifier {
   // Feeds the next record (in seq order) through the chain.
   Status Next(uint64_t seq, const SlotRecord& r, const std::string& where) {
     if (seq != seq_ + 1) {
-      return Status::Corruption(fmt::format("{}: seq {} where {} was expected{}", where, seq,
-                                            seq_ + 1, seq <= seq_ ? " (duplicate or out of order)"
-                                                                  : " (records missing)"));
+      return Status::Corruption(
+          fmt::format("{}: seq {} where {} was expected{}", where, seq, seq_ + 1,
+                      seq <= seq_ ? " (duplicate or out of order)" : " (records missing)"));
     }
     head_ = ChainNext(head_, r, seq);
     seq_ = seq;
@@ -148,14 +152,14 @@ class Verifier {
     for (const auto& f : manifest_.files) {
       Seen& s = seen[f.name];
       if (s.rows != f.rows || s.rows == 0 || s.first != f.min_seq || s.last != f.max_seq) {
-        return Status::Corruption(fmt::format(
-            "{}: holds {} rows (seq {}..{}) but the manifest says {} rows (seq {}..{})", f.name, s.rows,
-            s.first, s.last, f.rows, f.min_seq, f.max_seq));
+        return Status::Corruption(
+            fmt::format("{}: holds {} rows (seq {}..{}) but the manifest says {} rows (seq {}..{})", f.name,
+                        s.rows, s.first, s.last, f.rows, f.min_seq, f.max_seq));
       }
       // The reports trust the summary instead of the rows: it must be theirs.
       if (f.summary && s.summary.Finish() != f.summary) {
-        return Status::Corruption(fmt::format(
-            "{}: the manifest's report summary does not match the file's rows", f.name));
+        return Status::Corruption(
+            fmt::format("{}: the manifest's report summary does not match the file's rows", f.name));
       }
     }
     return Status::OK();
@@ -178,8 +182,8 @@ class Verifier {
       }
     }
     if (hash_ok && static_cast<uint64_t>(reader->num_rows()) != f.rows) {
-      return Status::Corruption(fmt::format("{}: holds {} rows but the manifest says {} rows", f.name,
-                                            reader->num_rows(), f.rows));
+      return Status::Corruption(
+          fmt::format("{}: holds {} rows but the manifest says {} rows", f.name, reader->num_rows(), f.rows));
     }
     // Interrupted seal: the rows the manifest vouches for are those up to
     // sealed_seq; later ones are still in the journal.
@@ -222,12 +226,14 @@ class Verifier {
         return Status::Corruption(fmt::format("{}: header says first seq {}", name, scan.header->first_seq));
       }
       if (auto prev = HashBefore(scan.header->first_seq); prev && *prev != scan.header->prev_hash) {
-        return Status::Corruption(fmt::format(
-            "{}: header's prev_hash is not the chain hash of seq {}", name, scan.header->first_seq - 1));
+        return Status::Corruption(fmt::format("{}: header's prev_hash is not the chain hash of seq {}", name,
+                                              scan.header->first_seq - 1));
       }
       if (scan.header->first_seq > seq_ + 1) {
-        return Status::Corruption(fmt::format("{}: starts at seq {} but the log so far ends at {} "
-                                              "(records missing)", name, scan.header->first_seq, seq_));
+        return Status::Corruption(
+            fmt::format("{}: starts at seq {} but the log so far ends at {} "
+                        "(records missing)",
+                        name, scan.header->first_seq, seq_));
       }
       for (const auto& e : scan.entries) {
         if (e.seq <= seq_) {
@@ -236,18 +242,19 @@ class Verifier {
             // Both the stored hash and the record must be the sealed copy's.
             auto prev = HashBefore(e.seq);
             if (it->second != e.hash || !prev || ChainNext(*prev, e.record, e.seq) != e.hash) {
-              return Status::Corruption(fmt::format(
-                  "{}: seq {} at offset {} differs from its sealed copy", name, e.seq, e.offset));
+              return Status::Corruption(
+                  fmt::format("{}: seq {} at offset {} differs from its sealed copy", name, e.seq, e.offset));
             }
             continue;
           }
-          return Status::Corruption(fmt::format("{}: seq {} at offset {} appears twice", name, e.seq, e.offset));
+          return Status::Corruption(
+              fmt::format("{}: seq {} at offset {} appears twice", name, e.seq, e.offset));
         }
         BA_RETURN_IF_ERROR(Next(e.seq, e.record, fmt::format("{} (offset {})", name, e.offset)));
         if (head_ != e.hash) {
-          return Status::Corruption(fmt::format(
-              "{}: seq {} at offset {}: the stored chain hash does not match the record", name,
-              e.seq, e.offset));
+          return Status::Corruption(
+              fmt::format("{}: seq {} at offset {}: the stored chain hash does not match the record", name,
+                          e.seq, e.offset));
         }
       }
     }
@@ -269,7 +276,7 @@ class Verifier {
   VerifyOptions o_;
   Manifest manifest_;
   VerifyReport report_;
-  JournalEnd end_;  // how the last journal file ends
+  JournalEnd end_;             // how the last journal file ends
   std::set<uint64_t> wanted_;  // seqs whose chain hash was asked for
   ChainHash head_{};
   uint64_t seq_ = 0;
@@ -293,19 +300,20 @@ Result<VerifyReport> VerifyLog(Env* env, const std::string& dir, const VerifyOpt
 
 Status CheckCheckpointPrefix(const Checkpoint& cp, const VerifyReport& report) {
   if (cp.log_id_hex != report.log_id_hex) {
-    return Status::Corruption(fmt::format("the checkpoint is of log {}, this log is {}", cp.log_id_hex,
-                                          report.log_id_hex));
+    return Status::Corruption(
+        fmt::format("the checkpoint is of log {}, this log is {}", cp.log_id_hex, report.log_id_hex));
   }
   auto it = report.hashes_at.find(cp.seq);
   if (it == report.hashes_at.end()) {
-    return Status::Corruption(fmt::format("the log holds {} records, fewer than the checkpoint's seq {}",
-                                          report.records, cp.seq));
+    return Status::Corruption(
+        fmt::format("the log holds {} records, fewer than the checkpoint's seq {}", report.records, cp.seq));
   }
   const std::string at = ToHex(ByteSpan(it->second.data(), it->second.size()));
   if (at != cp.head_hex) {
-    return Status::Corruption(fmt::format(
-        "the log no longer holds the checkpointed prefix: the chain hash at seq {} is {}, the "
-        "checkpoint says {}", cp.seq, at, cp.head_hex));
+    return Status::Corruption(
+        fmt::format("the log no longer holds the checkpointed prefix: the chain hash at seq {} is {}, the "
+                    "checkpoint says {}",
+                    cp.seq, at, cp.head_hex));
   }
   return Status::OK();
 }
@@ -372,7 +380,8 @@ Result<VerifyReport> Verify(const std::string& dir, const VerifyOptions& options
   log::VerifyOptions vo;
   bool signature_checked = false;
   if (!cp && options.public_key_hex) {
-    return Status::InvalidArgument("a public key goes with a checkpoint: it checks the checkpoint's signature");
+    return Status::InvalidArgument(
+        "a public key goes with a checkpoint: it checks the checkpoint's signature");
   }
   if (cp) {
     if (cp->signature_hex && !options.public_key_hex) {
@@ -403,8 +412,8 @@ Result<VerifyReport> Verify(const std::string& dir, const VerifyOptions& options
   out.closed_cleanly = r->closed_cleanly;
   if (r->torn_tail) out.torn_tail = TornTail{r->torn_tail_journal, r->torn_tail_offset, r->torn_tail_bytes};
   for (const auto& c : r->cuts) {
-    out.cuts.push_back(CutTailFinding{c.name, c.journal, c.offset, c.bytes, c.first_seq,
-                                      c.complete_frames, c.cut_at_us});
+    out.cuts.push_back(
+        CutTailFinding{c.name, c.journal, c.offset, c.bytes, c.first_seq, c.complete_frames, c.cut_at_us});
   }
   out.timestamps_backwards = r->timestamps_backwards;
   for (size_t i = 0; i < r->warnings.size(); ++i) {
@@ -436,9 +445,9 @@ const char* WarningKindName(VerifyWarningKind k) {
 }  // namespace
 
 std::string VerifyReportText(const VerifyReport& r) {
-  std::string out = fmt::format(
-      "verified: {} records ({} sealed in {} files, {} in {} journal files)\n", r.records,
-      r.sealed_records, r.sealed_files, r.journal_records(), r.journal_files);
+  std::string out =
+      fmt::format("verified: {} records ({} sealed in {} files, {} in {} journal files)\n", r.records,
+                  r.sealed_records, r.sealed_files, r.journal_records(), r.journal_files);
   out += fmt::format("log id:   {}\n", r.log_id_hex);
   out += fmt::format("head:     seq {} {}\n", r.records, r.head_hex);
   if (r.checkpoint) {
@@ -455,15 +464,15 @@ std::string VerifyReportText(const VerifyReport& r) {
   }
   for (const auto& c : r.cuts) {
     const std::string what =
-        c.complete_frames == 0
-            ? fmt::format("seq {} (an incomplete frame, never acknowledged)", c.first_seq)
-            : fmt::format("seq {}..{} ({} whole frames that were written but never made durable "
-                          "before the crash, so never acknowledged)",
-                          c.first_seq, c.first_seq + c.complete_frames - 1, c.complete_frames);
-    out += fmt::format("cut:      {} bytes cut after a crash from {}/{} at offset {} on {}: {}; kept as "
-                       "{}/{}\n",
-                       c.bytes, log::kJournalDirName, c.journal, c.offset, CutTime(c), what,
-                       log::kCutDirName, c.name);
+        c.complete_frames == 0 ? fmt::format("seq {} (an incomplete frame, never acknowledged)", c.first_seq)
+                               : fmt::format(
+                                     "seq {}..{} ({} whole frames that were written but never made durable "
+                                     "before the crash, so never acknowledged)",
+                                     c.first_seq, c.first_seq + c.complete_frames - 1, c.complete_frames);
+    out += fmt::format(
+        "cut:      {} bytes cut after a crash from {}/{} at offset {} on {}: {}; kept as "
+        "{}/{}\n",
+        c.bytes, log::kJournalDirName, c.journal, c.offset, CutTime(c), what, log::kCutDirName, c.name);
   }
   for (const auto& w : r.warnings) out += fmt::format("warning: {}\n", w.message);
   return out;

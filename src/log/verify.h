@@ -24,19 +24,19 @@
 namespace budget_audit::log {
 
 struct VerifyReport {
-  uint64_t records = 0;        // total records checked (sealed + journal)
+  uint64_t records = 0;  // total records checked (sealed + journal)
   uint64_t sealed_records = 0;
-  size_t files = 0;            // sealed Parquet files
+  size_t files = 0;  // sealed Parquet files
   size_t journal_files = 0;
   std::string log_id_hex;
-  std::string head_hex;        // chain head after the last record
-  bool torn_tail = false;      // the journal ends in a torn tail (a crash's leftovers)
+  std::string head_hex;    // chain head after the last record
+  bool torn_tail = false;  // the journal ends in a torn tail (a crash's leftovers)
   uint64_t torn_tail_bytes = 0;
-  std::string torn_tail_at;    // "<journal file> offset N"
-  std::string torn_tail_journal;  // that file's name in _journal/
-  uint64_t torn_tail_offset = 0;  // and N
-  bool closed_cleanly = false; // the last writer closed the log cleanly (and no writer has it)
-  std::vector<CutTail> cuts;   // every tail cut after a crash, kept in _cut/
+  std::string torn_tail_at;           // "<journal file> offset N"
+  std::string torn_tail_journal;      // that file's name in _journal/
+  uint64_t torn_tail_offset = 0;      // and N
+  bool closed_cleanly = false;        // the last writer closed the log cleanly (and no writer has it)
+  std::vector<CutTail> cuts;          // every tail cut after a crash, kept in _cut/
   std::vector<std::string> warnings;  // e.g. timestamps that go backwards
   std::vector<VerifyWarningKind> warning_kinds;  // what each warning is about
   std::optional<TimestampsBackwards> timestamps_backwards;
@@ -64,11 +64,11 @@ Result<VerifyReport> VerifyLog(Env* env, const std::string& dir, const VerifyOpt
 // What a report can say about the records it covers (`report --verify`,
 // `--checkpoint`): they are records 1..records of a log verified whole.
 struct SnapshotVerification {
-  uint64_t records = 0;   // the snapshot's records, seqs 1..records
-  std::string head_hex;   // the chain hash after `records`
+  uint64_t records = 0;                  // the snapshot's records, seqs 1..records
+  std::string head_hex;                  // the chain hash after `records`
   std::optional<Checkpoint> checkpoint;  // the checkpoint the log holds, if one was given
   bool checkpoint_signature_checked = false;
-  VerifyReport report;    // of the whole log (it may hold more records)
+  VerifyReport report;  // of the whole log (it may hold more records)
 };
 
 // A snapshot of `dir` and a verification of it: the whole log verified

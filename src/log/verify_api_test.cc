@@ -328,8 +328,11 @@ TEST_F(VerifyApiTest, RefusedCheckpoints) {
   wrong_head.head_hex = std::string(64, '0');
   s = verify(wrong_head, std::nullopt);
   EXPECT_TRUE(s.IsCorruption());
-  EXPECT_TRUE(Contains(s.message(), "verify /log: the log no longer holds the checkpointed prefix: "
-                                    "the chain hash at seq 40 is " + head_)) << s.message();
+  EXPECT_TRUE(Contains(s.message(),
+                       "verify /log: the log no longer holds the checkpointed prefix: "
+                       "the chain hash at seq 40 is " +
+                           head_))
+      << s.message();
   Checkpoint beyond = c;
   beyond.seq = 41;
   s = verify(beyond, std::nullopt);

@@ -35,8 +35,8 @@ class ChunkDecoder {
     ByteReader r(chunk, base_offset);
     while (rows_ < expected_rows_) {
       if (r.empty()) {
-        return Status::Corruption(fmt::format(
-            "column chunk ends at offset {} after {} of {} rows", r.offset(), rows_, expected_rows_));
+        return Status::Corruption(fmt::format("column chunk ends at offset {} after {} of {} rows",
+                                              r.offset(), rows_, expected_rows_));
       }
       uint64_t page_offset = r.offset();
       auto header = DecodePageHeader(r);
@@ -48,22 +48,22 @@ class ChunkDecoder {
         return Status::Corruption(fmt::format("page at offset {} has a negative size", page_offset));
       }
       if (static_cast<size_t>(h.compressed_page_size) > r.remaining()) {
-        return Status::Corruption(fmt::format(
-            "page at offset {} claims {} bytes but only {} remain in the column chunk", page_offset,
-            h.compressed_page_size, r.remaining()));
+        return Status::Corruption(
+            fmt::format("page at offset {} claims {} bytes but only {} remain in the column chunk",
+                        page_offset, h.compressed_page_size, r.remaining()));
       }
       if (static_cast<uint64_t>(h.uncompressed_page_size) > options_.max_page_bytes) {
-        return Status::ResourceExhausted(fmt::format(
-            "page at offset {} decompresses to {} bytes, over the {}-byte limit", page_offset,
-            h.uncompressed_page_size, options_.max_page_bytes));
+        return Status::ResourceExhausted(
+            fmt::format("page at offset {} decompresses to {} bytes, over the {}-byte limit", page_offset,
+                        h.uncompressed_page_size, options_.max_page_bytes));
       }
       BA_ASSIGN_OR_RETURN(ByteSpan body, r.Take(static_cast<size_t>(h.compressed_page_size)));
       if (options_.verify_crc && h.crc) {
         uint32_t actual = Crc32(body);
         if (actual != *h.crc) {
-          return Status::Corruption(fmt::format(
-              "page at offset {}: CRC mismatch (stored {:08x}, computed {:08x})", page_offset, *h.crc,
-              actual));
+          return Status::Corruption(
+              fmt::format("page at offset {}: CRC mismatch (stored {:08x}, computed {:08x})", page_offset,
+                          *h.crc, actual));
         }
       }
       Status s;
@@ -90,8 +90,8 @@ class ChunkDecoder {
     }
     if (dh.num_values < 0) return Status::Corruption("dictionary page with a negative value count");
     if (col_.type == Type::BOOLEAN) return Status::Corruption("dictionary page in a BOOLEAN column");
-    BA_ASSIGN_OR_RETURN(Bytes data, Decompress(meta_.codec, body,
-                                               static_cast<size_t>(h.uncompressed_page_size)));
+    BA_ASSIGN_OR_RETURN(Bytes data,
+                        Decompress(meta_.codec, body, static_cast<size_t>(h.uncompressed_page_size)));
     BA_RETURN_IF_ERROR(DecodePlainValues(col_, data, static_cast<size_t>(dh.num_values), dict_));
     have_dict_ = true;
     return Status::OK();
@@ -100,8 +100,10 @@ class ChunkDecoder {
   Status CheckCount(int64_t n, size_t page_bytes) {
     if (n < 0) return Status::Corruption(fmt::format("negative value count {}", n));
     if (n > expected_rows_ - rows_) {
-      return Status::Corruption(fmt::format("page holds {} values but only {} of the row group's {} "
-                                            "rows remain", n, expected_rows_ - rows_, expected_rows_));
+      return Status::Corruption(
+          fmt::format("page holds {} values but only {} of the row group's {} "
+                      "rows remain",
+                      n, expected_rows_ - rows_, expected_rows_));
     }
     if (n > static_cast<int64_t>(page_bytes) * 8 + kPageCountSlack) {
       return Status::Corruption(fmt::format("page claims {} values in {} bytes", n, page_bytes));
@@ -112,8 +114,7 @@ class ChunkDecoder {
   // Definition levels for n rows into out_.defined; returns non-null count.
   Result<size_t> Levels(ByteSpan data, Encoding enc, size_t n, bool v1, size_t* consumed) {
     size_t before = out_.defined.size();
-    BA_RETURN_IF_ERROR(DecodeDefinitionLevels(data, enc, col_.max_def_level, n, v1, out_.defined,
-                                              consumed));
+    BA_RETURN_IF_ERROR(DecodeDefinitionLevels(data, enc, col_.max_def_level, n, v1, out_.defined, consumed));
     size_t present = 0;
     for (size_t i = before; i < out_.defined.size(); ++i) present += out_.defined[i];
     return present;
@@ -130,8 +131,8 @@ class ChunkDecoder {
   Status DataPageV1(const PageHeader& h, ByteSpan body) {
     if (!h.data_page_header) return Status::Corruption("data page without its header");
     const DataPageHeader& dh = *h.data_page_header;
-    BA_ASSIGN_OR_RETURN(Bytes data, Decompress(meta_.codec, body,
-                                               static_cast<size_t>(h.uncompressed_page_size)));
+    BA_ASSIGN_OR_RETURN(Bytes data,
+                        Decompress(meta_.codec, body, static_cast<size_t>(h.uncompressed_page_size)));
     BA_RETURN_IF_ERROR(CheckCount(dh.num_values, data.size()));
     const size_t n = static_cast<size_t>(dh.num_values);
     ByteSpan rest(data);
@@ -155,13 +156,15 @@ class ChunkDecoder {
     uint64_t levels = static_cast<uint64_t>(dh.definition_levels_byte_length) +
                       static_cast<uint64_t>(dh.repetition_levels_byte_length);
     if (levels > body.size() || levels > static_cast<uint64_t>(h.uncompressed_page_size)) {
-      return Status::Corruption(fmt::format("data page v2 level lengths ({} bytes) exceed the page "
-                                            "({} bytes)", levels, body.size()));
+      return Status::Corruption(
+          fmt::format("data page v2 level lengths ({} bytes) exceed the page "
+                      "({} bytes)",
+                      levels, body.size()));
     }
     BA_RETURN_IF_ERROR(CheckCount(dh.num_values, static_cast<size_t>(h.uncompressed_page_size)));
     if (dh.num_rows != dh.num_values && col_.max_rep_level == 0) {
-      return Status::Corruption(fmt::format("data page v2 has {} values but {} rows in a flat column",
-                                            dh.num_values, dh.num_rows));
+      return Status::Corruption(
+          fmt::format("data page v2 has {} values but {} rows in a flat column", dh.num_values, dh.num_rows));
     }
     const size_t n = static_cast<size_t>(dh.num_values);
     ByteSpan def = body.subspan(static_cast<size_t>(dh.repetition_levels_byte_length),
@@ -186,8 +189,10 @@ class ChunkDecoder {
       vspan = values;
     } else {
       if (compressed.size() != values_size) {
-        return Status::Corruption(fmt::format("uncompressed data page v2 holds {} value bytes, "
-                                              "header says {}", compressed.size(), values_size));
+        return Status::Corruption(
+            fmt::format("uncompressed data page v2 holds {} value bytes, "
+                        "header says {}",
+                        compressed.size(), values_size));
       }
       vspan = compressed;
     }

@@ -28,14 +28,13 @@ std::string CodecLabel(Codec codec) {
 }
 
 Status SizeMismatch(Codec codec, size_t got, size_t want) {
-  return Status::Corruption(fmt::format("{}: decompressed to {} bytes, page header says {}",
-                                        CodecLabel(codec), got, want));
+  return Status::Corruption(
+      fmt::format("{}: decompressed to {} bytes, page header says {}", CodecLabel(codec), got, want));
 }
 
 Status TooLarge(Codec codec, size_t want) {
-  return Status::Corruption(
-      fmt::format("{}: decompresses to more than the {} bytes the page header says",
-                  CodecLabel(codec), want));
+  return Status::Corruption(fmt::format("{}: decompresses to more than the {} bytes the page header says",
+                                        CodecLabel(codec), want));
 }
 
 Status Malformed(Codec codec, std::string_view detail) {
@@ -125,8 +124,8 @@ Status DecompressSnappy(ByteSpan in, uint8_t* dst, size_t cap) {
     return Malformed(Codec::SNAPPY, "bad uncompressed-length header");
   }
   if (claimed != cap) {
-    return Status::Corruption(fmt::format("SNAPPY: data says {} uncompressed bytes, page header says {}",
-                                          claimed, cap));
+    return Status::Corruption(
+        fmt::format("SNAPPY: data says {} uncompressed bytes, page header says {}", claimed, cap));
   }
   // RawUncompress bounds every write by the header length checked above and
   // fails unless the output is exactly that long.
@@ -205,12 +204,12 @@ Status DecompressZstd(ByteSpan in, uint8_t* dst, size_t cap) {
 }
 
 Status DecompressLz4Raw(Codec label, ByteSpan in, uint8_t* dst, size_t cap) {
-  int rc = LZ4_decompress_safe(SrcChars(in), reinterpret_cast<char*>(dst),
-                               static_cast<int>(in.size()), static_cast<int>(cap));
+  int rc = LZ4_decompress_safe(SrcChars(in), reinterpret_cast<char*>(dst), static_cast<int>(in.size()),
+                               static_cast<int>(cap));
   if (rc < 0) {
-    return Status::Corruption(fmt::format(
-        "{}: malformed block, or it decompresses to more than the {} bytes the page header says",
-        CodecLabel(label), cap));
+    return Status::Corruption(
+        fmt::format("{}: malformed block, or it decompresses to more than the {} bytes the page header says",
+                    CodecLabel(label), cap));
   }
   if (static_cast<size_t>(rc) != cap) return SizeMismatch(label, static_cast<size_t>(rc), cap);
   return Status::OK();
@@ -236,8 +235,8 @@ bool TryDecompressHadoopLz4(ByteSpan in, uint8_t* dst, size_t cap) {
       pos += 4;
       if (sub_len > in.size() - pos) return false;
       int rc = LZ4_decompress_safe(reinterpret_cast<const char*>(in.data() + pos),
-                                   reinterpret_cast<char*>(dst + produced),
-                                   static_cast<int>(sub_len), static_cast<int>(block_end - produced));
+                                   reinterpret_cast<char*>(dst + produced), static_cast<int>(sub_len),
+                                   static_cast<int>(block_end - produced));
       if (rc < 0) return false;
       produced += static_cast<size_t>(rc);
       pos += sub_len;
@@ -291,8 +290,8 @@ Status DecompressLz4(ByteSpan in, uint8_t* dst, size_t cap) {
   // Old parquet-cpp wrote raw blocks under the LZ4 codec.
   Status raw = DecompressLz4Raw(Codec::LZ4, in, dst, cap);
   if (raw.ok()) return raw;
-  return Status::Corruption(fmt::format(
-      "LZ4: not Hadoop-framed LZ4, an LZ4 frame, or a raw LZ4 block of {} bytes", cap));
+  return Status::Corruption(
+      fmt::format("LZ4: not Hadoop-framed LZ4, an LZ4 frame, or a raw LZ4 block of {} bytes", cap));
 }
 
 Status DecompressBrotli(ByteSpan in, uint8_t* dst, size_t cap) {
@@ -306,8 +305,8 @@ Status DecompressBrotli(ByteSpan in, uint8_t* dst, size_t cap) {
   uint8_t spill = 0;
   bool spilling = false;
   for (;;) {
-    BrotliDecoderResult rc = BrotliDecoderDecompressStream(state.get(), &avail_in, &next_in,
-                                                           &avail_out, &next_out, nullptr);
+    BrotliDecoderResult rc =
+        BrotliDecoderDecompressStream(state.get(), &avail_in, &next_in, &avail_out, &next_out, nullptr);
     if (spilling && avail_out == 0) return TooLarge(Codec::BROTLI, cap);
     switch (rc) {
       case BROTLI_DECODER_RESULT_SUCCESS:
@@ -325,12 +324,10 @@ Status DecompressBrotli(ByteSpan in, uint8_t* dst, size_t cap) {
         avail_out = 1;
         spilling = true;
         break;
-      case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
-        return Truncated(Codec::BROTLI);
+      case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: return Truncated(Codec::BROTLI);
       case BROTLI_DECODER_RESULT_ERROR:
       default:
-        return Malformed(Codec::BROTLI,
-                         BrotliDecoderErrorString(BrotliDecoderGetErrorCode(state.get())));
+        return Malformed(Codec::BROTLI, BrotliDecoderErrorString(BrotliDecoderGetErrorCode(state.get())));
     }
   }
 }
@@ -391,8 +388,8 @@ Status CompressGzip(ByteSpan in, Bytes* out, int level) {
 
 Status CompressZstd(ByteSpan in, Bytes* out, int level) {
   if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()) {
-    return Status::InvalidArgument(fmt::format("ZSTD: compression level {} not in {}..{}", level,
-                                               ZSTD_minCLevel(), ZSTD_maxCLevel()));
+    return Status::InvalidArgument(
+        fmt::format("ZSTD: compression level {} not in {}..{}", level, ZSTD_minCLevel(), ZSTD_maxCLevel()));
   }
   ZSTD_CCtx* cctx = ThreadZstdCCtx();
   if (cctx == nullptr) return Status::ResourceExhausted("ZSTD: cannot create a context");
@@ -441,8 +438,8 @@ Status CompressBrotli(ByteSpan in, Bytes* out, int level) {
   const size_t old = out->size();
   uint8_t* dst = GrowBy(out, bound);
   size_t written = bound;
-  if (!BrotliEncoderCompress(level, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, in.size(),
-                             SrcPtr(in), &written, dst)) {
+  if (!BrotliEncoderCompress(level, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, in.size(), SrcPtr(in),
+                             &written, dst)) {
     return Status::Internal("BROTLI: compression failed");
   }
   out->resize(old + written);
@@ -459,10 +456,8 @@ bool IsCodecSupported(Codec codec) {
     case Codec::BROTLI:
     case Codec::LZ4:
     case Codec::ZSTD:
-    case Codec::LZ4_RAW:
-      return true;
-    case Codec::LZO:
-      return false;
+    case Codec::LZ4_RAW: return true;
+    case Codec::LZO: return false;
   }
   return false;
 }
@@ -482,38 +477,30 @@ Status DecompressTo(Codec codec, ByteSpan input, std::span<uint8_t> output) {
   // the int/uInt parameters of the C libraries.
   if (input.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return Status::ResourceExhausted(
-        fmt::format("{}: {} compressed bytes is more than a page can hold", CodecLabel(codec),
-                    input.size()));
+        fmt::format("{}: {} compressed bytes is more than a page can hold", CodecLabel(codec), input.size()));
   }
   if (input.empty()) {
     if (cap == 0) return Status::OK();
-    return Status::Corruption(fmt::format("{}: no compressed bytes, page header says {}",
-                                          CodecLabel(codec), cap));
+    return Status::Corruption(
+        fmt::format("{}: no compressed bytes, page header says {}", CodecLabel(codec), cap));
   }
   uint8_t empty_out = 0;
   uint8_t* dst = cap == 0 ? &empty_out : output.data();
   switch (codec) {
     case Codec::UNCOMPRESSED:
       if (input.size() != cap) {
-        return Status::Corruption(fmt::format(
-            "UNCOMPRESSED: page holds {} bytes, page header says {}", input.size(), cap));
+        return Status::Corruption(
+            fmt::format("UNCOMPRESSED: page holds {} bytes, page header says {}", input.size(), cap));
       }
       std::memcpy(dst, input.data(), cap);
       return Status::OK();
-    case Codec::SNAPPY:
-      return DecompressSnappy(input, dst, cap);
-    case Codec::GZIP:
-      return DecompressGzip(input, dst, cap);
-    case Codec::ZSTD:
-      return DecompressZstd(input, dst, cap);
-    case Codec::LZ4_RAW:
-      return DecompressLz4Raw(Codec::LZ4_RAW, input, dst, cap);
-    case Codec::LZ4:
-      return DecompressLz4(input, dst, cap);
-    case Codec::BROTLI:
-      return DecompressBrotli(input, dst, cap);
-    case Codec::LZO:
-      break;
+    case Codec::SNAPPY: return DecompressSnappy(input, dst, cap);
+    case Codec::GZIP: return DecompressGzip(input, dst, cap);
+    case Codec::ZSTD: return DecompressZstd(input, dst, cap);
+    case Codec::LZ4_RAW: return DecompressLz4Raw(Codec::LZ4_RAW, input, dst, cap);
+    case Codec::LZ4: return DecompressLz4(input, dst, cap);
+    case Codec::BROTLI: return DecompressBrotli(input, dst, cap);
+    case Codec::LZO: break;
   }
   return Status::Internal("DecompressTo: unhandled codec");
 }
@@ -539,36 +526,19 @@ Status CompressInto(Codec codec, ByteSpan input, Bytes* out, int level) {
   // Anything larger could not be read back by Decompress.
   if (input.size() > kMaxDecompressedSize) {
     return Status::ResourceExhausted(fmt::format("{}: {} bytes is more than the page limit of {}",
-                                                 CodecLabel(codec), input.size(),
-                                                 kMaxDecompressedSize));
+                                                 CodecLabel(codec), input.size(), kMaxDecompressedSize));
   }
   const size_t old = out->size();
   Status st;
   switch (codec) {
-    case Codec::UNCOMPRESSED:
-      out->insert(out->end(), input.begin(), input.end());
-      break;
-    case Codec::SNAPPY:
-      st = CompressSnappy(input, out);
-      break;
-    case Codec::GZIP:
-      st = CompressGzip(input, out, level == 0 ? kGzipDefaultLevel : level);
-      break;
-    case Codec::ZSTD:
-      st = CompressZstd(input, out, level == 0 ? kZstdDefaultLevel : level);
-      break;
-    case Codec::LZ4_RAW:
-      st = AppendLz4Block(Codec::LZ4_RAW, input, out).status();
-      break;
-    case Codec::LZ4:
-      st = CompressLz4Hadoop(input, out);
-      break;
-    case Codec::BROTLI:
-      st = CompressBrotli(input, out, level == 0 ? kBrotliDefaultLevel : level);
-      break;
-    case Codec::LZO:
-      st = Status::NotSupported("LZO compression");
-      break;
+    case Codec::UNCOMPRESSED: out->insert(out->end(), input.begin(), input.end()); break;
+    case Codec::SNAPPY: st = CompressSnappy(input, out); break;
+    case Codec::GZIP: st = CompressGzip(input, out, level == 0 ? kGzipDefaultLevel : level); break;
+    case Codec::ZSTD: st = CompressZstd(input, out, level == 0 ? kZstdDefaultLevel : level); break;
+    case Codec::LZ4_RAW: st = AppendLz4Block(Codec::LZ4_RAW, input, out).status(); break;
+    case Codec::LZ4: st = CompressLz4Hadoop(input, out); break;
+    case Codec::BROTLI: st = CompressBrotli(input, out, level == 0 ? kBrotliDefaultLevel : level); break;
+    case Codec::LZO: st = Status::NotSupported("LZO compression"); break;
   }
   if (!st.ok()) out->resize(old);
   return st;

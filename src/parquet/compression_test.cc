@@ -23,8 +23,8 @@ using ::testing::StartsWith;
 
 const Codec kAllCodecs[] = {Codec::UNCOMPRESSED, Codec::SNAPPY, Codec::GZIP,  Codec::ZSTD,
                             Codec::LZ4_RAW,      Codec::LZ4,    Codec::BROTLI};
-const Codec kCompressingCodecs[] = {Codec::SNAPPY, Codec::GZIP, Codec::ZSTD,
-                                    Codec::LZ4_RAW, Codec::LZ4, Codec::BROTLI};
+const Codec kCompressingCodecs[] = {Codec::SNAPPY,  Codec::GZIP, Codec::ZSTD,
+                                    Codec::LZ4_RAW, Codec::LZ4,  Codec::BROTLI};
 
 std::string Name(Codec c) {
   switch (c) {
@@ -101,9 +101,7 @@ TEST_P(CodecTest, RoundTripSmall) {
   ExpectRoundTrip(GetParam(), Bytes{0x7f});
 }
 
-TEST_P(CodecTest, RoundTripIncompressible) {
-  ExpectRoundTrip(GetParam(), RandomBytes(100'000, 1));
-}
+TEST_P(CodecTest, RoundTripIncompressible) { ExpectRoundTrip(GetParam(), RandomBytes(100'000, 1)); }
 
 TEST_P(CodecTest, RoundTripLarge) {
   Bytes in = PageLike(3 << 20, 2);
@@ -150,9 +148,8 @@ TEST_P(CodecTest, WrongExpectedSizeIsCorruption) {
   auto r = Decompress(c, compressed, in.size() + 7);
   ASSERT_FALSE(r.ok());
   if (c == Codec::GZIP || c == Codec::ZSTD || c == Codec::BROTLI) {
-    EXPECT_THAT(r.status().message(),
-                HasSubstr(fmt::format("decompressed to {} bytes, page header says {}", in.size(),
-                                      in.size() + 7)));
+    EXPECT_THAT(r.status().message(), HasSubstr(fmt::format("decompressed to {} bytes, page header says {}",
+                                                            in.size(), in.size() + 7)));
   }
 }
 
@@ -247,8 +244,7 @@ TEST(CompressionTest, LzoAndUnknownNotSupported) {
   EXPECT_EQ(r.status().message(), "LZO compression");
   EXPECT_EQ(Compress(Codec::LZO, in).status().code(), StatusCode::kNotSupported);
   EXPECT_EQ(Decompress(static_cast<Codec>(42), in, 3).status().code(), StatusCode::kNotSupported);
-  EXPECT_EQ(Decompress(static_cast<Codec>(42), in, SIZE_MAX).status().code(),
-            StatusCode::kNotSupported);
+  EXPECT_EQ(Decompress(static_cast<Codec>(42), in, SIZE_MAX).status().code(), StatusCode::kNotSupported);
   EXPECT_EQ(Compress(static_cast<Codec>(-1), in).status().code(), StatusCode::kNotSupported);
   EXPECT_FALSE(IsCodecSupported(Codec::LZO));
   EXPECT_FALSE(IsCodecSupported(static_cast<Codec>(8)));
@@ -264,8 +260,7 @@ TEST(CompressionTest, Levels) {
   EXPECT_TRUE(MustCompress(Codec::GZIP, in, 1) != MustCompress(Codec::GZIP, in, 9));
   EXPECT_TRUE(MustCompress(Codec::GZIP, in) == MustCompress(Codec::GZIP, in, kGzipDefaultLevel));
   EXPECT_TRUE(MustCompress(Codec::ZSTD, in) == MustCompress(Codec::ZSTD, in, kZstdDefaultLevel));
-  EXPECT_TRUE(MustCompress(Codec::BROTLI, in) ==
-              MustCompress(Codec::BROTLI, in, kBrotliDefaultLevel));
+  EXPECT_TRUE(MustCompress(Codec::BROTLI, in) == MustCompress(Codec::BROTLI, in, kBrotliDefaultLevel));
   // Codecs without levels ignore them.
   ExpectRoundTrip(Codec::SNAPPY, in, 7);
   ExpectRoundTrip(Codec::LZ4, in, 7);
@@ -380,8 +375,7 @@ TEST(CompressionTest, ZstdMultipleFrames) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->empty());
   // Trailing garbage.
-  ExpectCorruption(Decompress(Codec::ZSTD, Concat({MustCompress(Codec::ZSTD, a), Bytes{1, 2}}),
-                              a.size()),
+  ExpectCorruption(Decompress(Codec::ZSTD, Concat({MustCompress(Codec::ZSTD, a), Bytes{1, 2}}), a.size()),
                    Codec::ZSTD);
 }
 
@@ -399,9 +393,8 @@ TEST(CompressionTest, ZstdContentSizeNotTrusted) {
 
 Bytes Lz4Block(ByteSpan in) {
   Bytes out(static_cast<size_t>(LZ4_compressBound(static_cast<int>(in.size()))));
-  int n = LZ4_compress_default(reinterpret_cast<const char*>(in.data()),
-                               reinterpret_cast<char*>(out.data()), static_cast<int>(in.size()),
-                               static_cast<int>(out.size()));
+  int n = LZ4_compress_default(reinterpret_cast<const char*>(in.data()), reinterpret_cast<char*>(out.data()),
+                               static_cast<int>(in.size()), static_cast<int>(out.size()));
   EXPECT_GT(n, 0);
   out.resize(static_cast<size_t>(n));
   return out;
@@ -436,8 +429,7 @@ TEST(CompressionTest, HadoopLz4TwoBlocks) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(*r == Concat({a, b}));
   ExpectCorruption(Decompress(Codec::LZ4, framed, a.size() + b.size() + 1), Codec::LZ4);
-  ExpectCorruption(Decompress(Codec::LZ4, ByteSpan(framed).first(framed.size() - 1),
-                              a.size() + b.size()),
+  ExpectCorruption(Decompress(Codec::LZ4, ByteSpan(framed).first(framed.size() - 1), a.size() + b.size()),
                    Codec::LZ4);
 }
 

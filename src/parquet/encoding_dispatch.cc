@@ -12,36 +12,35 @@ namespace budget_audit::parquet {
 namespace {
 
 Status Illegal(const ColumnDescriptor& col, Encoding e) {
-  return Status::Corruption(fmt::format("encoding {} is not valid for a {} column",
-                                        EncodingName(e), TypeName(col.type)));
+  return Status::Corruption(
+      fmt::format("encoding {} is not valid for a {} column", EncodingName(e), TypeName(col.type)));
 }
 
 }  // namespace
 
-Status DecodeDefinitionLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n,
-                              bool v1, std::vector<uint8_t>& defined, size_t* consumed) {
+Status DecodeDefinitionLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool v1,
+                              std::vector<uint8_t>& defined, size_t* consumed) {
   if (encoding != Encoding::RLE && encoding != Encoding::BIT_PACKED) {
     return Status::Corruption(
         fmt::format("definition level encoding {} (expected RLE)", EncodingName(encoding)));
   }
-  return DecodeDefinedFlags(data, encoding, max_level, n, v1 && encoding == Encoding::RLE,
-                            &defined, consumed);
+  return DecodeDefinedFlags(data, encoding, max_level, n, v1 && encoding == Encoding::RLE, &defined,
+                            consumed);
 }
 
 Status DecodePlainValues(const ColumnDescriptor& col, ByteSpan data, size_t n, ColumnVector& out) {
   return DecodePlain(data, col.type, col.type_length, n, &out);
 }
 
-Status DecodeDictionaryIndices(const ColumnDescriptor&, ByteSpan data, size_t n,
-                               const ColumnVector& dict, ColumnVector& out) {
+Status DecodeDictionaryIndices(const ColumnDescriptor&, ByteSpan data, size_t n, const ColumnVector& dict,
+                               ColumnVector& out) {
   return DecodeDictionaryIndices(data, n, dict, &out);
 }
 
 Status DecodeEncodedValues(const ColumnDescriptor& col, Encoding encoding, ByteSpan data, size_t n,
                            ColumnVector& out) {
   switch (encoding) {
-    case Encoding::PLAIN:
-      return DecodePlain(data, col.type, col.type_length, n, &out);
+    case Encoding::PLAIN: return DecodePlain(data, col.type, col.type_length, n, &out);
     case Encoding::RLE:
       if (col.type != Type::BOOLEAN) return Illegal(col, encoding);
       return DecodeRleBooleans(data, n, &out.bools);
@@ -65,8 +64,7 @@ Status DecodeEncodedValues(const ColumnDescriptor& col, Encoding encoding, ByteS
     case Encoding::RLE_DICTIONARY:
       return Status::Internal("dictionary pages are decoded by DecodeDictionaryIndices");
     case Encoding::BIT_PACKED:
-    case Encoding::GROUP_VAR_INT:
-      break;
+    case Encoding::GROUP_VAR_INT: break;
   }
   return Status::Corruption(fmt::format("unsupported value encoding {}", EncodingName(encoding)));
 }
@@ -76,28 +74,22 @@ void EncodeDefinitionLevels(const std::vector<uint8_t>& defined, size_t begin, s
   EncodeRleBitPacked(defined.data() + begin, end - begin, 1, v1, out);
 }
 
-Status EncodeValues(const ColumnDescriptor& col, Encoding encoding, const ColumnVector& values,
-                    size_t begin, size_t end, ByteWriter& out) {
+Status EncodeValues(const ColumnDescriptor& col, Encoding encoding, const ColumnVector& values, size_t begin,
+                    size_t end, ByteWriter& out) {
   switch (encoding) {
-    case Encoding::PLAIN:
-      return EncodePlain(values, begin, end, out);
+    case Encoding::PLAIN: return EncodePlain(values, begin, end, out);
     case Encoding::RLE:
       if (col.type != Type::BOOLEAN) break;
       EncodeRleBooleans(values.bools.data() + begin, end - begin, out);
       return Status::OK();
-    case Encoding::DELTA_BINARY_PACKED:
-      return EncodeDeltaBinaryPacked(values, begin, end, out);
-    case Encoding::DELTA_LENGTH_BYTE_ARRAY:
-      return EncodeDeltaLengthByteArray(values, begin, end, out);
-    case Encoding::DELTA_BYTE_ARRAY:
-      return EncodeDeltaByteArray(values, begin, end, out);
-    case Encoding::BYTE_STREAM_SPLIT:
-      return EncodeByteStreamSplit(values, begin, end, out);
-    default:
-      break;
+    case Encoding::DELTA_BINARY_PACKED: return EncodeDeltaBinaryPacked(values, begin, end, out);
+    case Encoding::DELTA_LENGTH_BYTE_ARRAY: return EncodeDeltaLengthByteArray(values, begin, end, out);
+    case Encoding::DELTA_BYTE_ARRAY: return EncodeDeltaByteArray(values, begin, end, out);
+    case Encoding::BYTE_STREAM_SPLIT: return EncodeByteStreamSplit(values, begin, end, out);
+    default: break;
   }
-  return Status::InvalidArgument(fmt::format("cannot write {} values as {}", TypeName(col.type),
-                                             EncodingName(encoding)));
+  return Status::InvalidArgument(
+      fmt::format("cannot write {} values as {}", TypeName(col.type), EncodingName(encoding)));
 }
 
 }  // namespace budget_audit::parquet

@@ -18,16 +18,16 @@ namespace budget_audit::parquet {
 // `v1`: RLE levels carry a u32 length prefix (data page v1); v2 has none and
 // `data` is exactly the level bytes. BIT_PACKED (deprecated) is accepted.
 // `consumed` receives the bytes used.
-Status DecodeDefinitionLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n,
-                              bool v1, std::vector<uint8_t>& defined, size_t* consumed);
+Status DecodeDefinitionLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool v1,
+                              std::vector<uint8_t>& defined, size_t* consumed);
 
 // n PLAIN values appended to `out`.
 Status DecodePlainValues(const ColumnDescriptor& col, ByteSpan data, size_t n, ColumnVector& out);
 
 // n dictionary indices (bit-width byte + RLE/bit-packed hybrid) gathered
 // from `dict` into `out`.
-Status DecodeDictionaryIndices(const ColumnDescriptor& col, ByteSpan data, size_t n,
-                               const ColumnVector& dict, ColumnVector& out);
+Status DecodeDictionaryIndices(const ColumnDescriptor& col, ByteSpan data, size_t n, const ColumnVector& dict,
+                               ColumnVector& out);
 
 // n values in any non-dictionary encoding appended to `out`.
 Status DecodeEncodedValues(const ColumnDescriptor& col, Encoding encoding, ByteSpan data, size_t n,
@@ -47,8 +47,7 @@ void EncodeDefinitionLevels(const std::vector<uint8_t>& defined, size_t begin, s
 // Values [begin, end) (dense value indices) of `values` in `encoding`
 // (PLAIN, RLE for booleans with its u32 length prefix, DELTA_BINARY_PACKED
 // for INT32/INT64, BYTE_STREAM_SPLIT for fixed-width types).
-Status EncodeValues(const ColumnDescriptor& col, Encoding encoding, const ColumnVector& values,
-                    size_t begin, size_t end, ByteWriter& out);
-
+Status EncodeValues(const ColumnDescriptor& col, Encoding encoding, const ColumnVector& values, size_t begin,
+                    size_t end, ByteWriter& out);
 
 }  // namespace budget_audit::parquet

@@ -49,8 +49,7 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(Env* env, const std::string
   return r;
 }
 
-Result<std::unique_ptr<FileReader>> FileReader::OpenBuffer(std::vector<uint8_t> data,
-                                                           const std::string& name,
+Result<std::unique_ptr<FileReader>> FileReader::OpenBuffer(std::vector<uint8_t> data, const std::string& name,
                                                            const ReadOptions& options) {
   auto r = std::unique_ptr<FileReader>(new FileReader());
   r->path_ = name;
@@ -62,14 +61,14 @@ Result<std::unique_ptr<FileReader>> FileReader::OpenBuffer(std::vector<uint8_t> 
 
 Result<std::vector<uint8_t>> FileReader::ReadRange(uint64_t offset, uint64_t length) const {
   if (offset > file_size_ || length > file_size_ - offset) {
-    return Error(fmt::format("byte range [{}, {}) lies outside the file of {} bytes", offset,
-                             offset + length, file_size_));
+    return Error(fmt::format("byte range [{}, {}) lies outside the file of {} bytes", offset, offset + length,
+                             file_size_));
   }
   std::vector<uint8_t> buf(length);
   BA_ASSIGN_OR_RETURN(size_t n, file_->Read(offset, length, buf.data()));
   if (n != length) {
-    return Status::IOError(fmt::format("{}: short read at offset {} ({} of {} bytes)", path_,
-                                       offset, n, length));
+    return Status::IOError(
+        fmt::format("{}: short read at offset {} ({} of {} bytes)", path_, offset, n, length));
   }
   return buf;
 }
@@ -102,33 +101,34 @@ Status FileReader::Init(const ReadOptions& options) {
   options_ = options;
   BA_ASSIGN_OR_RETURN(file_size_, file_->Size());
   if (file_size_ < 12) {
-    return Error(fmt::format("not a Parquet file: {} bytes is too small (a Parquet file has at "
-                             "least 12: magic, footer length, magic)", file_size_));
+    return Error(
+        fmt::format("not a Parquet file: {} bytes is too small (a Parquet file has at "
+                    "least 12: magic, footer length, magic)",
+                    file_size_));
   }
   BA_ASSIGN_OR_RETURN(auto head, ReadRange(0, 4));
   BA_ASSIGN_OR_RETURN(auto tail, ReadRange(file_size_ - 8, 8));
   if (std::memcmp(tail.data() + 4, kEncryptedMagic, 4) == 0 ||
       std::memcmp(head.data(), kEncryptedMagic, 4) == 0) {
     return Status::NotSupported(fmt::format(
-        "{}: the file is encrypted (Parquet modular encryption); encrypted files are not supported",
-        path_));
+        "{}: the file is encrypted (Parquet modular encryption); encrypted files are not supported", path_));
   }
   if (std::memcmp(head.data(), kMagic, 4) != 0) {
     return Error("not a Parquet file: missing magic \"PAR1\" at offset 0");
   }
   if (std::memcmp(tail.data() + 4, kMagic, 4) != 0) {
-    return Error(fmt::format("not a Parquet file or truncated: missing magic \"PAR1\" at offset {}",
-                             file_size_ - 4));
+    return Error(
+        fmt::format("not a Parquet file or truncated: missing magic \"PAR1\" at offset {}", file_size_ - 4));
   }
   footer_length_ = LoadU32LE(tail.data());
   if (footer_length_ == 0) return Error("footer length is 0");
   if (footer_length_ > file_size_ - 12) {
-    return Error(fmt::format("footer length {} (at offset {}) exceeds the {} bytes available",
-                             footer_length_, file_size_ - 8, file_size_ - 12));
+    return Error(fmt::format("footer length {} (at offset {}) exceeds the {} bytes available", footer_length_,
+                             file_size_ - 8, file_size_ - 12));
   }
   if (footer_length_ > options_.max_footer_bytes) {
-    return Status::ResourceExhausted(fmt::format("{}: footer of {} bytes exceeds the {}-byte limit",
-                                                 path_, footer_length_, options_.max_footer_bytes));
+    return Status::ResourceExhausted(fmt::format("{}: footer of {} bytes exceeds the {}-byte limit", path_,
+                                                 footer_length_, options_.max_footer_bytes));
   }
   uint64_t footer_offset = file_size_ - 8 - footer_length_;
   BA_ASSIGN_OR_RETURN(auto footer, ReadRange(footer_offset, footer_length_));
@@ -139,7 +139,8 @@ Status FileReader::Init(const ReadOptions& options) {
   if (md_.has_encryption_algorithm) {
     return Status::NotSupported(fmt::format(
         "{}: the file is encrypted (plaintext footer with encrypted columns); encrypted files are "
-        "not supported", path_));
+        "not supported",
+        path_));
   }
   auto schema = Schema::FromElements(md_.schema);
   if (!schema.ok()) return schema.status().WithContext(path_);
@@ -169,19 +170,19 @@ Status FileReader::ValidateRowGroups() {
       const ColumnChunk& cc = rg.columns[c];
       const std::string where = fmt::format("row group {}, column '{}'", g, schema_.column(c).path);
       if (cc.has_crypto_metadata || cc.has_encrypted_column_metadata) {
-        return Status::NotSupported(fmt::format("{}: {} is encrypted; encrypted files are not supported",
-                                                path_, where));
+        return Status::NotSupported(
+            fmt::format("{}: {} is encrypted; encrypted files are not supported", path_, where));
       }
       if (cc.file_path) {
-        return Status::NotSupported(fmt::format(
-            "{}: {} lives in another file ('{}'); external column chunks are not supported", path_,
-            where, *cc.file_path));
+        return Status::NotSupported(
+            fmt::format("{}: {} lives in another file ('{}'); external column chunks are not supported",
+                        path_, where, *cc.file_path));
       }
       if (!cc.meta_data) return Error(where + ": column chunk has no metadata");
       const ColumnMetaData& cm = *cc.meta_data;
       if (cm.type != schema_.column(c).type) {
-        return Error(fmt::format("{}: chunk type {} differs from the schema's {}", where,
-                                 TypeName(cm.type), TypeName(schema_.column(c).type)));
+        return Error(fmt::format("{}: chunk type {} differs from the schema's {}", where, TypeName(cm.type),
+                                 TypeName(schema_.column(c).type)));
       }
       if (cm.num_values < 0 || cm.total_compressed_size < 0 || cm.data_page_offset < 0) {
         return Error(where + ": negative size or offset in column metadata");
@@ -193,21 +194,21 @@ Status FileReader::ValidateRowGroups() {
       const int64_t start = ChunkStart(cm);
       if (static_cast<uint64_t>(start) < 4 || static_cast<uint64_t>(start) > data_end ||
           static_cast<uint64_t>(cm.total_compressed_size) > data_end - static_cast<uint64_t>(start)) {
-        return Error(fmt::format("{}: chunk bytes [{}, {}) lie outside the data region [4, {})",
-                                 where, start, start + cm.total_compressed_size, data_end));
+        return Error(fmt::format("{}: chunk bytes [{}, {}) lie outside the data region [4, {})", where, start,
+                                 start + cm.total_compressed_size, data_end));
       }
     }
   }
   return Status::OK();
 }
 
-Result<std::vector<uint8_t>> FileReader::ReadRawChunk(int row_group, size_t column,
-                                                      int64_t* start) const {
+Result<std::vector<uint8_t>> FileReader::ReadRawChunk(int row_group, size_t column, int64_t* start) const {
   if (row_group < 0 || row_group >= num_row_groups() || column >= md_.row_groups[row_group].columns.size()) {
     return Status::InvalidArgument(fmt::format("{}: no row group {} column {}", path_, row_group, column));
   }
   if (pad_chunks_) {
-    return Status::NotSupported(fmt::format("{}: written by an old parquet-mr; its chunks cannot be copied", path_));
+    return Status::NotSupported(
+        fmt::format("{}: written by an old parquet-mr; its chunks cannot be copied", path_));
   }
   const ColumnMetaData& cm = *md_.row_groups[row_group].columns[column].meta_data;
   if (static_cast<uint64_t>(cm.total_compressed_size) > options_.max_chunk_bytes) {
@@ -227,8 +228,8 @@ Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) c
   }
   const ColumnDescriptor& col = schema_.column(column);
   if (col.nested) {
-    return Status::NotSupported(fmt::format(
-        "{}: column '{}' is nested or repeated; only flat columns can be read", path_, col.path));
+    return Status::NotSupported(
+        fmt::format("{}: column '{}' is nested or repeated; only flat columns can be read", path_, col.path));
   }
   const RowGroup& rg = md_.row_groups[row_group];
   const ColumnMetaData& cm = *rg.columns[column].meta_data;
@@ -238,9 +239,9 @@ Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) c
   }
   const int64_t start = ChunkStart(cm);
   if (static_cast<uint64_t>(cm.total_compressed_size) > options_.max_chunk_bytes) {
-    return Status::ResourceExhausted(fmt::format(
-        "{}: row group {}, column '{}': chunk of {} bytes exceeds the {}-byte limit", path_,
-        row_group, col.path, cm.total_compressed_size, options_.max_chunk_bytes));
+    return Status::ResourceExhausted(
+        fmt::format("{}: row group {}, column '{}': chunk of {} bytes exceeds the {}-byte limit", path_,
+                    row_group, col.path, cm.total_compressed_size, options_.max_chunk_bytes));
   }
   uint64_t length = static_cast<uint64_t>(cm.total_compressed_size);
   if (pad_chunks_) {

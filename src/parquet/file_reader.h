@@ -43,8 +43,7 @@ class FileReader {
   static Result<std::unique_ptr<FileReader>> Open(Env* env, const std::string& path,
                                                   const ReadOptions& options = {});
   // Opens an in-memory file image (e.g. for fuzzing); `data` is copied.
-  static Result<std::unique_ptr<FileReader>> OpenBuffer(std::vector<uint8_t> data,
-                                                        const std::string& name,
+  static Result<std::unique_ptr<FileReader>> OpenBuffer(std::vector<uint8_t> data, const std::string& name,
                                                         const ReadOptions& options = {});
 
   const std::string& path() const { return path_; }
@@ -59,8 +58,7 @@ class FileReader {
   // Decodes one column chunk of a row group. The column must be flat.
   Result<ColumnVector> ReadColumnChunk(int row_group, size_t column) const;
   // Decodes the given columns of a row group, in the given order.
-  Result<std::vector<ColumnVector>> ReadRowGroup(int row_group,
-                                                 const std::vector<size_t>& columns) const;
+  Result<std::vector<ColumnVector>> ReadRowGroup(int row_group, const std::vector<size_t>& columns) const;
 
   // The stored bytes of one column chunk — its pages as written, still
   // compressed — and the file offset they start at (for copying a row group

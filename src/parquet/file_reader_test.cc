@@ -11,8 +11,7 @@
 namespace budget_audit::parquet {
 namespace {
 
-const std::string kFixture =
-    std::string(BA_TEST_DATA_DIR) + "/edge-cases/empty-chunk-offset-0.parquet";
+const std::string kFixture = std::string(BA_TEST_DATA_DIR) + "/edge-cases/empty-chunk-offset-0.parquet";
 
 struct ChunkShape {
   int64_t num_rows = 0;  // of the row group

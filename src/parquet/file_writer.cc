@@ -77,8 +77,8 @@ class ChunkWriter {
 
   Status Encode(const ColumnVector& v) {
     if (v.type != col_.type) {
-      return Status::InvalidArgument(fmt::format("column '{}': values of type {} for a {} column",
-                                                 col_.name, TypeName(v.type), TypeName(col_.type)));
+      return Status::InvalidArgument(fmt::format("column '{}': values of type {} for a {} column", col_.name,
+                                                 TypeName(v.type), TypeName(col_.type)));
     }
     if (!col_.optional() && !v.defined.empty()) {
       for (uint8_t d : v.defined) {
@@ -91,8 +91,8 @@ class ChunkWriter {
     const size_t rows = v.row_count();
     const bool delta = opts_.delta_columns.count(col_.name) > 0;
     if (delta && col_.type != Type::INT32 && col_.type != Type::INT64) {
-      return Status::InvalidArgument(fmt::format(
-          "column '{}': DELTA_BINARY_PACKED needs an INT32 or INT64 column", col_.name));
+      return Status::InvalidArgument(
+          fmt::format("column '{}': DELTA_BINARY_PACKED needs an INT32 or INT64 column", col_.name));
     }
     if (delta) {
       value_encoding_ = Encoding::DELTA_BINARY_PACKED;
@@ -118,7 +118,8 @@ class ChunkWriter {
       if (dict_active) {
         BA_RETURN_IF_ERROR(dict_->Put(v, value_pos, value_pos + values_in_batch, &indices));
         page_bytes = (indices.size() - (page_value_begin - dict_value_base_)) *
-                     static_cast<size_t>(BitWidth(dict_->size())) / 8 + 1;
+                         static_cast<size_t>(BitWidth(dict_->size())) / 8 +
+                     1;
       } else {
         page_bytes += EstimateBytes(v, value_pos, value_pos + values_in_batch);
       }
@@ -184,7 +185,8 @@ class ChunkWriter {
     // Encodings in use, in Arrow's order: dictionary page encoding, levels,
     // then the data encodings.
     auto add = [&](Encoding e) {
-      for (Encoding x : md.encodings) if (x == e) return;
+      for (Encoding x : md.encodings)
+        if (x == e) return;
       md.encodings.push_back(e);
     };
     if (!dict_pages_.empty()) add(Encoding::PLAIN);
@@ -227,10 +229,12 @@ class ChunkWriter {
   size_t EstimateBytes(const ColumnVector& v, size_t b, size_t e) const {
     switch (v.type) {
       case Type::BOOLEAN: return (e - b + 7) / 8;
-      case Type::INT32: case Type::FLOAT: return (e - b) * 4;
-      case Type::INT64: case Type::DOUBLE: return (e - b) * 8;
-      case Type::INT96: case Type::FIXED_LEN_BYTE_ARRAY:
-        return (e - b) * static_cast<size_t>(v.type_length);
+      case Type::INT32:
+      case Type::FLOAT: return (e - b) * 4;
+      case Type::INT64:
+      case Type::DOUBLE: return (e - b) * 8;
+      case Type::INT96:
+      case Type::FIXED_LEN_BYTE_ARRAY: return (e - b) * static_cast<size_t>(v.type_length);
       case Type::BYTE_ARRAY: return (e - b) * 4 + (v.offsets[e] - v.offsets[b]);
     }
     return 0;
@@ -243,10 +247,22 @@ class ChunkWriter {
     size_t width = 0;
     const uint8_t* base = nullptr;
     switch (col_.type) {
-      case Type::INT32: width = 4; base = reinterpret_cast<const uint8_t*>(v.i32.data()); break;
-      case Type::FLOAT: width = 4; base = reinterpret_cast<const uint8_t*>(v.f32.data()); break;
-      case Type::INT64: width = 8; base = reinterpret_cast<const uint8_t*>(v.i64.data()); break;
-      case Type::DOUBLE: width = 8; base = reinterpret_cast<const uint8_t*>(v.f64.data()); break;
+      case Type::INT32:
+        width = 4;
+        base = reinterpret_cast<const uint8_t*>(v.i32.data());
+        break;
+      case Type::FLOAT:
+        width = 4;
+        base = reinterpret_cast<const uint8_t*>(v.f32.data());
+        break;
+      case Type::INT64:
+        width = 8;
+        base = reinterpret_cast<const uint8_t*>(v.i64.data());
+        break;
+      case Type::DOUBLE:
+        width = 8;
+        base = reinterpret_cast<const uint8_t*>(v.f64.data());
+        break;
       default: return false;
     }
     const size_t n = v.value_count();
@@ -303,8 +319,8 @@ class ChunkWriter {
     p.body.insert(p.body.end(), c.begin(), c.end());
     uint64_t uncompressed = v2_levels.size() + values.size();
     if (uncompressed > INT32_MAX || p.body.size() > INT32_MAX) {
-      return Status::InvalidArgument(fmt::format("column '{}': a page of {} bytes is too large",
-                                                 col_.name, uncompressed));
+      return Status::InvalidArgument(
+          fmt::format("column '{}': a page of {} bytes is too large", col_.name, uncompressed));
     }
     p.header.uncompressed_page_size = static_cast<int32_t>(uncompressed);
     p.header.compressed_page_size = static_cast<int32_t>(p.body.size());
@@ -332,8 +348,8 @@ class ChunkWriter {
     Encoding enc = value_encoding_;
     if (dict_ && dict_pages_.empty()) {
       enc = Encoding::RLE_DICTIONARY;
-      dict_->EncodeIndices(indices.data() + (value_begin - dict_value_base_),
-                           value_end - value_begin, values);
+      dict_->EncodeIndices(indices.data() + (value_begin - dict_value_base_), value_end - value_begin,
+                           values);
     } else {
       BA_RETURN_IF_ERROR(EncodeValues(col_, enc, v, value_begin, value_end, values));
     }
@@ -465,8 +481,8 @@ Result<std::vector<ColumnDescriptor>> DescribeColumns(const std::vector<ColumnSp
       return Status::InvalidArgument(fmt::format("column '{}': REPEATED columns are not supported", c.name));
     }
     if (c.type == Type::INT96) {
-      return Status::InvalidArgument(fmt::format(
-          "column '{}': INT96 is written as INT64 TIMESTAMP(NANOS); convert the values", c.name));
+      return Status::InvalidArgument(
+          fmt::format("column '{}': INT96 is written as INT64 TIMESTAMP(NANOS); convert the values", c.name));
     }
     if (c.type == Type::FIXED_LEN_BYTE_ARRAY && c.type_length <= 0) {
       return Status::InvalidArgument(fmt::format("column '{}': FIXED_LEN_BYTE_ARRAY needs a length", c.name));
@@ -480,15 +496,13 @@ Result<std::vector<ColumnDescriptor>> DescribeColumns(const std::vector<ColumnSp
 FileWriter::~FileWriter() = default;
 
 Result<std::unique_ptr<FileWriter>> FileWriter::Open(Env* env, const std::string& path,
-                                                     std::vector<ColumnSpec> columns,
-                                                     WriterOptions options) {
+                                                     std::vector<ColumnSpec> columns, WriterOptions options) {
   BA_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(path));
   return Open(std::move(file), std::move(columns), std::move(options));
 }
 
 Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<WritableFile> file,
-                                                     std::vector<ColumnSpec> columns,
-                                                     WriterOptions options) {
+                                                     std::vector<ColumnSpec> columns, WriterOptions options) {
   auto w = std::unique_ptr<FileWriter>(new FileWriter());
   w->file_ = std::move(file);
   w->options_ = std::move(options);
@@ -523,8 +537,8 @@ void FileWriter::AddKeyValue(std::string key, std::string value) {
 Status FileWriter::WriteRowGroup(const std::vector<ColumnVector>& columns) {
   if (closed_) return Status::FailedPrecondition("the Parquet writer is closed");
   if (columns.size() != specs_.size()) {
-    return Status::InvalidArgument(fmt::format("{} columns given for a schema of {}", columns.size(),
-                                               specs_.size()));
+    return Status::InvalidArgument(
+        fmt::format("{} columns given for a schema of {}", columns.size(), specs_.size()));
   }
   const size_t rows = columns[0].row_count();
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -579,8 +593,9 @@ Status FileWriter::CopyRowGroup(const FileReader& src, int row_group) {
   for (size_t i = 0; i < descriptors_.size(); ++i) {
     const ColumnDescriptor& a = src.schema().column(i);
     if (a.name != descriptors_[i].name || a.type != descriptors_[i].type || a.nested) {
-      return Status::InvalidArgument(fmt::format("{}: column {} ('{}') differs from '{}' of the file being written",
-                                                 src.path(), i, a.name, descriptors_[i].name));
+      return Status::InvalidArgument(
+          fmt::format("{}: column {} ('{}') differs from '{}' of the file being written", src.path(), i,
+                      a.name, descriptors_[i].name));
     }
   }
   RowGroup rg = src.metadata().row_groups[static_cast<size_t>(row_group)];

@@ -49,8 +49,7 @@ ColumnSpec BoolColumn(std::string name, Repetition r = Repetition::OPTIONAL);
 ColumnSpec StringColumn(std::string name, Repetition r = Repetition::OPTIONAL);
 // INT64 TIMESTAMP(unit, utc) (+ ConvertedType TIMESTAMP_MILLIS/MICROS for
 // those units, as the spec and Arrow do).
-ColumnSpec TimestampColumn(std::string name, TimeUnit unit, bool utc,
-                           Repetition r = Repetition::OPTIONAL);
+ColumnSpec TimestampColumn(std::string name, TimeUnit unit, bool utc, Repetition r = Repetition::OPTIONAL);
 
 // The spec of an existing (read) column, for re-encoding. INT96 becomes
 // INT64 TIMESTAMP(NANOS, not UTC-adjusted), or TIMESTAMP(MICROS) when

@@ -19,8 +19,12 @@ struct Table {
 Table MakeTable(size_t rows, uint32_t seed, size_t distinct_strings = 50) {
   std::mt19937 rng(seed);
   Table t;
-  t.specs = {TimestampColumn("ts", TimeUnit::MICROS, true), StringColumn("s"), Int64Column("i64"),
-             DoubleColumn("d"), BoolColumn("b"), Int64Column("seq", Repetition::REQUIRED)};
+  t.specs = {TimestampColumn("ts", TimeUnit::MICROS, true),
+             StringColumn("s"),
+             Int64Column("i64"),
+             DoubleColumn("d"),
+             BoolColumn("b"),
+             Int64Column("seq", Repetition::REQUIRED)};
   ColumnSpec i32;
   i32.name = "i32";
   i32.type = Type::INT32;
@@ -68,9 +72,7 @@ Table MakeTable(size_t rows, uint32_t seed, size_t distinct_strings = 50) {
         case Type::DOUBLE:
           v.f64.push_back(r % 97 == 5 ? NAN : static_cast<double>(rng() % 100000) / 1000.0);
           break;
-        case Type::BYTE_ARRAY:
-          v.AppendByteArray("value-" + std::to_string(rng() % distinct_strings));
-          break;
+        case Type::BYTE_ARRAY: v.AppendByteArray("value-" + std::to_string(rng() % distinct_strings)); break;
         case Type::FIXED_LEN_BYTE_ARRAY:
           for (int k = 0; k < 3; ++k) v.fixed.push_back(static_cast<uint8_t>(rng()));
           break;
@@ -87,7 +89,8 @@ Table MakeTable(size_t rows, uint32_t seed, size_t distinct_strings = 50) {
 
 void ExpectSameValues(const ColumnVector& a, const ColumnVector& b, const std::string& what) {
   EXPECT_EQ(a.defined.empty() ? std::vector<uint8_t>(a.row_count(), 1) : a.defined,
-            b.defined.empty() ? std::vector<uint8_t>(b.row_count(), 1) : b.defined) << what;
+            b.defined.empty() ? std::vector<uint8_t>(b.row_count(), 1) : b.defined)
+      << what;
   EXPECT_EQ(a.bools, b.bools) << what;
   EXPECT_EQ(a.i32, b.i32) << what;
   EXPECT_EQ(a.i64, b.i64) << what;
@@ -175,7 +178,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"snappy_v1_dict", Codec::SNAPPY, false, true, 1 << 20, 1 << 20, 1 << 20, false},
                       Case{"zstd_v2_dict", Codec::ZSTD, true, true, 1 << 20, 1 << 20, 1 << 20, false},
                       Case{"gzip_plain", Codec::GZIP, false, false, 1 << 20, 1 << 20, 1 << 20, false},
-                      Case{"none_v2_plain", Codec::UNCOMPRESSED, true, false, 1 << 20, 1 << 20, 1 << 20, false},
+                      Case{"none_v2_plain", Codec::UNCOMPRESSED, true, false, 1 << 20, 1 << 20, 1 << 20,
+                           false},
                       Case{"fallback", Codec::SNAPPY, false, true, 200, 1 << 20, 1 << 20, false},
                       Case{"small_pages", Codec::SNAPPY, true, true, 1 << 20, 1000, 1 << 20, false},
                       Case{"row_groups", Codec::LZ4_RAW, false, true, 1 << 20, 4096, 777, false},

@@ -59,8 +59,8 @@ Status AddContext(const Status& s, std::string_view strct, std::string_view fiel
 // consume the value). Missing required fields are Corruption naming the
 // struct and field, at the offset of the struct's STOP.
 template <typename F, typename O>
-Status ReadStructWith(ThriftReader& t, std::string_view strct, std::span<const FieldSpec> spec,
-                      F&& field, O&& other) {
+Status ReadStructWith(ThriftReader& t, std::string_view strct, std::span<const FieldSpec> spec, F&& field,
+                      O&& other) {
   BA_RETURN_IF_ERROR(t.BeginStruct());
   uint64_t seen = 0;  // bit per spec entry
   uint64_t stop_at = 0;
@@ -82,16 +82,15 @@ Status ReadStructWith(ThriftReader& t, std::string_view strct, std::span<const F
   t.EndStruct();
   for (size_t i = 0; i < spec.size(); ++i) {
     if (spec[i].required && !(seen & (uint64_t{1} << i))) {
-      return ThriftReader::ErrorAt(stop_at, fmt::format("{}: required field '{}' ({}) is missing",
-                                                        strct, spec[i].name, spec[i].id));
+      return ThriftReader::ErrorAt(
+          stop_at, fmt::format("{}: required field '{}' ({}) is missing", strct, spec[i].name, spec[i].id));
     }
   }
   return Status::OK();
 }
 
 template <typename F>
-Status ReadStruct(ThriftReader& t, std::string_view strct, std::span<const FieldSpec> spec,
-                  F&& field) {
+Status ReadStruct(ThriftReader& t, std::string_view strct, std::span<const FieldSpec> spec, F&& field) {
   return ReadStructWith(t, strct, spec, std::forward<F>(field),
                         [&t](const FieldHeader& h) { return t.Skip(h.type); });
 }
@@ -297,8 +296,7 @@ Status DecodeIntType(ThriftReader& t, LogicalType* lt) {
   }));
   const int w = lt->bit_width;
   if (w != 8 && w != 16 && w != 32 && w != 64) {
-    return ThriftReader::ErrorAt(width_at,
-                                 fmt::format("IntType.bitWidth {} is not 8, 16, 32 or 64", w));
+    return ThriftReader::ErrorAt(width_at, fmt::format("IntType.bitWidth {} is not 8, 16, 32 or 64", w));
   }
   return Status::OK();
 }
@@ -307,14 +305,14 @@ Status DecodeIntType(ThriftReader& t, LogicalType* lt) {
 // wins (as in generated code). An empty union, or a last member we do not
 // know, is UNRECOGNIZED.
 constexpr FieldSpec kLogicalTypeSpec[] = {
-    {1, CType::kStruct, "STRING", false},   {2, CType::kStruct, "MAP", false},
-    {3, CType::kStruct, "LIST", false},     {4, CType::kStruct, "ENUM", false},
-    {5, CType::kStruct, "DECIMAL", false},  {6, CType::kStruct, "DATE", false},
-    {7, CType::kStruct, "TIME", false},     {8, CType::kStruct, "TIMESTAMP", false},
-    {10, CType::kStruct, "INTEGER", false}, {11, CType::kStruct, "UNKNOWN", false},
-    {12, CType::kStruct, "JSON", false},    {13, CType::kStruct, "BSON", false},
-    {14, CType::kStruct, "UUID", false},    {15, CType::kStruct, "FLOAT16", false},
-    {16, CType::kStruct, "VARIANT", false}, {17, CType::kStruct, "GEOMETRY", false},
+    {1, CType::kStruct, "STRING", false},     {2, CType::kStruct, "MAP", false},
+    {3, CType::kStruct, "LIST", false},       {4, CType::kStruct, "ENUM", false},
+    {5, CType::kStruct, "DECIMAL", false},    {6, CType::kStruct, "DATE", false},
+    {7, CType::kStruct, "TIME", false},       {8, CType::kStruct, "TIMESTAMP", false},
+    {10, CType::kStruct, "INTEGER", false},   {11, CType::kStruct, "UNKNOWN", false},
+    {12, CType::kStruct, "JSON", false},      {13, CType::kStruct, "BSON", false},
+    {14, CType::kStruct, "UUID", false},      {15, CType::kStruct, "FLOAT16", false},
+    {16, CType::kStruct, "VARIANT", false},   {17, CType::kStruct, "GEOMETRY", false},
     {18, CType::kStruct, "GEOGRAPHY", false},
 };
 
@@ -433,14 +431,13 @@ constexpr FieldSpec kPageEncodingStatsSpec[] = {
 };
 
 Status DecodePageEncodingStats(ThriftReader& t, PageEncodingStats* p) {
-  return ReadStruct(t, "PageEncodingStats", kPageEncodingStatsSpec,
-                    [&](const FieldHeader& h) -> Status {
-                      switch (h.id) {
-                        case 1: return GetEnum(t, kMaxPageType, &p->page_type);
-                        case 2: return GetEnum(t, kMaxEncoding, &p->encoding);
-                        default: return Get(t, h, &p->count);
-                      }
-                    });
+  return ReadStruct(t, "PageEncodingStats", kPageEncodingStatsSpec, [&](const FieldHeader& h) -> Status {
+    switch (h.id) {
+      case 1: return GetEnum(t, kMaxPageType, &p->page_type);
+      case 2: return GetEnum(t, kMaxEncoding, &p->encoding);
+      default: return Get(t, h, &p->count);
+    }
+  });
 }
 
 constexpr FieldSpec kColumnMetaDataSpec[] = {
@@ -525,12 +522,8 @@ Status DecodeColumnChunk(ThriftReader& t, ColumnChunk* c) {
       case 5: return Get(t, h, &c->offset_index_length);
       case 6: return Get(t, h, &c->column_index_offset);
       case 7: return Get(t, h, &c->column_index_length);
-      case 8:
-        c->has_crypto_metadata = true;
-        return t.Skip(h.type);
-      default:
-        c->has_encrypted_column_metadata = true;
-        return t.Skip(h.type);
+      case 8: c->has_crypto_metadata = true; return t.Skip(h.type);
+      default: c->has_encrypted_column_metadata = true; return t.Skip(h.type);
     }
   });
 }
@@ -552,12 +545,9 @@ Status DecodeSortingColumn(ThriftReader& t, SortingColumn* s) {
 }
 
 constexpr FieldSpec kRowGroupSpec[] = {
-    {1, CType::kList, "columns", true},
-    {2, CType::kI64, "total_byte_size", true},
-    {3, CType::kI64, "num_rows", true},
-    {4, CType::kList, "sorting_columns", false},
-    {5, CType::kI64, "file_offset", false},
-    {6, CType::kI64, "total_compressed_size", false},
+    {1, CType::kList, "columns", true},     {2, CType::kI64, "total_byte_size", true},
+    {3, CType::kI64, "num_rows", true},     {4, CType::kList, "sorting_columns", false},
+    {5, CType::kI64, "file_offset", false}, {6, CType::kI64, "total_compressed_size", false},
     {7, CType::kI16, "ordinal", false},
 };
 
@@ -626,12 +616,8 @@ Status DecodeFileMetaDataStruct(ThriftReader& t, FileMetaData* md) {
           md->column_orders_type_defined.push_back(type_defined);
           return Status::OK();
         });
-      case 8:
-        md->has_encryption_algorithm = true;
-        return t.Skip(h.type);
-      default:
-        md->has_footer_signing_key_metadata = true;
-        return t.Skip(h.type);
+      case 8: md->has_encryption_algorithm = true; return t.Skip(h.type);
+      default: md->has_footer_signing_key_metadata = true; return t.Skip(h.type);
     }
   });
 }
@@ -667,8 +653,8 @@ constexpr FieldSpec kDictionaryPageHeaderSpec[] = {
 
 Status DecodeDictionaryPageHeader(ThriftReader& t, DictionaryPageHeader* d) {
   uint64_t num_values_at = 0;
-  BA_RETURN_IF_ERROR(ReadStruct(
-      t, "DictionaryPageHeader", kDictionaryPageHeaderSpec, [&](const FieldHeader& h) -> Status {
+  BA_RETURN_IF_ERROR(
+      ReadStruct(t, "DictionaryPageHeader", kDictionaryPageHeaderSpec, [&](const FieldHeader& h) -> Status {
         switch (h.id) {
           case 1: num_values_at = t.offset(); return Get(t, h, &d->num_values);
           case 2: return GetEnum(t, kMaxEncoding, &d->encoding);
@@ -709,8 +695,7 @@ Status DecodeDataPageHeaderV2(ThriftReader& t, DataPageHeaderV2* d) {
       }));
   for (int id : {1, 2, 3, 5, 6}) {
     BA_RETURN_IF_ERROR(NonNegative(
-        *counts[id], fmt::format("DataPageHeaderV2.{}", kDataPageHeaderV2Spec[id - 1].name),
-        at[id]));
+        *counts[id], fmt::format("DataPageHeaderV2.{}", kDataPageHeaderV2Spec[id - 1].name), at[id]));
   }
   return Status::OK();
 }
@@ -729,43 +714,40 @@ constexpr FieldSpec kPageHeaderSpec[] = {
 Status DecodePageHeaderStruct(ThriftReader& t, PageHeader* ph) {
   uint64_t uncompressed_at = 0;
   uint64_t compressed_at = 0;
+  BA_RETURN_IF_ERROR(ReadStruct(t, "PageHeader", kPageHeaderSpec, [&](const FieldHeader& h) -> Status {
+    switch (h.id) {
+      case 1: return GetEnum(t, kMaxPageType, &ph->type);
+      case 2: uncompressed_at = t.offset(); return Get(t, h, &ph->uncompressed_page_size);
+      case 3: compressed_at = t.offset(); return Get(t, h, &ph->compressed_page_size);
+      case 4: {
+        int32_t crc = 0;
+        BA_RETURN_IF_ERROR(Get(t, h, &crc));
+        ph->crc = static_cast<uint32_t>(crc);
+        return Status::OK();
+      }
+      case 5: {
+        DataPageHeader d;
+        BA_RETURN_IF_ERROR(DecodeDataPageHeader(t, &d));
+        ph->data_page_header = std::move(d);
+        return Status::OK();
+      }
+      case 6: ph->has_index_page_header = true; return t.Skip(h.type);
+      case 7: {
+        DictionaryPageHeader d;
+        BA_RETURN_IF_ERROR(DecodeDictionaryPageHeader(t, &d));
+        ph->dictionary_page_header = std::move(d);
+        return Status::OK();
+      }
+      default: {
+        DataPageHeaderV2 d;
+        BA_RETURN_IF_ERROR(DecodeDataPageHeaderV2(t, &d));
+        ph->data_page_header_v2 = std::move(d);
+        return Status::OK();
+      }
+    }
+  }));
   BA_RETURN_IF_ERROR(
-      ReadStruct(t, "PageHeader", kPageHeaderSpec, [&](const FieldHeader& h) -> Status {
-        switch (h.id) {
-          case 1: return GetEnum(t, kMaxPageType, &ph->type);
-          case 2: uncompressed_at = t.offset(); return Get(t, h, &ph->uncompressed_page_size);
-          case 3: compressed_at = t.offset(); return Get(t, h, &ph->compressed_page_size);
-          case 4: {
-            int32_t crc = 0;
-            BA_RETURN_IF_ERROR(Get(t, h, &crc));
-            ph->crc = static_cast<uint32_t>(crc);
-            return Status::OK();
-          }
-          case 5: {
-            DataPageHeader d;
-            BA_RETURN_IF_ERROR(DecodeDataPageHeader(t, &d));
-            ph->data_page_header = std::move(d);
-            return Status::OK();
-          }
-          case 6:
-            ph->has_index_page_header = true;
-            return t.Skip(h.type);
-          case 7: {
-            DictionaryPageHeader d;
-            BA_RETURN_IF_ERROR(DecodeDictionaryPageHeader(t, &d));
-            ph->dictionary_page_header = std::move(d);
-            return Status::OK();
-          }
-          default: {
-            DataPageHeaderV2 d;
-            BA_RETURN_IF_ERROR(DecodeDataPageHeaderV2(t, &d));
-            ph->data_page_header_v2 = std::move(d);
-            return Status::OK();
-          }
-        }
-      }));
-  BA_RETURN_IF_ERROR(NonNegative(ph->uncompressed_page_size, "PageHeader.uncompressed_page_size",
-                                 uncompressed_at));
+      NonNegative(ph->uncompressed_page_size, "PageHeader.uncompressed_page_size", uncompressed_at));
   return NonNegative(ph->compressed_page_size, "PageHeader.compressed_page_size", compressed_at);
 }
 

@@ -39,8 +39,7 @@ void Cmp(Diffs& d, const std::string& p, const SortingColumn& a, const SortingCo
 void Cmp(Diffs& d, const std::string& p, const RowGroup& a, const RowGroup& b);
 void Cmp(Diffs& d, const std::string& p, const FileMetaData& a, const FileMetaData& b);
 void Cmp(Diffs& d, const std::string& p, const DataPageHeader& a, const DataPageHeader& b);
-void Cmp(Diffs& d, const std::string& p, const DictionaryPageHeader& a,
-         const DictionaryPageHeader& b);
+void Cmp(Diffs& d, const std::string& p, const DictionaryPageHeader& a, const DictionaryPageHeader& b);
 void Cmp(Diffs& d, const std::string& p, const DataPageHeaderV2& a, const DataPageHeaderV2& b);
 void Cmp(Diffs& d, const std::string& p, const PageHeader& a, const PageHeader& b);
 
@@ -70,23 +69,20 @@ void Cmp(Diffs& d, const std::string& p, const std::vector<T>& a, const std::vec
 #define F(x) Cmp(d, p + "." #x, a.x, b.x)
 
 void Cmp(Diffs& d, const std::string& p, const LogicalType& a, const LogicalType& b) {
-  F(kind), F(decimal_scale), F(decimal_precision), F(is_adjusted_to_utc), F(unit), F(bit_width),
-      F(is_signed);
+  F(kind), F(decimal_scale), F(decimal_precision), F(is_adjusted_to_utc), F(unit), F(bit_width), F(is_signed);
 }
 void Cmp(Diffs& d, const std::string& p, const SchemaElement& a, const SchemaElement& b) {
-  F(type), F(type_length), F(repetition), F(name), F(num_children), F(converted_type), F(scale),
-      F(precision), F(field_id), F(logical_type);
+  F(type), F(type_length), F(repetition), F(name), F(num_children), F(converted_type), F(scale), F(precision),
+      F(field_id), F(logical_type);
 }
 void Cmp(Diffs& d, const std::string& p, const Statistics& a, const Statistics& b) {
-  F(max), F(min), F(null_count), F(distinct_count), F(max_value), F(min_value),
-      F(is_max_value_exact), F(is_min_value_exact);
+  F(max), F(min), F(null_count), F(distinct_count), F(max_value), F(min_value), F(is_max_value_exact),
+      F(is_min_value_exact);
 }
 void Cmp(Diffs& d, const std::string& p, const PageEncodingStats& a, const PageEncodingStats& b) {
   F(page_type), F(encoding), F(count);
 }
-void Cmp(Diffs& d, const std::string& p, const KeyValue& a, const KeyValue& b) {
-  F(key), F(value);
-}
+void Cmp(Diffs& d, const std::string& p, const KeyValue& a, const KeyValue& b) { F(key), F(value); }
 void Cmp(Diffs& d, const std::string& p, const ColumnMetaData& a, const ColumnMetaData& b) {
   F(type), F(encodings), F(path_in_schema), F(codec), F(num_values), F(total_uncompressed_size),
       F(total_compressed_size), F(key_value_metadata), F(data_page_offset), F(index_page_offset),
@@ -102,8 +98,8 @@ void Cmp(Diffs& d, const std::string& p, const SortingColumn& a, const SortingCo
   F(column_idx), F(descending), F(nulls_first);
 }
 void Cmp(Diffs& d, const std::string& p, const RowGroup& a, const RowGroup& b) {
-  F(columns), F(total_byte_size), F(num_rows), F(sorting_columns), F(file_offset),
-      F(total_compressed_size), F(ordinal);
+  F(columns), F(total_byte_size), F(num_rows), F(sorting_columns), F(file_offset), F(total_compressed_size),
+      F(ordinal);
 }
 void Cmp(Diffs& d, const std::string& p, const FileMetaData& a, const FileMetaData& b) {
   F(version), F(schema), F(num_rows), F(row_groups), F(key_value_metadata), F(created_by),
@@ -111,11 +107,9 @@ void Cmp(Diffs& d, const std::string& p, const FileMetaData& a, const FileMetaDa
       F(has_footer_signing_key_metadata);
 }
 void Cmp(Diffs& d, const std::string& p, const DataPageHeader& a, const DataPageHeader& b) {
-  F(num_values), F(encoding), F(definition_level_encoding), F(repetition_level_encoding),
-      F(statistics);
+  F(num_values), F(encoding), F(definition_level_encoding), F(repetition_level_encoding), F(statistics);
 }
-void Cmp(Diffs& d, const std::string& p, const DictionaryPageHeader& a,
-         const DictionaryPageHeader& b) {
+void Cmp(Diffs& d, const std::string& p, const DictionaryPageHeader& a, const DictionaryPageHeader& b) {
   F(num_values), F(encoding), F(is_sorted);
 }
 void Cmp(Diffs& d, const std::string& p, const DataPageHeaderV2& a, const DataPageHeaderV2& b) {
@@ -195,8 +189,8 @@ std::string DataDir() { return BA_TEST_DATA_DIR; }
 // Every *.parquet fixture whose footer is plaintext (no .encrypted files).
 std::vector<fs::path> FixtureFiles() {
   std::vector<fs::path> out;
-  for (const char* sub : {"/parquet-testing/data", "/parquet-testing/bad_data", "/arrow-written",
-                          "/slot-log"}) {
+  for (const char* sub :
+       {"/parquet-testing/data", "/parquet-testing/bad_data", "/arrow-written", "/slot-log"}) {
     const fs::path dir = DataDir() + sub;
     if (!fs::is_directory(dir)) continue;
     for (const auto& e : fs::directory_iterator(dir)) {
@@ -315,8 +309,8 @@ FileMetaData FullFileMetaData() {
   c.file_offset = 123456;
   ColumnMetaData m;
   m.type = Type::BYTE_ARRAY;
-  m.encodings = {Encoding::PLAIN, Encoding::RLE, Encoding::RLE_DICTIONARY,
-                 Encoding::BYTE_STREAM_SPLIT, Encoding::GROUP_VAR_INT};
+  m.encodings = {Encoding::PLAIN, Encoding::RLE, Encoding::RLE_DICTIONARY, Encoding::BYTE_STREAM_SPLIT,
+                 Encoding::GROUP_VAR_INT};
   m.path_in_schema = {"a", "b", ""};
   m.codec = Codec::LZ4_RAW;
   m.num_values = 17;
@@ -453,8 +447,7 @@ TEST(MetadataRoundTripTest, MinimalFileMetaData) {
   md.schema.push_back(root);
   const Bytes enc = Encode(md);
   // version 0, schema [ {name "", num_children 0} ], num_rows 0, row_groups [].
-  EXPECT_EQ(enc, B({0x15, 0x00, 0x19, 0x1c, 0x48, 0x00, 0x15, 0x00, 0x00, 0x16, 0x00, 0x19, 0x0c,
-                    0x00}));
+  EXPECT_EQ(enc, B({0x15, 0x00, 0x19, 0x1c, 0x48, 0x00, 0x15, 0x00, 0x00, 0x16, 0x00, 0x19, 0x0c, 0x00}));
   auto back = DecodeBytes(enc);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(Differences(md, *back), "");
@@ -480,8 +473,8 @@ TEST(MetadataRoundTripTest, PageHeaderBytesMatchThriftLayout) {
   d.num_values = 10;
   d.encoding = Encoding::RLE_DICTIONARY;
   ph.data_page_header = d;
-  EXPECT_EQ(Encode(ph), B({0x15, 0x00, 0x15, 0xc8, 0x01, 0x15, 0x64, 0x2c, 0x15, 0x14, 0x15, 0x10,
-                           0x15, 0x06, 0x15, 0x06, 0x00, 0x00}));
+  EXPECT_EQ(Encode(ph), B({0x15, 0x00, 0x15, 0xc8, 0x01, 0x15, 0x64, 0x2c, 0x15, 0x14, 0x15, 0x10, 0x15, 0x06,
+                           0x15, 0x06, 0x00, 0x00}));
   ph.crc = 0xffffffffu;  // -1 on the wire: zigzag 1
   ph.data_page_header.reset();
   EXPECT_EQ(Encode(ph), B({0x15, 0x00, 0x15, 0xc8, 0x01, 0x15, 0x64, 0x15, 0x01, 0x00}));
@@ -502,8 +495,8 @@ TEST(MetadataRoundTripTest, LogicalTypeBytes) {
   md.schema.push_back(e);
   const Bytes enc = Encode(md);
   // ...schema element: type 2, name "t", field 10 {8: {1: true, 2: {3: {}}}}
-  const Bytes element = B({0x15, 0x04, 0x38, 0x01, 't', 0x6c, 0x8c, 0x11, 0x1c, 0x3c, 0x00, 0x00,
-                           0x00, 0x00, 0x00});
+  const Bytes element =
+      B({0x15, 0x04, 0x38, 0x01, 't', 0x6c, 0x8c, 0x11, 0x1c, 0x3c, 0x00, 0x00, 0x00, 0x00, 0x00});
   EXPECT_NE(std::search(enc.begin(), enc.end(), element.begin(), element.end()), enc.end());
 }
 
@@ -572,8 +565,7 @@ TEST(MetadataFixtureTest, PageHeadersOfWriterFixtures) {
           }
           ASSERT_GE(start, 0);
           ASSERT_LE(static_cast<uint64_t>(start + m.total_compressed_size), f.offset);
-          const ByteSpan chunk(f.file.data() + start,
-                               static_cast<size_t>(m.total_compressed_size));
+          const ByteSpan chunk(f.file.data() + start, static_cast<size_t>(m.total_compressed_size));
           ByteReader r(chunk, static_cast<uint64_t>(start));
           while (!r.empty()) {
             const size_t at = r.position();
@@ -605,10 +597,8 @@ FileMetaData MustDecodeFixture(const std::string& rel) {
 }
 
 size_t LeafCount(const FileMetaData& md) {
-  return static_cast<size_t>(
-      std::count_if(md.schema.begin(), md.schema.end(), [](const SchemaElement& e) {
-        return e.type.has_value();
-      }));
+  return static_cast<size_t>(std::count_if(md.schema.begin(), md.schema.end(),
+                                           [](const SchemaElement& e) { return e.type.has_value(); }));
 }
 
 TEST(MetadataFixtureTest, DuckDbSlotLog) {
@@ -720,8 +710,7 @@ TEST(MetadataFixtureTest, SortColumnsAndStatistics) {
 }
 
 TEST(MetadataFixtureTest, EncodingStatsAndPageIndex) {
-  FileMetaData md =
-      MustDecodeFixture("parquet-testing/data/data_index_bloom_encoding_stats.parquet");
+  FileMetaData md = MustDecodeFixture("parquet-testing/data/data_index_bloom_encoding_stats.parquet");
   ASSERT_FALSE(md.row_groups.empty());
   const ColumnChunk& c = md.row_groups[0].columns[0];
   EXPECT_TRUE(c.column_index_offset.has_value());
@@ -747,8 +736,7 @@ TEST(MetadataFixtureTest, ListWithI16ElementTypeForI32Enums) {
 // Hostile input.
 
 TEST(MetadataHostileTest, TruncatedFootersFailAtEveryByte) {
-  for (const char* rel :
-       {"slot-log/duckdb-snappy.parquet", "parquet-testing/data/sort_columns.parquet"}) {
+  for (const char* rel : {"slot-log/duckdb-snappy.parquet", "parquet-testing/data/sort_columns.parquet"}) {
     Footer f = ReadFooter(DataDir() + "/" + rel);
     ASSERT_FALSE(f.bytes.empty());
     for (size_t n = 0; n < f.bytes.size(); ++n) {
@@ -804,11 +792,11 @@ TEST(MetadataHostileTest, MutatedFootersNeverCrash) {
 // STOP byte (extra must start with a long-form field header or use deltas
 // from field 4).
 Bytes FileMetaDataWith(std::initializer_list<int> extra) {
-  Bytes out = B({0x15, 0x04,                    // 1: version 2
-                 0x19, 0x1c,                    // 2: schema, 1 struct
-                 0x48, 0x01, 'r', 0x00,         //    name "r"
-                 0x16, 0x02,                    // 3: num_rows 1
-                 0x19, 0x0c});                  // 4: row_groups []
+  Bytes out = B({0x15, 0x04,             // 1: version 2
+                 0x19, 0x1c,             // 2: schema, 1 struct
+                 0x48, 0x01, 'r', 0x00,  //    name "r"
+                 0x16, 0x02,             // 3: num_rows 1
+                 0x19, 0x0c});           // 4: row_groups []
   for (int x : extra) out.push_back(static_cast<uint8_t>(x));
   out.push_back(0x00);
   return out;
@@ -835,13 +823,12 @@ TEST(MetadataHostileTest, MissingRequiredFieldsAreNamed) {
                    "FileMetaData: required field 'version' (1) is missing");
   // Schema element without a name.
   ExpectCorruption(
-      DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x15, 0x02, 0x00, 0x16, 0x02, 0x19, 0x0c, 0x00}))
-          .status(),
+      DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x15, 0x02, 0x00, 0x16, 0x02, 0x19, 0x0c, 0x00})).status(),
       "FileMetaData.schema[0]: SchemaElement: required field 'name' (4) is missing");
   // A row group whose only column chunk has no file_offset.
   ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x02, 0x19,
-                                  0x1c,                    // row_groups: 1 struct
-                                  0x19, 0x1c, 0x00,        //   columns: [ {} ]
+                                  0x1c,              // row_groups: 1 struct
+                                  0x19, 0x1c, 0x00,  //   columns: [ {} ]
                                   0x16, 0x00, 0x16, 0x00, 0x00, 0x00}))
                        .status(),
                    "FileMetaData.row_groups[0]: RowGroup.columns[0]: ColumnChunk: required field "
@@ -851,17 +838,16 @@ TEST(MetadataHostileTest, MissingRequiredFieldsAreNamed) {
                    "PageHeader: required field 'type' (1) is missing");
   ExpectCorruption(DecodePageBytes(B({0x15, 0x00, 0x15, 0x02, 0x00})).status(),
                    "PageHeader: required field 'compressed_page_size' (3) is missing");
-  ExpectCorruption(DecodePageBytes(B({0x15, 0x00, 0x15, 0x02, 0x15, 0x02, 0x2c, 0x15, 0x02, 0x00,
-                                      0x00})).status(),
-                   "PageHeader.data_page_header: DataPageHeader: required field 'encoding' (2)");
+  ExpectCorruption(
+      DecodePageBytes(B({0x15, 0x00, 0x15, 0x02, 0x15, 0x02, 0x2c, 0x15, 0x02, 0x00, 0x00})).status(),
+      "PageHeader.data_page_header: DataPageHeader: required field 'encoding' (2)");
 }
 
 TEST(MetadataHostileTest, FieldsWithTheWrongWireTypeAreSkipped) {
   // num_rows as a binary: skipped like generated Thrift code does, then
   // reported missing.
   ExpectCorruption(
-      DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x18, 0x01, 'x', 0x19, 0x0c,
-                     0x00}))
+      DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x18, 0x01, 'x', 0x19, 0x0c, 0x00}))
           .status(),
       "required field 'num_rows' (3) is missing");
   // An optional field (created_by, 6) sent as an i32 is ignored.
@@ -872,29 +858,28 @@ TEST(MetadataHostileTest, FieldsWithTheWrongWireTypeAreSkipped) {
 
 TEST(MetadataHostileTest, EnumsOutOfRange) {
   // Schema element type 8.
-  ExpectCorruption(
-      DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x15, 0x10, 0x38, 0x01, 'r', 0x00, 0x16, 0x02, 0x19,
-                     0x0c, 0x00}))
-          .status(),
-      "FileMetaData.schema[0]: SchemaElement.type: unknown value 8");
+  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x15, 0x10, 0x38, 0x01, 'r', 0x00, 0x16, 0x02, 0x19,
+                                  0x0c, 0x00}))
+                       .status(),
+                   "FileMetaData.schema[0]: SchemaElement.type: unknown value 8");
   // Repetition 3 (VECTOR, not supported here) and converted type 22 / -1.
-  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x35, 0x06, 0x18, 0x01, 'r', 0x00,
-                                  0x16, 0x02, 0x19, 0x0c, 0x00}))
+  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x35, 0x06, 0x18, 0x01, 'r', 0x00, 0x16, 0x02, 0x19,
+                                  0x0c, 0x00}))
                        .status(),
                    "SchemaElement.repetition_type: unknown value 3");
-  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x25, 0x2c, 0x00,
-                                  0x16, 0x02, 0x19, 0x0c, 0x00}))
+  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x25, 0x2c, 0x00, 0x16, 0x02, 0x19,
+                                  0x0c, 0x00}))
                        .status(),
                    "SchemaElement.converted_type: unknown value 22");
-  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x25, 0x01, 0x00,
-                                  0x16, 0x02, 0x19, 0x0c, 0x00}))
+  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x25, 0x01, 0x00, 0x16, 0x02, 0x19,
+                                  0x0c, 0x00}))
                        .status(),
                    "SchemaElement.converted_type: unknown value -1");
   // Page type 4, encodings 10.
   ExpectCorruption(DecodePageBytes(B({0x15, 0x08, 0x15, 0x00, 0x15, 0x00, 0x00})).status(),
                    "PageHeader.type: unknown value 4");
-  ExpectCorruption(DecodePageBytes(B({0x15, 0x00, 0x15, 0x00, 0x15, 0x00, 0x2c, 0x15, 0x00, 0x15,
-                                      0x14, 0x15, 0x06, 0x15, 0x06, 0x00, 0x00}))
+  ExpectCorruption(DecodePageBytes(B({0x15, 0x00, 0x15, 0x00, 0x15, 0x00, 0x2c, 0x15, 0x00, 0x15, 0x14, 0x15,
+                                      0x06, 0x15, 0x06, 0x00, 0x00}))
                        .status(),
                    "PageHeader.data_page_header: DataPageHeader.encoding: unknown value 10");
 }
@@ -927,8 +912,7 @@ TEST(MetadataHostileTest, ColumnMetaDataEnums) {
                    "ColumnMetaData.type: unknown value 8");
   Bytes bad_encoding = enc;
   bad_encoding[at + 5] = 0x14;  // encoding 10
-  ExpectCorruption(DecodeBytes(bad_encoding).status(),
-                   "ColumnMetaData.encodings[0]: unknown value 10");
+  ExpectCorruption(DecodeBytes(bad_encoding).status(), "ColumnMetaData.encodings[0]: unknown value 10");
   Bytes bad_codec = enc;
   const Bytes codec = B({0x15, 0x00, 0x16});  // 4: codec 0, then 5: num_values
   auto ci = std::search(enc.begin() + static_cast<long>(at), enc.end(), codec.begin(), codec.end());
@@ -943,18 +927,17 @@ TEST(MetadataHostileTest, NegativePageSizesAndCounts) {
   ExpectCorruption(DecodePageBytes(B({0x15, 0x00, 0x15, 0x00, 0x15, 0x09, 0x00})).status(),
                    "PageHeader.compressed_page_size is negative (-5)");
   // Dictionary page with num_values -1 (ARROW-RS-GH-6229-DICTHEADER).
-  ExpectCorruption(DecodePageBytes(B({0x15, 0x04, 0x15, 0x00, 0x15, 0x00, 0x4c, 0x15, 0x01, 0x15,
-                                      0x00, 0x00, 0x00}))
-                       .status(),
-                   "DictionaryPageHeader.num_values is negative (-1)");
-  ExpectCorruption(DecodePageBytes(B({0x15, 0x00, 0x15, 0x00, 0x15, 0x00, 0x2c, 0x15, 0x03, 0x15,
-                                      0x00, 0x15, 0x06, 0x15, 0x06, 0x00, 0x00}))
+  ExpectCorruption(
+      DecodePageBytes(B({0x15, 0x04, 0x15, 0x00, 0x15, 0x00, 0x4c, 0x15, 0x01, 0x15, 0x00, 0x00, 0x00}))
+          .status(),
+      "DictionaryPageHeader.num_values is negative (-1)");
+  ExpectCorruption(DecodePageBytes(B({0x15, 0x00, 0x15, 0x00, 0x15, 0x00, 0x2c, 0x15, 0x03, 0x15, 0x00, 0x15,
+                                      0x06, 0x15, 0x06, 0x00, 0x00}))
                        .status(),
                    "DataPageHeader.num_values is negative (-2)");
   PageHeader v2 = SamplePageHeaders()[2];
   v2.data_page_header_v2->num_nulls = -3;
-  ExpectCorruption(DecodePageBytes(Encode(v2)).status(),
-                   "DataPageHeaderV2.num_nulls is negative (-3)");
+  ExpectCorruption(DecodePageBytes(Encode(v2)).status(), "DataPageHeaderV2.num_nulls is negative (-3)");
   v2.data_page_header_v2->num_nulls = 0;
   v2.data_page_header_v2->definition_levels_byte_length = -1;
   ExpectCorruption(DecodePageBytes(Encode(v2)).status(),
@@ -963,22 +946,20 @@ TEST(MetadataHostileTest, NegativePageSizesAndCounts) {
 
 TEST(MetadataHostileTest, HugeListCounts) {
   // schema: list of 0x7fffffff structs in a 20-byte footer.
-  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0xfc, 0xff, 0xff, 0xff, 0xff, 0x07, 0x48, 0x01,
-                                  'r', 0x00, 0x00}))
-                       .status(),
-                   "FileMetaData.schema: list of 2147483647 struct elements");
-  // Negative count.
   ExpectCorruption(
-      DecodeBytes(B({0x15, 0x04, 0x19, 0xfc, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x00})).status(),
-      "negative list size");
+      DecodeBytes(B({0x15, 0x04, 0x19, 0xfc, 0xff, 0xff, 0xff, 0xff, 0x07, 0x48, 0x01, 'r', 0x00, 0x00}))
+          .status(),
+      "FileMetaData.schema: list of 2147483647 struct elements");
+  // Negative count.
+  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0xfc, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x00})).status(),
+                   "negative list size");
   // Row groups: count larger than the bytes left.
-  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x02, 0x19,
-                                  0xfc, 0x80, 0x01, 0x00}))
+  ExpectCorruption(DecodeBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x02, 0x19, 0xfc, 0x80,
+                                  0x01, 0x00}))
                        .status(),
                    "list of 128 struct elements");
   // A huge count in an unknown field is rejected the same way.
-  ExpectCorruption(DecodeBytes(FileMetaDataWith({0x09, 0x64, 0xf5, 0xff, 0xff, 0xff, 0x7f}))
-                       .status(),
+  ExpectCorruption(DecodeBytes(FileMetaDataWith({0x09, 0x64, 0xf5, 0xff, 0xff, 0xff, 0x7f})).status(),
                    "list of 268435455 i32 elements");
   // Strings: length beyond the end.
   ExpectCorruption(DecodeBytes(FileMetaDataWith({0x28, 0xff, 0x7f, 'a'})).status(),
@@ -990,8 +971,7 @@ TEST(MetadataHostileTest, MemoryAmplificationIsCapped) {
   // memory): 31 MB of structs from a 180 KB footer.
   const uint32_t n = 60000;
   ByteWriter w;
-  w.PutBytes(
-      B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x02, 0x19, 0x1c, 0x19, 0xfc}));
+  w.PutBytes(B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x02, 0x19, 0x1c, 0x19, 0xfc}));
   w.PutVarint(n);
   Bytes in = w.Release();
   for (uint32_t i = 0; i < n; ++i) in.insert(in.end(), {0x26, 0x00, 0x00});
@@ -1002,8 +982,8 @@ TEST(MetadataHostileTest, MemoryAmplificationIsCapped) {
   EXPECT_THAT(md.status().message(), HasSubstr("bytes of memory"));
 
   // The same shape with 2000 chunks is fine.
-  Bytes small = B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x02, 0x19, 0x1c, 0x19,
-                   0xfc, 0xd0, 0x0f});
+  Bytes small =
+      B({0x15, 0x04, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x02, 0x19, 0x1c, 0x19, 0xfc, 0xd0, 0x0f});
   for (int i = 0; i < 2000; ++i) small.insert(small.end(), {0x26, 0x00, 0x00});
   small.insert(small.end(), {0x16, 0x00, 0x16, 0x00, 0x00, 0x00});
   auto ok = DecodeBytes(small);
@@ -1039,21 +1019,21 @@ TEST(MetadataHostileTest, UnknownFieldsOfEveryTypeAreSkipped) {
   ASSERT_TRUE(base.ok());
   // Fields 100.. of every type after field 4, long-form headers.
   auto md = DecodeBytes(FileMetaDataWith({
-      0x01, 0xc8, 0x01,                          // 100: bool true
-      0x12,                                      // 101: bool false
-      0x13, 0x80,                                // 102: i8
-      0x14, 0x03,                                // 103: i16
-      0x15, 0x05,                                // 104: i32
-      0x16, 0x07,                                // 105: i64
-      0x17, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f,        // 106: double
-      0x18, 0x02, 'h', 'i',                      // 107: binary
-      0x19, 0x21, 0x01, 0x02,                    // 108: list<bool> [true, false]
-      0x1a, 0x28, 0x00, 0x01, 'z',               // 109: set<binary>
-      0x1b, 0x01, 0x8c, 0x00, 0x1c, 0x00, 0x00,  // 110: map<binary, struct>
-      0x1b, 0x00,                                // 111: empty map
-      0x1c, 0x15, 0x02, 0x1c, 0x00, 0x00,        // 112: struct { struct {} }
-      0x1d, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,  // 113: uuid
-      0x19, 0x00,                                // 114: empty list, element type 0
+      0x01, 0xc8, 0x01,                                      // 100: bool true
+      0x12,                                                  // 101: bool false
+      0x13, 0x80,                                            // 102: i8
+      0x14, 0x03,                                            // 103: i16
+      0x15, 0x05,                                            // 104: i32
+      0x16, 0x07,                                            // 105: i64
+      0x17, 0,    0,    0,    0,    0,    0,    0xf0, 0x3f,  // 106: double
+      0x18, 0x02, 'h',  'i',                                 // 107: binary
+      0x19, 0x21, 0x01, 0x02,                                // 108: list<bool> [true, false]
+      0x1a, 0x28, 0x00, 0x01, 'z',                           // 109: set<binary>
+      0x1b, 0x01, 0x8c, 0x00, 0x1c, 0x00, 0x00,              // 110: map<binary, struct>
+      0x1b, 0x00,                                            // 111: empty map
+      0x1c, 0x15, 0x02, 0x1c, 0x00, 0x00,                    // 112: struct { struct {} }
+      0x1d, 0,    1,    2,    3,    4,    5,    6,    7,    8, 9, 10, 11, 12, 13, 14, 15,  // 113: uuid
+      0x19, 0x00,  // 114: empty list, element type 0
   }));
   ASSERT_TRUE(md.ok()) << md.status().ToString();
   EXPECT_EQ(Differences(*base, *md), "");
@@ -1158,8 +1138,8 @@ TEST(MetadataPageHeaderTest, V2IsCompressedDefaultsToTrue) {
 
 TEST(MetadataPageHeaderTest, UnknownFieldsSkipped) {
   // A DATA_PAGE header with an unknown map field 20 and a bool list field 21.
-  auto ph = DecodePageBytes(B({0x15, 0x00, 0x15, 0x02, 0x15, 0x02, 0x0b, 0x28, 0x01, 0x85, 0x00,
-                               0x02, 0x19, 0x31, 0x01, 0x00, 0x02, 0x00}));
+  auto ph = DecodePageBytes(B({0x15, 0x00, 0x15, 0x02, 0x15, 0x02, 0x0b, 0x28, 0x01, 0x85, 0x00, 0x02, 0x19,
+                               0x31, 0x01, 0x00, 0x02, 0x00}));
   ASSERT_TRUE(ph.ok()) << ph.status().ToString();
   EXPECT_EQ(ph->compressed_page_size, 1);
   EXPECT_FALSE(ph->data_page_header.has_value());

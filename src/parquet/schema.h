@@ -34,9 +34,9 @@ enum class ValueKind {
 };
 
 struct ColumnDescriptor {
-  std::string name;   // leaf name
-  std::string path;   // dotted path from the root
-  int leaf_index = 0; // position among all leaves (= ColumnChunk index)
+  std::string name;    // leaf name
+  std::string path;    // dotted path from the root
+  int leaf_index = 0;  // position among all leaves (= ColumnChunk index)
   Type type = Type::INT32;
   int32_t type_length = 0;
   Repetition repetition = Repetition::REQUIRED;
@@ -49,12 +49,12 @@ struct ColumnDescriptor {
 
   // Resolved meaning:
   ValueKind kind = ValueKind::kInt;
-  int int_bits = 32;             // kInt
-  bool is_signed = true;         // kInt
-  int32_t scale = 0;             // kDecimal
-  int32_t precision = 0;         // kDecimal
+  int int_bits = 32;                 // kInt
+  bool is_signed = true;             // kInt
+  int32_t scale = 0;                 // kDecimal
+  int32_t precision = 0;             // kDecimal
   TimeUnit unit = TimeUnit::MICROS;  // kTime, kTimestamp (INT96: NANOS)
-  bool utc = false;              // kTimestamp/kTime: isAdjustedToUTC
+  bool utc = false;                  // kTimestamp/kTime: isAdjustedToUTC
 
   bool optional() const { return repetition == Repetition::OPTIONAL; }
 };

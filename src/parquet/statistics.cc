@@ -46,23 +46,18 @@ bool Float16Less(uint16_t a, uint16_t b) {
 
 SortOrder ColumnSortOrder(const ColumnDescriptor& col) {
   switch (col.kind) {
-    case ValueKind::kInt:
-      return col.is_signed ? SortOrder::kSigned : SortOrder::kUnsigned;
+    case ValueKind::kInt: return col.is_signed ? SortOrder::kSigned : SortOrder::kUnsigned;
     case ValueKind::kDecimal:
     case ValueKind::kFloat16:
     case ValueKind::kBoolean:
     case ValueKind::kFloat:
     case ValueKind::kDate:
-    case ValueKind::kTime:
-      return SortOrder::kSigned;
-    case ValueKind::kTimestamp:
-      return col.type == Type::INT96 ? SortOrder::kUnknown : SortOrder::kSigned;
+    case ValueKind::kTime: return SortOrder::kSigned;
+    case ValueKind::kTimestamp: return col.type == Type::INT96 ? SortOrder::kUnknown : SortOrder::kSigned;
     case ValueKind::kString:
     case ValueKind::kBinary:
-    case ValueKind::kUuid:
-      return SortOrder::kUnsigned;
-    case ValueKind::kNull:
-      return SortOrder::kUnknown;
+    case ValueKind::kUuid: return SortOrder::kUnsigned;
+    case ValueKind::kNull: return SortOrder::kUnknown;
   }
   return SortOrder::kUnknown;
 }
@@ -94,7 +89,11 @@ Statistics ComputeStatistics(const ColumnDescriptor& col, const ColumnVector& v)
     for (size_t i = 0; i < n; ++i) {
       T x = vec[i];
       if (std::isnan(x)) continue;
-      if (!any) { lo = hi = x; any = true; continue; }
+      if (!any) {
+        lo = hi = x;
+        any = true;
+        continue;
+      }
       if (x < lo) lo = x;
       if (x > hi) hi = x;
     }
@@ -150,7 +149,11 @@ Statistics ComputeStatistics(const ColumnDescriptor& col, const ColumnVector& v)
                                              (static_cast<unsigned char>(x[1]) << 8));
           if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff)) continue;  // NaN
         }
-        if (!any) { lo = hi = x; any = true; continue; }
+        if (!any) {
+          lo = hi = x;
+          any = true;
+          continue;
+        }
         if (less(x, lo)) lo = x;
         if (less(hi, x)) hi = x;
       }
@@ -215,8 +218,7 @@ std::optional<StatValue> Decode(const ColumnDescriptor& col, const std::string& 
       // bytes are not pruned.
       if (col.kind == ValueKind::kDecimal || col.kind == ValueKind::kFloat16) return std::nullopt;
       return StatValue(b);
-    case Type::INT96:
-      return std::nullopt;
+    case Type::INT96: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -254,8 +256,8 @@ std::optional<StatRange> TrustedRange(const ColumnDescriptor& col, const Statist
   return StatRange{*a, *b};
 }
 
-bool MayOverlap(const ColumnDescriptor&, const std::optional<StatRange>& range,
-                const StatValue& lo, const StatValue& hi) {
+bool MayOverlap(const ColumnDescriptor&, const std::optional<StatRange>& range, const StatValue& lo,
+                const StatValue& hi) {
   if (!range) return true;
   if (range->min.index() != lo.index() || range->max.index() != hi.index()) return true;
   // Disjoint when max < lo or hi < min.

@@ -45,7 +45,7 @@ std::optional<StatRange> TrustedRange(const ColumnDescriptor& col, const Statist
 
 // True unless the statistics prove that no value in the chunk lies in
 // [lo, hi] (bounds of the same alternative as the column's StatValue).
-bool MayOverlap(const ColumnDescriptor& col, const std::optional<StatRange>& range,
-                const StatValue& lo, const StatValue& hi);
+bool MayOverlap(const ColumnDescriptor& col, const std::optional<StatRange>& range, const StatValue& lo,
+                const StatValue& hi);
 
 }  // namespace budget_audit::parquet

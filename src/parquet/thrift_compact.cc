@@ -75,9 +75,8 @@ Status ThriftReader::EnterContainer() {
 
 Status ThriftReader::Charge(uint64_t bytes) {
   if (bytes > budget_ - charged_) {
-    return Status::ResourceExhausted(
-        fmt::format("decoding the Thrift data at offset {} would take more than {} bytes of memory",
-                    offset(), budget_));
+    return Status::ResourceExhausted(fmt::format(
+        "decoding the Thrift data at offset {} would take more than {} bytes of memory", offset(), budget_));
   }
   charged_ += bytes;
   return Status::OK();
@@ -151,8 +150,7 @@ Result<ByteSpan> ThriftReader::ReadBinary() {
     return ErrorAt(at, NegativeSize("binary length", n));
   }
   if (n > r_.remaining()) {
-    return ErrorAt(
-        at, fmt::format("binary length {} exceeds the {} bytes remaining", n, r_.remaining()));
+    return ErrorAt(at, fmt::format("binary length {} exceeds the {} bytes remaining", n, r_.remaining()));
   }
   return r_.Take(static_cast<size_t>(n));
 }
@@ -194,9 +192,8 @@ Result<ListHeader> ThriftReader::ReadListHeader() {
   // size < 2^31 and MinWireSize <= 16: the product cannot overflow.
   const uint64_t need = size * MinWireSize(h.element_type);
   if (need > r_.remaining()) {
-    return ErrorAt(
-        at, fmt::format("list of {} {} elements needs at least {} bytes but only {} remain", size,
-                        CTypeName(h.element_type), need, r_.remaining()));
+    return ErrorAt(at, fmt::format("list of {} {} elements needs at least {} bytes but only {} remain", size,
+                                   CTypeName(h.element_type), need, r_.remaining()));
   }
   h.size = static_cast<uint32_t>(size);
   return h;
@@ -216,8 +213,8 @@ Result<MapHeader> ThriftReader::ReadMapHeader() {
   BA_ASSIGN_OR_RETURN(h.value_type, ElementType(b & 0x0f, types_at));
   const uint64_t need = size * (MinWireSize(h.key_type) + MinWireSize(h.value_type));
   if (need > r_.remaining()) {
-    return ErrorAt(at, fmt::format("map of {} entries needs at least {} bytes but only {} remain",
-                                   size, need, r_.remaining()));
+    return ErrorAt(at, fmt::format("map of {} entries needs at least {} bytes but only {} remain", size, need,
+                                   r_.remaining()));
   }
   h.size = static_cast<uint32_t>(size);
   return h;

@@ -31,15 +31,15 @@ TEST(ThriftWriterTest, FieldHeadersShortAndLongForm) {
   ByteWriter out;
   ThriftWriter w(out);
   w.BeginStruct();
-  w.WriteI32Field(1, 7);          // delta 1: 0x15
-  w.WriteI64Field(16, -1);        // delta 15: 0xf6
-  w.WriteBinaryField(40, "ab");   // delta 24: long form 0x08, zigzag(40) = 80
-  w.WriteBoolField(41, true);     // delta 1, type 1: 0x11
-  w.WriteBoolField(42, false);    // delta 1, type 2: 0x12
-  w.WriteI16Field(3, -3);         // backwards: long form 0x04, zigzag(3) = 6
+  w.WriteI32Field(1, 7);         // delta 1: 0x15
+  w.WriteI64Field(16, -1);       // delta 15: 0xf6
+  w.WriteBinaryField(40, "ab");  // delta 24: long form 0x08, zigzag(40) = 80
+  w.WriteBoolField(41, true);    // delta 1, type 1: 0x11
+  w.WriteBoolField(42, false);   // delta 1, type 2: 0x12
+  w.WriteI16Field(3, -3);        // backwards: long form 0x04, zigzag(3) = 6
   w.EndStruct();
-  EXPECT_EQ(out.bytes(), B({0x15, 0x0e, 0xf6, 0x01, 0x08, 0x50, 0x02, 'a', 'b', 0x11, 0x12, 0x04,
-                            0x06, 0x05, 0x00}));
+  EXPECT_EQ(out.bytes(),
+            B({0x15, 0x0e, 0xf6, 0x01, 0x08, 0x50, 0x02, 'a', 'b', 0x11, 0x12, 0x04, 0x06, 0x05, 0x00}));
 
   ByteReader r(out.bytes());
   ThriftReader t(r);
@@ -94,8 +94,7 @@ TEST(ThriftWriterTest, ScalarEncodings) {
   w.WriteI32(-1);      // zigzag 1
   w.WriteI32(64);      // zigzag 128 = 0x80 0x01
   w.WriteDouble(1.5);  // 0x3ff8000000000000 little-endian
-  EXPECT_EQ(out.bytes(),
-            B({0xfe, 0x01, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf8, 0x3f}));
+  EXPECT_EQ(out.bytes(), B({0xfe, 0x01, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf8, 0x3f}));
   ByteReader r(out.bytes());
   ThriftReader t(r);
   EXPECT_EQ(*t.ReadI8(), -2);

@@ -116,7 +116,7 @@ struct ColumnVector {
   std::vector<uint8_t> data;      // BYTE_ARRAY payload bytes
   std::vector<uint8_t> fixed;     // FIXED_LEN_BYTE_ARRAY and INT96
 
-  std::vector<uint8_t> defined;   // per row; empty = all present
+  std::vector<uint8_t> defined;  // per row; empty = all present
 
   // Number of (non-null) values stored.
   size_t value_count() const;

@@ -49,8 +49,10 @@ void AppendValidUtf8(std::string_view s, std::string& out, bool json) {
           case '\b': out += "\\b"; break;
           case '\f': out += "\\f"; break;
           default:
-            if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-            else out += static_cast<char>(c);
+            if (c < 0x20)
+              out += fmt::format("\\u{:04x}", c);
+            else
+              out += static_cast<char>(c);
         }
       } else {
         out += static_cast<char>(c);
@@ -113,8 +115,7 @@ void AppendJsonString(std::string_view s, std::string& out) {
 }
 
 std::string Base64Encode(std::string_view in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
   size_t i = 0;
@@ -163,7 +164,8 @@ std::string DecimalFromBigEndian(const uint8_t* data, size_t len, int32_t scale)
   // to (GCC 12's -Wrestrict misfires on std::string::insert at -O3).
   std::vector<uint32_t> chunks;
   auto is_zero = [&]() {
-    for (uint32_t l : limbs) if (l) return false;
+    for (uint32_t l : limbs)
+      if (l) return false;
     return true;
   };
   while (!is_zero()) {
@@ -262,12 +264,8 @@ void AppendValue(const ColumnDescriptor& col, const ColumnVector& v, size_t vi, 
     return col.type == Type::INT32 ? static_cast<int64_t>(v.i32[vi]) : v.i64[vi];
   };
   switch (col.kind) {
-    case ValueKind::kNull:
-      out += style == TextStyle::kJson ? "null" : "";
-      return;
-    case ValueKind::kBoolean:
-      out += v.bools[vi] ? "true" : "false";
-      return;
+    case ValueKind::kNull: out += style == TextStyle::kJson ? "null" : ""; return;
+    case ValueKind::kBoolean: out += v.bools[vi] ? "true" : "false"; return;
     case ValueKind::kInt: {
       int64_t x = int_value();
       if (col.is_signed) {
@@ -280,29 +278,27 @@ void AppendValue(const ColumnDescriptor& col, const ColumnVector& v, size_t vi, 
       return;
     }
     case ValueKind::kFloat:
-      AppendNumberText(col.type == Type::FLOAT ? FormatFloat(v.f32[vi]) : FormatDouble(v.f64[vi]),
-                       style, out);
+      AppendNumberText(col.type == Type::FLOAT ? FormatFloat(v.f32[vi]) : FormatDouble(v.f64[vi]), style,
+                       out);
       return;
     case ValueKind::kFloat16: {
       const uint8_t* p = v.FixedAt(vi);
-      AppendNumberText(FormatFloat(HalfToFloat(static_cast<uint16_t>(p[0] | (p[1] << 8)))), style,
-                       out);
+      AppendNumberText(FormatFloat(HalfToFloat(static_cast<uint16_t>(p[0] | (p[1] << 8)))), style, out);
       return;
     }
     case ValueKind::kString:
       if (col.type == Type::BYTE_ARRAY) {
         AppendText(v.ByteArrayAt(vi), style, out);
       } else {
-        AppendText({reinterpret_cast<const char*>(v.FixedAt(vi)),
-                    static_cast<size_t>(col.type_length)}, style, out);
+        AppendText({reinterpret_cast<const char*>(v.FixedAt(vi)), static_cast<size_t>(col.type_length)},
+                   style, out);
       }
       return;
     case ValueKind::kBinary: {
-      std::string_view raw =
-          col.type == Type::BYTE_ARRAY
-              ? v.ByteArrayAt(vi)
-              : std::string_view(reinterpret_cast<const char*>(v.FixedAt(vi)),
-                                 static_cast<size_t>(v.type_length));
+      std::string_view raw = col.type == Type::BYTE_ARRAY
+                                 ? v.ByteArrayAt(vi)
+                                 : std::string_view(reinterpret_cast<const char*>(v.FixedAt(vi)),
+                                                    static_cast<size_t>(v.type_length));
       AppendText(Base64Encode(raw), style, out);
       return;
     }
@@ -319,19 +315,17 @@ void AppendValue(const ColumnDescriptor& col, const ColumnVector& v, size_t vi, 
       AppendText(text, style, out);
       return;
     }
-    case ValueKind::kDate:
-      AppendText(FormatDate(v.i32[vi]), style, out);
-      return;
+    case ValueKind::kDate: AppendText(FormatDate(v.i32[vi]), style, out); return;
     case ValueKind::kTime:
       AppendText(FormatTimeOfDay(int_value(), TicksPerSecond(col.unit)), style, out);
       return;
     case ValueKind::kTimestamp: {
       if (col.type == Type::INT96) {
         Int96Time t = Int96ToTime(v.FixedAt(vi));
-        AppendText(FormatTimestampParts(FloorDiv(t.micros, 1000000),
-                                        FloorMod(t.micros, 1000000) * 1000 + t.sub_micro_nanos,
-                                        1000000000, col.utc),
-                   style, out);
+        AppendText(
+            FormatTimestampParts(FloorDiv(t.micros, 1000000),
+                                 FloorMod(t.micros, 1000000) * 1000 + t.sub_micro_nanos, 1000000000, col.utc),
+            style, out);
         return;
       }
       AppendText(FormatTimestamp(v.i64[vi], TicksPerSecond(col.unit), col.utc), style, out);

@@ -23,8 +23,8 @@ enum class TextStyle { kJson, kCsv };
 
 // Appends the value at dense index `vi` of `values` (a column described by
 // `col`) to `out`. For kCsv, strings are quoted only when needed.
-void AppendValue(const ColumnDescriptor& col, const ColumnVector& values, size_t vi,
-                 TextStyle style, std::string& out);
+void AppendValue(const ColumnDescriptor& col, const ColumnVector& values, size_t vi, TextStyle style,
+                 std::string& out);
 
 // Helpers, public for tests and other formats.
 void AppendJsonString(std::string_view s, std::string& out);

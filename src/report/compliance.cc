@@ -29,8 +29,10 @@ constexpr size_t kSeqsKept = 20;
 
 // docs/domain-notes.md §6 (derived, not measured): a horizontal N-S
 // tracker's clear-sky monthly split times a seasonal cloud factor.
-constexpr std::array<double, 12> kDefaultNorth = {1.5, 3.0, 6.5, 10.5, 14.5, 16.5, 16.5, 13.5, 8.5, 5.0, 2.5, 1.5};
-constexpr std::array<double, 12> kDefaultSouth = {13.5, 10.5, 9.0, 6.5, 4.5, 3.5, 4.0, 5.0, 7.5, 10.0, 12.0, 14.0};
+constexpr std::array<double, 12> kDefaultNorth = {1.5,  3.0,  6.5, 10.5, 14.5, 16.5,
+                                                  16.5, 13.5, 8.5, 5.0,  2.5,  1.5};
+constexpr std::array<double, 12> kDefaultSouth = {13.5, 10.5, 9.0, 6.5,  4.5,  3.5,
+                                                  4.0,  5.0,  7.5, 10.0, 12.0, 14.0};
 
 int DaysInMonth(int64_t year, unsigned month) {
   const int64_t next = month == 12 ? DaysFromCivil(year + 1, 1, 1) : DaysFromCivil(year, month + 1, 1);
@@ -54,7 +56,8 @@ std::array<double, 12> Normalized(const std::array<double, 12>& v) {
 Result<std::pair<unsigned, unsigned>> ParseMonthDay(const std::string& mmdd) {
   auto d = ParseDate("2001-" + mmdd);  // a year without 02-29
   if (mmdd.size() != 5 || !d) {
-    return Status::InvalidArgument(fmt::format("budget_year_start: \"{}\" is not a day of the year MM-DD", mmdd));
+    return Status::InvalidArgument(
+        fmt::format("budget_year_start: \"{}\" is not a day of the year MM-DD", mmdd));
   }
   const CivilDate c = CivilFromDays(*d);
   return std::make_pair(c.month, c.day);
@@ -78,7 +81,8 @@ Result<FileText> ReadSmallFile(Env* env, const std::string& path, const char* ke
 // for inputs.pv_module.peakpower kWp), outputs.totals.<mount>.E_y.
 Status ReadPvgis(const std::string& path, const FileText& f, double capacity_kw, Potential* p) {
   auto bad = [&](const std::string& what) {
-    return Status::InvalidArgument(fmt::format("potential_file {}: {} (expected a PVGIS PVcalc JSON result)", path, what));
+    return Status::InvalidArgument(
+        fmt::format("potential_file {}: {} (expected a PVGIS PVcalc JSON result)", path, what));
   };
   nlohmann::json j = nlohmann::json::parse(f.text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("not JSON");
@@ -95,7 +99,8 @@ Status ReadPvgis(const std::string& path, const FileText& f, double capacity_kw,
   }
   if (mount.empty()) return bad("no mounting type in \"outputs.monthly\" (inclined_axis, fixed, two_axis)");
   const auto& rows = (*monthly)[mount];
-  if (!rows.is_array() || rows.size() != 12) return bad(fmt::format("outputs.monthly.{} does not hold 12 months", mount));
+  if (!rows.is_array() || rows.size() != 12)
+    return bad(fmt::format("outputs.monthly.{} does not hold 12 months", mount));
   std::array<double, 12> e_m{};
   std::array<bool, 12> seen{};
   for (const auto& r : rows) {
@@ -105,7 +110,8 @@ Status ReadPvgis(const std::string& path, const FileText& f, double capacity_kw,
     }
     const int64_t month = r["month"].get<int64_t>();
     const double v = r["E_m"].get<double>();
-    if (month < 1 || month > 12 || seen[month - 1]) return bad(fmt::format("month {} is not 1-12 or repeated", month));
+    if (month < 1 || month > 12 || seen[month - 1])
+      return bad(fmt::format("month {} is not 1-12 or repeated", month));
     if (!std::isfinite(v) || v < 0) return bad(fmt::format("month {}: E_m {} is not a yield >= 0", month, v));
     seen[month - 1] = true;
     e_m[month - 1] = v;
@@ -115,14 +121,14 @@ Status ReadPvgis(const std::string& path, const FileText& f, double capacity_kw,
   if (!(total > 0)) return bad("the months' E_m sum to 0");
   double e_y = total;
   if (auto t = outputs->find("totals"); t != outputs->end() && t->is_object() && t->contains(mount) &&
-                                         (*t)[mount].is_object() && (*t)[mount].contains("E_y") &&
-                                         (*t)[mount]["E_y"].is_number()) {
+                                        (*t)[mount].is_object() && (*t)[mount].contains("E_y") &&
+                                        (*t)[mount]["E_y"].is_number()) {
     e_y = (*t)[mount]["E_y"].get<double>();
   }
   double peak = 0;
-  if (auto in = j.find("inputs"); in != j.end() && in->is_object() && in->contains("pv_module") &&
-                                   (*in)["pv_module"].is_object() && (*in)["pv_module"].contains("peakpower") &&
-                                   (*in)["pv_module"]["peakpower"].is_number()) {
+  if (auto in = j.find("inputs");
+      in != j.end() && in->is_object() && in->contains("pv_module") && (*in)["pv_module"].is_object() &&
+      (*in)["pv_module"].contains("peakpower") && (*in)["pv_module"]["peakpower"].is_number()) {
     peak = (*in)["pv_module"]["peakpower"].get<double>();
   }
   if (!(peak > 0)) return bad("no \"inputs.pv_module.peakpower\"");
@@ -150,8 +156,9 @@ Status ReadMonthlyFile(const std::string& path, const FileText& f, Potential* p)
     pos = end + 1;
     ++line_no;
     if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    line.erase(std::remove_if(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
-               line.end());
+    line.erase(
+        std::remove_if(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
+        line.end());
     if (line.empty()) continue;
     auto comma = line.find_first_of(",;");
     std::string month_text = comma == std::string::npos ? "" : line.substr(0, comma);
@@ -160,28 +167,33 @@ Status ReadMonthlyFile(const std::string& path, const FileText& f, Potential* p)
     const double v = std::strtod(value_text.c_str(), &e1);
     if (value_text.empty() || *e1 != '\0') {
       if (count == 0 && line_no == 1) continue;  // a header
-      return Status::InvalidArgument(fmt::format("monthly_file {}:{}: \"{}\" is not a number of kWh", path, line_no, value_text));
+      return Status::InvalidArgument(
+          fmt::format("monthly_file {}:{}: \"{}\" is not a number of kWh", path, line_no, value_text));
     }
     size_t month = count + 1;
     if (!month_text.empty()) {
       char* e2 = nullptr;
       const long m = std::strtol(month_text.c_str(), &e2, 10);
       if (*e2 != '\0' || m < 1 || m > 12) {
-        return Status::InvalidArgument(fmt::format("monthly_file {}:{}: month \"{}\" is not 1-12", path, line_no, month_text));
+        return Status::InvalidArgument(
+            fmt::format("monthly_file {}:{}: month \"{}\" is not 1-12", path, line_no, month_text));
       }
       month = static_cast<size_t>(m);
     }
     if (month > 12 || seen[month - 1]) {
-      return Status::InvalidArgument(fmt::format("monthly_file {}:{}: month {} given twice or more than 12 months", path, line_no, month));
+      return Status::InvalidArgument(fmt::format(
+          "monthly_file {}:{}: month {} given twice or more than 12 months", path, line_no, month));
     }
     if (!std::isfinite(v) || v < 0) {
-      return Status::InvalidArgument(fmt::format("monthly_file {}:{}: {} is not a yield >= 0", path, line_no, v));
+      return Status::InvalidArgument(
+          fmt::format("monthly_file {}:{}: {} is not a yield >= 0", path, line_no, v));
     }
     seen[month - 1] = true;
     kwh[month - 1] = v;
     ++count;
   }
-  if (count != 12) return Status::InvalidArgument(fmt::format("monthly_file {}: {} months, expected 12", path, count));
+  if (count != 12)
+    return Status::InvalidArgument(fmt::format("monthly_file {}: {} months, expected 12", path, count));
   double total = 0;
   for (double v : kwh) total += v;
   if (!(total > 0)) return Status::InvalidArgument(fmt::format("monthly_file {}: the months sum to 0", path));
@@ -195,14 +207,15 @@ Status ReadMonthlyFile(const std::string& path, const FileText& f, Potential* p)
 
 Status NeedCapacity(const CompliancePlant& plant, const char* basis) {
   if (plant.capacity_kw && *plant.capacity_kw > 0) return Status::OK();
-  return Status::InvalidArgument(fmt::format(
-      "the {} basis of the annual potential needs the plant's capacity_kw (> 0); set it, or set "
-      "annual_potential_kwh",
-      basis));
+  return Status::InvalidArgument(
+      fmt::format("the {} basis of the annual potential needs the plant's capacity_kw (> 0); set it, or set "
+                  "annual_potential_kwh",
+                  basis));
 }
 
 // The budget year [start, end] (days) containing `day`, or starting in `year`.
-std::pair<int64_t, int64_t> BudgetYear(std::pair<unsigned, unsigned> md, std::optional<int> year, int64_t day) {
+std::pair<int64_t, int64_t> BudgetYear(std::pair<unsigned, unsigned> md, std::optional<int> year,
+                                       int64_t day) {
   int64_t y;
   if (year) {
     y = *year;
@@ -238,14 +251,17 @@ struct Group {
 std::vector<ComplianceGroup> Sorted(const std::map<std::string, Group>& groups) {
   std::vector<ComplianceGroup> out;
   for (const auto& [k, g] : groups) out.push_back({k, g.spent.value(), g.interventions, g.slots});
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.spent_kwh > b.spent_kwh; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.spent_kwh > b.spent_kwh; });
   return out;
 }
 
 std::string IsoUtc(int64_t us) { return FormatTimestamp(us, 1000000, true); }
 
 // "1 record", "2 records".
-std::string Count(int64_t n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
+std::string Count(int64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
 
 void Keep(ComplianceFinding& f, uint64_t seq) {
   ++f.count;
@@ -324,8 +340,8 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
   const auto [start, end] = BudgetYear(md, options.year, as_of);
   if (!options.as_of) as_of = std::min(today, end);
   if (as_of > end) {
-    return Status::InvalidArgument(fmt::format("--as-of {} is after the budget year's last day {}", FormatDate(as_of),
-                                               FormatDate(end)));
+    return Status::InvalidArgument(
+        fmt::format("--as-of {} is after the budget year's last day {}", FormatDate(as_of), FormatDate(end)));
   }
 
   ComplianceReport r;
@@ -482,13 +498,15 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
   // Findings, in a fixed order.
   if (no_gate.count > 0) {
     no_gate.value = no_gate_kwh.value();
-    no_gate.message = fmt::format("{} {:.3f} kWh of cost while the gate did not pass", Count(no_gate.count, "record") + (no_gate.count == 1 ? " books" : " book"),
+    no_gate.message = fmt::format("{} {:.3f} kWh of cost while the gate did not pass",
+                                  Count(no_gate.count, "record") + (no_gate.count == 1 ? " books" : " book"),
                                   no_gate_kwh.value());
     r.findings.push_back(no_gate);
   }
   if (negative.count > 0) {
     negative.value = negative_kwh.value();
-    negative.message = fmt::format("{} a negative cost ({:.3f} kWh in all)", Count(negative.count, "record") + (negative.count == 1 ? " has" : " have"),
+    negative.message = fmt::format("{} a negative cost ({:.3f} kWh in all)",
+                                   Count(negative.count, "record") + (negative.count == 1 ? " has" : " have"),
                                    negative_kwh.value());
     r.findings.push_back(negative);
   }
@@ -497,13 +515,15 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
     deviation.message = fmt::format(
         "{} planned and actual offsets more than {} degrees apart (mean deviation {:.2f}, worst "
         "{:.2f} at seq {})",
-        Count(deviation.count, "record") + (deviation.count == 1 ? " has" : " have"), plant.offset_tolerance_deg, deviation_sum.value() / static_cast<double>(deviation_n),
-        worst_deviation, worst_deviation_seq);
+        Count(deviation.count, "record") + (deviation.count == 1 ? " has" : " have"),
+        plant.offset_tolerance_deg, deviation_sum.value() / static_cast<double>(deviation_n), worst_deviation,
+        worst_deviation_seq);
     r.findings.push_back(deviation);
   }
   if (!controller_counts) spent_gap_n = total_gap_n = 0;
   if (spent_gap_n > 0) {
-    ComplianceFinding f{"controller_spent_disagrees", "warning", "", spent_gap_n, {spent_gap_from}, {}, worst_spent_gap};
+    ComplianceFinding f{
+        "controller_spent_disagrees", "warning", "", spent_gap_n, {spent_gap_from}, {}, worst_spent_gap};
     f.message = fmt::format(
         "the controller's budget_spent_kwh drifts from the sum of logged costs from seq {} on (largest gap "
         "{:.3f} kWh, {} records beyond {} kWh)",
@@ -511,9 +531,11 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
     r.findings.push_back(f);
   }
   if (total_gap_n > 0) {
-    ComplianceFinding f{"controller_remaining_disagrees", "warning", "", total_gap_n, {total_gap_from}, {}, worst_total_gap};
+    ComplianceFinding f{
+        "controller_remaining_disagrees", "warning", "", total_gap_n, {total_gap_from}, {}, worst_total_gap};
     f.message = fmt::format(
-        "the controller's budget_spent_kwh + budget_remaining_kwh changes from seq {} on (largest change {:.3f} "
+        "the controller's budget_spent_kwh + budget_remaining_kwh changes from seq {} on (largest change "
+        "{:.3f} "
         "kWh, {} records beyond {} kWh)",
         total_gap_from, worst_total_gap, total_gap_n, plant.controller_tolerance_kwh);
     r.findings.push_back(f);
@@ -536,7 +558,8 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
     std::vector<int64_t> sorted = intervals;
     std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
     const int64_t usual = sorted[sorted.size() / 2];
-    const double limit = std::max(static_cast<double>(usual) * plant.outage_factor, static_cast<double>(kMicrosPerHour));
+    const double limit =
+        std::max(static_cast<double>(usual) * plant.outage_factor, static_cast<double>(kMicrosPerHour));
     ComplianceFinding f{"outage", "warning", "", 0, {}, {}, std::nullopt};
     double longest = 0;
     for (const auto& [a, b] : gaps) {
@@ -550,23 +573,26 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
     }
     if (f.count > 0) {
       f.value = longest;
-      f.message = fmt::format("{} without ticks longer than {:.1f} h (the usual interval is {} s; the "
-                              "budget year's start before the first tick and the end after the last count too); "
-                              "the longest lasted {:.1f} h",
-                              Count(f.count, "period"), limit / kMicrosPerHour, usual / 1000000, longest);
+      f.message = fmt::format(
+          "{} without ticks longer than {:.1f} h (the usual interval is {} s; the "
+          "budget year's start before the first tick and the end after the last count too); "
+          "the longest lasted {:.1f} h",
+          Count(f.count, "period"), limit / kMicrosPerHour, usual / 1000000, longest);
       r.findings.push_back(f);
     }
   }
   if (backwards.count > 0) {
-    backwards.message = fmt::format("{} a timestamp earlier than a record logged before {}",
-                                    Count(backwards.count, "record") + (backwards.count == 1 ? " has" : " have"),
-                                    backwards.count == 1 ? "it" : "them");
+    backwards.message =
+        fmt::format("{} a timestamp earlier than a record logged before {}",
+                    Count(backwards.count, "record") + (backwards.count == 1 ? " has" : " have"),
+                    backwards.count == 1 ? "it" : "them");
     r.findings.push_back(backwards);
   }
   if (not_site_day.count > 0) {
-    not_site_day.message = fmt::format("{} a date column that is not {} day in {}",
-                                       Count(not_site_day.count, "record") + (not_site_day.count == 1 ? " has" : " have"),
-                                       not_site_day.count == 1 ? "its" : "their", plant.timezone);
+    not_site_day.message =
+        fmt::format("{} a date column that is not {} day in {}",
+                    Count(not_site_day.count, "record") + (not_site_day.count == 1 ? " has" : " have"),
+                    not_site_day.count == 1 ? "its" : "their", plant.timezone);
     r.findings.push_back(not_site_day);
   }
   return r;
@@ -632,7 +658,8 @@ nlohmann::ordered_json PotentialJson(const Potential& p) {
 nlohmann::ordered_json GroupsJson(const std::vector<ComplianceGroup>& groups) {
   nlohmann::ordered_json a = nlohmann::ordered_json::array();
   for (const auto& g : groups) {
-    a.push_back({{"key", g.key}, {"spent_kwh", g.spent_kwh}, {"interventions", g.interventions}, {"slots", g.slots}});
+    a.push_back(
+        {{"key", g.key}, {"spent_kwh", g.spent_kwh}, {"interventions", g.interventions}, {"slots", g.slots}});
   }
   return a;
 }
@@ -650,9 +677,11 @@ std::string RenderCompliance(const ComplianceReport& r, ComplianceFormat format)
     auto row = [&](std::string_view k, const std::string& v) { out += fmt::format("  {:<26} {}\n", k, v); };
     row("verdict", r.compliant_projection ? "compliant (projection within the ceiling)"
                                           : "NOT compliant (projection above the ceiling)");
-    row("potential", fmt::format("{:.1f} kWh ({}: {})", r.potential.annual_kwh, r.potential.basis, r.potential.source));
+    row("potential",
+        fmt::format("{:.1f} kWh ({}: {})", r.potential.annual_kwh, r.potential.basis, r.potential.source));
     row("ceiling", fmt::format("{:.1f} kWh ({} % of the potential)", r.ceiling_kwh, r.ceiling_pct));
-    row("spent", fmt::format("{:.3f} kWh in {} slots, {} interventions", r.spent_kwh, r.slots, r.interventions));
+    row("spent",
+        fmt::format("{:.3f} kWh in {} slots, {} interventions", r.spent_kwh, r.slots, r.interventions));
     row("expected share to date", fmt::format("{:.2f} %", r.expected_share_to_date * 100));
     row("budget to date", fmt::format("{:.3f} kWh", r.budget_to_date_kwh));
     row("pace", Pct(r.pace));
@@ -668,8 +697,8 @@ std::string RenderCompliance(const ComplianceReport& r, ComplianceFormat format)
     auto groups = [&](const char* title, const std::vector<ComplianceGroup>& gs) {
       out += fmt::format("\n  {:<24} {:>12}  {:>13}  {:>6}\n", title, "spent kWh", "interventions", "slots");
       for (const auto& g : gs) {
-        out += fmt::format("  {:<24} {:>12.3f}  {:>13}  {:>6}\n", g.key.empty() ? "(empty)" : g.key, g.spent_kwh,
-                           g.interventions, g.slots);
+        out += fmt::format("  {:<24} {:>12.3f}  {:>13}  {:>6}\n", g.key.empty() ? "(empty)" : g.key,
+                           g.spent_kwh, g.interventions, g.slots);
       }
     };
     groups("stage", r.by_stage);
@@ -699,8 +728,8 @@ std::string RenderCompliance(const ComplianceReport& r, ComplianceFormat format)
   j["projected_kwh"] = Opt(r.projected_kwh);
   j["naive_projected_kwh"] = Opt(r.naive_projected_kwh);
   j["compliant_projection"] = r.compliant_projection;
-  j["days_of_budget_left"] =
-      r.days_of_budget_left ? nlohmann::ordered_json(*r.days_of_budget_left) : nlohmann::ordered_json(nullptr);
+  j["days_of_budget_left"] = r.days_of_budget_left ? nlohmann::ordered_json(*r.days_of_budget_left)
+                                                   : nlohmann::ordered_json(nullptr);
   nlohmann::ordered_json months = nlohmann::ordered_json::array();
   for (const auto& m : r.months) {
     months.push_back({{"month", m.month},

@@ -20,7 +20,9 @@ using ::testing::HasSubstr;
 
 constexpr int64_t kHour = 3600LL * 1000000;
 
-int64_t Utc(int y, unsigned m, unsigned d, int hour = 12) { return DaysFromCivil(y, m, d) * 24 * kHour + hour * kHour; }
+int64_t Utc(int y, unsigned m, unsigned d, int hour = 12) {
+  return DaysFromCivil(y, m, d) * 24 * kHour + hour * kHour;
+}
 
 class ComplianceTest : public ::testing::Test {
  protected:
@@ -34,8 +36,8 @@ class ComplianceTest : public ::testing::Test {
     log_ = std::move(*log);
   }
   // A record at `ts` (UTC µs), its date in `tz`.
-  void Add(int64_t ts, double cost, bool gate = true, const std::string& tz = "UTC", const std::string& stage = "s",
-           const std::string& source = "plan") {
+  void Add(int64_t ts, double cost, bool gate = true, const std::string& tz = "UTC",
+           const std::string& stage = "s", const std::string& source = "plan") {
     auto zone = TimeZone::Load(tz);
     ASSERT_TRUE(zone.ok());
     SlotRecord r;
@@ -129,8 +131,10 @@ TEST_F(ComplianceTest, SeasonalSharesMakeTheProjectionDifferFromTheNaiveOne) {
 
 TEST_F(ComplianceTest, DstDaysInTheNorth) {
   // Hourly records through Berlin's two DST changes of 2026: 23 and 25 local hours.
-  for (int64_t t = Utc(2026, 3, 28, 0); t < Utc(2026, 3, 31, 0); t += kHour) Add(t, 1.0, true, "Europe/Berlin");
-  for (int64_t t = Utc(2026, 10, 24, 0); t < Utc(2026, 10, 27, 0); t += kHour) Add(t, 1.0, true, "Europe/Berlin");
+  for (int64_t t = Utc(2026, 3, 28, 0); t < Utc(2026, 3, 31, 0); t += kHour)
+    Add(t, 1.0, true, "Europe/Berlin");
+  for (int64_t t = Utc(2026, 10, 24, 0); t < Utc(2026, 10, 27, 0); t += kHour)
+    Add(t, 1.0, true, "Europe/Berlin");
   CompliancePlant p = Plant();
   p.timezone = "Europe/Berlin";
   auto r = Compute(p, "2026-10-31");
@@ -149,8 +153,10 @@ TEST_F(ComplianceTest, DstDaysInTheNorth) {
 
 TEST_F(ComplianceTest, DstDaysAndAMidYearBudgetYearInTheSouth) {
   // Sydney: DST ends 2026-04-05 (25 h), starts 2026-10-04 (23 h); the budget year from 07-01.
-  for (int64_t t = Utc(2026, 4, 4, 0); t < Utc(2026, 4, 7, 0); t += kHour) Add(t, 1.0, true, "Australia/Sydney");
-  for (int64_t t = Utc(2026, 10, 3, 0); t < Utc(2026, 10, 6, 0); t += kHour) Add(t, 1.0, true, "Australia/Sydney");
+  for (int64_t t = Utc(2026, 4, 4, 0); t < Utc(2026, 4, 7, 0); t += kHour)
+    Add(t, 1.0, true, "Australia/Sydney");
+  for (int64_t t = Utc(2026, 10, 3, 0); t < Utc(2026, 10, 6, 0); t += kHour)
+    Add(t, 1.0, true, "Australia/Sydney");
   CompliancePlant p = Plant();
   p.timezone = "Australia/Sydney";
   p.budget_year_start = "07-01";
@@ -242,15 +248,15 @@ TEST_F(ComplianceTest, EveryLedgerCheck) {
     return r;
   };
   for (int i = 0; i < 20; ++i) Append(next(0.5, true, 10, 10));
-  Append(next(0.7, false));       // seq 21: cost without its gate
+  Append(next(0.7, false));        // seq 21: cost without its gate
   Append(next(0.1, true, 20, 5));  // seq 22: planned 20, actual 5
   Append(next(-0.2));              // seq 23: negative
   SlotRecord drift = next(0.3);    // seq 24: the controller's counter jumps
   drift.budget_spent_kwh += 5;
   drift.budget_remaining_kwh -= 7;
   Append(drift);
-  t += 6 * kHour;                 // an outage of six hours
-  Append(next(0.1));              // seq 25
+  t += 6 * kHour;                              // an outage of six hours
+  Append(next(0.1));                           // seq 25
   SlotRecord back = rec(t - 10 * kHour, 0.1);  // seq 26: earlier than seq 25
   back.budget_spent_kwh = ours + 0.1;
   ours += 0.1;
@@ -304,7 +310,7 @@ TEST_F(ComplianceTest, ByStageAndSourceMostSpentFirst) {
 
 TEST_F(ComplianceTest, AllowancesSumToTheRemainingBudget) {
   CompliancePlant p = Plant();
-  p.monthly_share_pct.reset();  // seasonal
+  p.monthly_share_pct.reset();                                   // seasonal
   for (unsigned d = 1; d <= 28; ++d) Add(Utc(2026, 2, d), 5.0);  // 140 kWh before March
   double sum = 0;
   double remaining = 0;
@@ -330,14 +336,16 @@ TEST_F(ComplianceTest, AllowanceIsNeverNegative) {
 TEST_F(ComplianceTest, JsonHasTheSchemaNames) {
   Add(Utc(2026, 1, 2), 1.0);
   const std::string json = RenderCompliance(Compute(Plant(), "2026-01-31"), ComplianceFormat::kJson);
-  for (const char* key : {"\"schema_version\": 1", "\"budget_year\"", "\"as_of\": \"2026-01-31\"", "\"potential\"",
-                          "\"basis\": \"annual_potential_kwh\"", "\"ceiling_pct\"", "\"ceiling_kwh\"", "\"spent_kwh\"",
-                          "\"expected_share_to_date\"", "\"budget_to_date_kwh\"", "\"pace\"", "\"projected_kwh\"",
-                          "\"naive_projected_kwh\"", "\"compliant_projection\": true", "\"days_of_budget_left\"",
-                          "\"months\"", "\"by_stage\"", "\"by_source\"", "\"findings\""}) {
+  for (const char* key :
+       {"\"schema_version\": 1", "\"budget_year\"", "\"as_of\": \"2026-01-31\"", "\"potential\"",
+        "\"basis\": \"annual_potential_kwh\"", "\"ceiling_pct\"", "\"ceiling_kwh\"", "\"spent_kwh\"",
+        "\"expected_share_to_date\"", "\"budget_to_date_kwh\"", "\"pace\"", "\"projected_kwh\"",
+        "\"naive_projected_kwh\"", "\"compliant_projection\": true", "\"days_of_budget_left\"", "\"months\"",
+        "\"by_stage\"", "\"by_source\"", "\"findings\""}) {
     EXPECT_THAT(json, HasSubstr(key));
   }
-  EXPECT_THAT(RenderCompliance(Compute(Plant(), "2026-01-31"), ComplianceFormat::kTable), HasSubstr("compliant"));
+  EXPECT_THAT(RenderCompliance(Compute(Plant(), "2026-01-31"), ComplianceFormat::kTable),
+              HasSubstr("compliant"));
 }
 
 TEST_F(ComplianceTest, AsOfAfterTheYearIsRefused) {

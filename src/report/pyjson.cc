@@ -42,8 +42,7 @@ double RoundToTens(double ax, int k) {
   const double ip = std::trunc(ax);
   const bool has_fraction = ax != ip;  // ax - ip is exact, so this is too
   char buf[kFixedBufSize];
-  auto [end, ec] =
-      std::to_chars(buf, buf + sizeof buf, ip, std::chars_format::fixed, 0);
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ip, std::chars_format::fixed, 0);
   assert(ec == std::errc());
   (void)ec;
   // Left-pad with zeros so that at least one digit is kept.
@@ -203,8 +202,7 @@ double PyRound(double x, int ndigits) {
     // (ties to even), like CPython's dtoa mode 3; reading the digits back
     // is CPython's strtod step.
     char buf[kFixedBufSize];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ax,
-                                   std::chars_format::fixed, ndigits);
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ax, std::chars_format::fixed, ndigits);
     assert(ec == std::errc());
     (void)ec;
     r = ParseDecimal(buf, end);
@@ -227,8 +225,7 @@ Result<int64_t> PyRoundToInt(double x) {
   // [-2^63, 2^63) is exactly the int64 range.
   constexpr double kTwo63 = 9223372036854775808.0;
   if (r < -kTwo63 || r >= kTwo63) {
-    return Status::InvalidArgument("round(" + PyFloatRepr(x) +
-                                   ") does not fit in int64");
+    return Status::InvalidArgument("round(" + PyFloatRepr(x) + ") does not fit in int64");
   }
   return static_cast<int64_t>(r);
 }
@@ -238,8 +235,7 @@ std::string PyFloatRepr(double x) {
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   // Shortest round-trip digits in the form "[-]d[.ddd]e[+-]XX".
   char buf[64];
-  auto [end, ec] =
-      std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
   assert(ec == std::errc());
   (void)ec;
   const char* p = buf;
@@ -287,9 +283,7 @@ std::string PyFloatRepr(double x) {
   return out;
 }
 
-Value Value::List(std::initializer_list<Value> items) {
-  return Value(Items(items), ListTag{});
-}
+Value Value::List(std::initializer_list<Value> items) { return Value(Items(items), ListTag{}); }
 
 Value Value::Dict(std::initializer_list<Member> members) {
   Value v(Members{}, DictTag{});
@@ -340,9 +334,7 @@ const Value* Value::Find(std::string_view key) const {
   return nullptr;
 }
 
-Value* Value::Find(std::string_view key) {
-  return const_cast<Value*>(std::as_const(*this).Find(key));
-}
+Value* Value::Find(std::string_view key) { return const_cast<Value*>(std::as_const(*this).Find(key)); }
 
 bool Value::AsBool() const {
   assert(kind() == Kind::kBool);
@@ -383,12 +375,8 @@ size_t Value::size() const {
 void Value::Write(const Value& v, int indent, int level, std::string& out) {
   char buf[32];
   switch (v.v_.index()) {
-    case 0:
-      out += "null";
-      return;
-    case 1:
-      out += std::get<bool>(v.v_) ? "true" : "false";
-      return;
+    case 0: out += "null"; return;
+    case 1: out += std::get<bool>(v.v_) ? "true" : "false"; return;
     case 2: {
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, std::get<int64_t>(v.v_));
       (void)ec;
@@ -401,14 +389,9 @@ void Value::Write(const Value& v, int indent, int level, std::string& out) {
       out.append(buf, end);
       return;
     }
-    case 4:
-      AppendFloat(std::get<double>(v.v_), out);
-      return;
-    case 5:
-      AppendQuoted(std::get<std::string>(v.v_), out);
-      return;
-    default:
-      break;
+    case 4: AppendFloat(std::get<double>(v.v_), out); return;
+    case 5: AppendQuoted(std::get<std::string>(v.v_), out); return;
+    default: break;
   }
   // Python's json encoder: with an indent, "[" / "{", then each element on a
   // new line one level deeper separated by ",", then the closer on a line at

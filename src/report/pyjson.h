@@ -92,27 +92,25 @@ class Value {
 
   // None.
   Value() = default;
-  Value(std::nullptr_t) {}                              // NOLINT
-  Value(bool b) : v_(b) {}                              // NOLINT
+  Value(std::nullptr_t) {}  // NOLINT
+  Value(bool b) : v_(b) {}  // NOLINT
   // Any integer type except bool and the character types.
   template <std::integral T>
-    requires(!std::same_as<T, bool> && !std::same_as<T, char> &&
-             !std::same_as<T, wchar_t> && !std::same_as<T, char8_t> &&
-             !std::same_as<T, char16_t> && !std::same_as<T, char32_t>)
-  Value(T i) {                                          // NOLINT
+  requires(!std::same_as<T, bool> && !std::same_as<T, char> && !std::same_as<T, wchar_t> &&
+           !std::same_as<T, char8_t> && !std::same_as<T, char16_t> && !std::same_as<T, char32_t>)
+      Value(T i) {  // NOLINT
     if constexpr (std::is_signed_v<T>) {
       v_ = static_cast<int64_t>(i);
-    } else if (static_cast<uint64_t>(i) <=
-               static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    } else if (static_cast<uint64_t>(i) <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
       v_ = static_cast<int64_t>(i);
     } else {
       v_ = static_cast<uint64_t>(i);
     }
   }
-  Value(double d) : v_(d) {}                            // NOLINT
-  Value(const char* s) : v_(std::string(s)) {}          // NOLINT
-  Value(std::string_view s) : v_(std::string(s)) {}     // NOLINT
-  Value(std::string s) : v_(std::move(s)) {}            // NOLINT
+  Value(double d) : v_(d) {}                         // NOLINT
+  Value(const char* s) : v_(std::string(s)) {}       // NOLINT
+  Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT
+  Value(std::string s) : v_(std::move(s)) {}         // NOLINT
 
   // A list holding `items` (empty by default).
   static Value List(std::initializer_list<Value> items = {});
@@ -157,9 +155,7 @@ class Value {
   Value(Items items, ListTag) : v_(std::move(items)) {}
   Value(Members members, DictTag) : v_(std::move(members)) {}
 
-  std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string,
-               Items, Members>
-      v_;
+  std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string, Items, Members> v_;
 };
 
 // PyJsonDumps' `indent` for Python's default json.dumps(obj) (indent=None):

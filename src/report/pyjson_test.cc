@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -148,8 +148,7 @@ TEST(PyRound, NonFiniteAndOutOfRangeNdigits) {
   EXPECT_EQ(PyFloatRepr(PyRound(5e-324, 323)), "0.0");
   EXPECT_EQ(PyFloatRepr(PyRound(5e-324, 324)), "5e-324");
   EXPECT_EQ(PyFloatRepr(PyRound(0.1, 1000)), "0.1");
-  EXPECT_EQ(PyFloatRepr(PyRound(1.2345678901234567e300, 400)),
-            "1.2345678901234567e+300");
+  EXPECT_EQ(PyFloatRepr(PyRound(1.2345678901234567e300, 400)), "1.2345678901234567e+300");
   EXPECT_EQ(PyFloatRepr(PyRound(1.5e308, -308)), "inf");  // Python: OverflowError
   EXPECT_EQ(PyFloatRepr(PyRound(1.5e308, -309)), "0.0");
   EXPECT_EQ(PyFloatRepr(PyRound(-1e300, -309)), "-0.0");
@@ -163,8 +162,7 @@ TEST(PyRound, OverflowOnlyWherePythonRaises) {
   const int raises[] = {-308, -307, -306, -305, -304, -299, -298, -294, -293};
   const double max = std::numeric_limits<double>::max();
   for (int n = -310; n <= -281; ++n) {
-    const bool python_raises =
-        std::find(std::begin(raises), std::end(raises), n) != std::end(raises);
+    const bool python_raises = std::find(std::begin(raises), std::end(raises), n) != std::end(raises);
     const double r = PyRound(max, n);
     const double neg = PyRound(-max, n);
     EXPECT_EQ(std::isinf(r), python_raises) << n;
@@ -306,13 +304,13 @@ TEST(PyJsonDumps, WeeklyReportIndent2) {
 }
 
 TEST(PyJsonDumps, WeeklyReportCompact) {
-  EXPECT_EQ(PyJsonDumps(WeeklyReport(), kCompact),
-            R"py({"period_days": 7, "total_cost_kwh": 62.704, "daily_avg_kwh": 8.9577, "projected_annual_kwh": 3269.6, "ceiling_kwh": 821.2, "ceiling_pct": 5.0, "utilization_pct": 398.1, "compliant": false, "total_interventions": 17, "intervention_rate_pct": 18.7})py");
+  EXPECT_EQ(
+      PyJsonDumps(WeeklyReport(), kCompact),
+      R"py({"period_days": 7, "total_cost_kwh": 62.704, "daily_avg_kwh": 8.9577, "projected_annual_kwh": 3269.6, "ceiling_kwh": 821.2, "ceiling_pct": 5.0, "utilization_pct": 398.1, "compliant": false, "total_interventions": 17, "intervention_rate_pct": 18.7})py");
 }
 
 TEST(PyJsonDumps, ErrorReport) {
-  EXPECT_EQ(PyJsonDumps(Value::Dict({{"error", "No audit data"}})),
-            "{\n  \"error\": \"No audit data\"\n}");
+  EXPECT_EQ(PyJsonDumps(Value::Dict({{"error", "No audit data"}})), "{\n  \"error\": \"No audit data\"\n}");
 }
 
 Value Nested() {
@@ -320,8 +318,8 @@ Value Nested() {
       {"a", Value::Dict()},
       {"b", Value::List()},
       {"c", Value::List({Value::Dict(), Value::List()})},
-      {"d", Value::Dict({{"x", Value::List({1, Value::List({2.5, Value::List()}),
-                                            Value::Dict({{"y", nullptr}})})}})},
+      {"d", Value::Dict(
+                {{"x", Value::List({1, Value::List({2.5, Value::List()}), Value::Dict({{"y", nullptr}})})}})},
       {"e", "s"},
   });
 }
@@ -418,9 +416,8 @@ TEST(PyJsonDumps, EmptyContainersAndScalars) {
 }
 
 TEST(PyJsonDumps, Floats) {
-  const Value floats = Value::List({1.0, -0.0, 0.1, 1e16, 1.5e16, 1e-05, 0.0001,
-                                    123456789012345.0, 1e300, 5e-324, kNaN, kInf,
-                                    -kInf, 10950.0});
+  const Value floats = Value::List({1.0, -0.0, 0.1, 1e16, 1.5e16, 1e-05, 0.0001, 123456789012345.0, 1e300,
+                                    5e-324, kNaN, kInf, -kInf, 10950.0});
   EXPECT_EQ(PyJsonDumps(floats), R"py([
   1.0,
   -0.0,
@@ -437,8 +434,9 @@ TEST(PyJsonDumps, Floats) {
   -Infinity,
   10950.0
 ])py");
-  EXPECT_EQ(PyJsonDumps(floats, kCompact),
-            R"py([1.0, -0.0, 0.1, 1e+16, 1.5e+16, 1e-05, 0.0001, 123456789012345.0, 1e+300, 5e-324, NaN, Infinity, -Infinity, 10950.0])py");
+  EXPECT_EQ(
+      PyJsonDumps(floats, kCompact),
+      R"py([1.0, -0.0, 0.1, 1e+16, 1.5e+16, 1e-05, 0.0001, 123456789012345.0, 1e+300, 5e-324, NaN, Infinity, -Infinity, 10950.0])py");
 }
 
 TEST(PyJsonDumps, Integers) {
@@ -457,8 +455,9 @@ TEST(PyJsonDumps, StringEscapes) {
       "\000\001\002\003\004\005\006\007\010\011\012\013\014\015\016\017\020\021"
       "\022\023\024\025\026\027\030\031\032\033\034\035\036\037\177 \"\\/ ~\303"
       "\251\342\202\254\360\237\230\200\357\277\277\364\217\277\277\302\200"sv;
-  EXPECT_EQ(PyJsonDumps(Value(s)),
-            R"py("\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f \"\\/ ~\u00e9\u20ac\ud83d\ude00\uffff\udbff\udfff\u0080")py");
+  EXPECT_EQ(
+      PyJsonDumps(Value(s)),
+      R"py("\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f \"\\/ ~\u00e9\u20ac\ud83d\ude00\uffff\udbff\udfff\u0080")py");
   EXPECT_EQ(PyJsonQuote(s), PyJsonDumps(Value(s), kCompact));
   EXPECT_EQ(PyJsonDumps(Value::Dict({{"k\"\n\303\251", "v"}})), R"py({
   "k\"\n\u00e9": "v"
@@ -499,8 +498,7 @@ TEST(PyJsonDumps, InvalidUtf8LikePythonDecodeReplace) {
 
 TEST(PyJsonValue, DictKeepsInsertionOrderAndReplacesInPlace) {
   // Python: {"a": 1, "b": 2, "a": 3} == {"a": 3, "b": 2}.
-  EXPECT_EQ(PyJsonDumps(Value::Dict({{"a", 1}, {"b", 2}, {"a", 3}}), kCompact),
-            R"py({"a": 3, "b": 2})py");
+  EXPECT_EQ(PyJsonDumps(Value::Dict({{"a", 1}, {"b", 2}, {"a", 3}}), kCompact), R"py({"a": 3, "b": 2})py");
   // Python: d = {"a": 1, "b": 2}; d["a"] = 3; d["c"] = [1].
   Value d = Value::Dict({{"a", 1}, {"b", 2}});
   d.Set("a", 3).Set("c", Value::List({1}));

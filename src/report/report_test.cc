@@ -111,10 +111,10 @@ TEST_F(ReportApi, WeeklyReportFiguresAreWhatTheJsonPrints) {
   ASSERT_FALSE(text.empty());
   EXPECT_EQ(text.back(), '\n');
   json j = json::parse(text);
-  EXPECT_EQ(Keys(j), (std::vector<std::string>{
-                         "period_days", "total_cost_kwh", "daily_avg_kwh", "projected_annual_kwh",
-                         "ceiling_kwh", "ceiling_pct", "utilization_pct", "compliant",
-                         "total_interventions", "intervention_rate_pct"}));
+  EXPECT_EQ(Keys(j),
+            (std::vector<std::string>{"period_days", "total_cost_kwh", "daily_avg_kwh",
+                                      "projected_annual_kwh", "ceiling_kwh", "ceiling_pct", "utilization_pct",
+                                      "compliant", "total_interventions", "intervention_rate_pct"}));
   ExpectInt(j, "period_days", r->period_days);
   ExpectFloat(j, "total_cost_kwh", r->total_cost_kwh);
   ExpectFloat(j, "daily_avg_kwh", r->daily_avg_kwh);
@@ -126,8 +126,7 @@ TEST_F(ReportApi, WeeklyReportFiguresAreWhatTheJsonPrints) {
   ExpectInt(j, "total_interventions", r->total_interventions);
   ExpectFloat(j, "intervention_rate_pct", r->intervention_rate_pct);
   // The text is Python's: repr of each float, two-space indent.
-  EXPECT_THAT(text, HasSubstr("\n  \"total_cost_kwh\": " + report::PyFloatRepr(r->total_cost_kwh) +
-                              ",\n"));
+  EXPECT_THAT(text, HasSubstr("\n  \"total_cost_kwh\": " + report::PyFloatRepr(r->total_cost_kwh) + ",\n"));
   EXPECT_THAT(text, HasSubstr("\"ceiling_kwh\": 10950.0,"));
 }
 
@@ -227,8 +226,7 @@ TEST_F(ReportApi, ADayWithoutRecordsAndAnEmptyLog) {
   ASSERT_TRUE(e.ok());
   EXPECT_FALSE(e->has_data);
   EXPECT_EQ(RenderReport(*e, ReportFormat::kJson), "{\n  \"error\": \"No audit data\"\n}\n");
-  EXPECT_EQ(RenderReport(*e, ReportFormat::kTable),
-            "Daily summary for 2026-07-01\n  error  No audit data\n");
+  EXPECT_EQ(RenderReport(*e, ReportFormat::kTable), "Daily summary for 2026-07-01\n  error  No audit data\n");
 }
 
 TEST_F(ReportApi, DailySummaryTakesOnlyADate) {
@@ -272,8 +270,7 @@ TEST_F(ReportApi, DefaultOutputCountsSlotsAndDays) {
   s.capacity_kw = 100;
   auto r = ComputeWeeklyReport(*snap, s);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(RenderDefaultOutput(*r),
-            "Audit log: 12 slots, 3 days\n" + RenderReport(*r, ReportFormat::kJson));
+  EXPECT_EQ(RenderDefaultOutput(*r), "Audit log: 12 slots, 3 days\n" + RenderReport(*r, ReportFormat::kJson));
 }
 
 TEST_F(ReportApi, TodayInAZone) {

@@ -42,9 +42,10 @@ std::vector<std::string> NonFinite(const Value& v) {
 std::string NonFiniteNote(const Value& v) {
   const std::vector<std::string> bad = NonFinite(v);
   if (bad.empty()) return "";
-  return fmt::format("{} not finite (a sum or ratio beyond the largest double, about "
-                     "1.8e308, or a non-finite value in the log): printed as null",
-                     fmt::join(bad, ", "));
+  return fmt::format(
+      "{} not finite (a sum or ratio beyond the largest double, about "
+      "1.8e308, or a non-finite value in the log): printed as null",
+      fmt::join(bad, ", "));
 }
 
 // `v` with its non-finite figures null and `error`, if any, last.
@@ -139,8 +140,8 @@ std::string Table(const std::string& title, const Value& v) {
 
 // The line under a verified report's table.
 std::string VerifiedLine(const ReportVerification& v) {
-  std::string line = fmt::format("Verified: {} record{}, chain head {}", v.records,
-                                 v.records == 1 ? "" : "s", v.head_hex);
+  std::string line =
+      fmt::format("Verified: {} record{}, chain head {}", v.records, v.records == 1 ? "" : "s", v.head_hex);
   if (v.checkpoint) {
     line += fmt::format("; holds checkpoint seq {} of {}{}", v.checkpoint->seq, v.checkpoint->time,
                         v.checkpoint->signature_checked ? " (signature valid)" : " (unsigned)");

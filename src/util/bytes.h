@@ -24,9 +24,7 @@ using ByteSpan = std::span<const uint8_t>;
 // Lowercase hexadecimal digits, by value (ToHex, JSON \u escapes).
 inline constexpr char kHexDigits[] = "0123456789abcdef";
 
-inline ByteSpan AsSpan(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
+inline ByteSpan AsSpan(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 inline std::string_view AsStringView(ByteSpan s) {
   return {reinterpret_cast<const char*>(s.data()), s.size()};
 }
@@ -44,8 +42,7 @@ inline uint64_t LoadU64LE(const uint8_t* p) {
 
 class ByteReader {
  public:
-  explicit ByteReader(ByteSpan data, uint64_t base_offset = 0)
-      : data_(data), base_(base_offset) {}
+  explicit ByteReader(ByteSpan data, uint64_t base_offset = 0) : data_(data), base_(base_offset) {}
 
   size_t remaining() const { return data_.size() - pos_; }
   size_t position() const { return pos_; }
@@ -86,9 +83,7 @@ class ByteWriter {
     }
     buf_.push_back(static_cast<uint8_t>(v));
   }
-  void PutZigZag(int64_t v) {
-    PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
-  }
+  void PutZigZag(int64_t v) { PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
   void PutBytes(ByteSpan s) { buf_.insert(buf_.end(), s.begin(), s.end()); }
   void PutString(std::string_view s) { PutBytes(AsSpan(s)); }
   void PutRaw(const void* p, size_t n) {

@@ -11,9 +11,9 @@ namespace budget_audit {
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = FloorDiv(y, 400);
-  const int64_t yoe = y - era * 400;                                        // [0, 399]
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;      // [0, 365]
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                // [0, 146096]
+  const int64_t yoe = y - era * 400;                                    // [0, 399]
+  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
   return era * 146097 + doe - 719468;
 }
 
@@ -98,11 +98,10 @@ Result<int64_t> ParseDateArgument(std::string_view text) {
   if (t.size() == 8 && t.find_first_not_of("0123456789") == std::string::npos) {
     t = t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2);
   }
-  const bool shaped = t.size() == 10 && t[4] == '-' && t[7] == '-' &&
-                      std::all_of(t.begin(), t.end(), [](char c) {
-                        return c == '-' || (c >= '0' && c <= '9');
-                      }) &&
-                      t.find('-', 5) == 7 && t.find('-', 8) == std::string::npos;
+  const bool shaped =
+      t.size() == 10 && t[4] == '-' && t[7] == '-' &&
+      std::all_of(t.begin(), t.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); }) &&
+      t.find('-', 5) == 7 && t.find('-', 8) == std::string::npos;
   if (!shaped) return Status::InvalidArgument(fmt::format("{}: expected a date YYYY-MM-DD", text));
   const int64_t year = std::stoll(t.substr(0, 4));
   const unsigned month = static_cast<unsigned>(std::stoul(t.substr(5, 2)));
@@ -110,12 +109,12 @@ Result<int64_t> ParseDateArgument(std::string_view text) {
   if (month < 1 || month > 12) {
     return Status::InvalidArgument(fmt::format("{}: month {} is not 1-12", text, month));
   }
-  const unsigned last = static_cast<unsigned>(DaysFromCivil(month == 12 ? year + 1 : year,
-                                                            month == 12 ? 1 : month + 1, 1) -
-                                              DaysFromCivil(year, month, 1));
+  const unsigned last =
+      static_cast<unsigned>(DaysFromCivil(month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 1) -
+                            DaysFromCivil(year, month, 1));
   if (day < 1 || day > last) {
-    return Status::InvalidArgument(fmt::format("{}: day {} is not in {:04}-{:02} (1-{})", text, day,
-                                               year, month, last));
+    return Status::InvalidArgument(
+        fmt::format("{}: day {} is not in {:04}-{:02} (1-{})", text, day, year, month, last));
   }
   return DaysFromCivil(year, month, day);
 }

@@ -51,7 +51,6 @@ std::string FormatTimeOfDay(int64_t ticks, int64_t ticks_per_second);
 // "YYYY-MM-DDTHH:MM:SS[.fraction]" plus "Z" when `utc`.
 std::string FormatTimestamp(int64_t ticks, int64_t ticks_per_second, bool utc);
 // The same from whole seconds since the epoch and a fraction in [0, tps).
-std::string FormatTimestampParts(int64_t seconds, int64_t fraction, int64_t ticks_per_second,
-                                 bool utc);
+std::string FormatTimestampParts(int64_t seconds, int64_t fraction, int64_t ticks_per_second, bool utc);
 
 }  // namespace budget_audit

@@ -55,8 +55,8 @@ uint32_t ExtendPortable(uint32_t crc, const uint8_t* p, size_t n) {
     std::memcpy(&v, p, 8);  // little-endian load (bytes.h assumes LE hosts)
     v ^= c;
     c = kTables[7][v & 0xff] ^ kTables[6][(v >> 8) & 0xff] ^ kTables[5][(v >> 16) & 0xff] ^
-        kTables[4][(v >> 24) & 0xff] ^ kTables[3][(v >> 32) & 0xff] ^
-        kTables[2][(v >> 40) & 0xff] ^ kTables[1][(v >> 48) & 0xff] ^ kTables[0][v >> 56];
+        kTables[4][(v >> 24) & 0xff] ^ kTables[3][(v >> 32) & 0xff] ^ kTables[2][(v >> 40) & 0xff] ^
+        kTables[1][(v >> 48) & 0xff] ^ kTables[0][v >> 56];
     p += 8;
     n -= 8;
   }
@@ -105,8 +105,7 @@ const ShiftTables& StrideShift() {
 }
 
 inline uint32_t Shift(const ShiftTables& s, uint32_t reg) {
-  return s.t[0][reg & 0xff] ^ s.t[1][(reg >> 8) & 0xff] ^ s.t[2][(reg >> 16) & 0xff] ^
-         s.t[3][reg >> 24];
+  return s.t[0][reg & 0xff] ^ s.t[1][(reg >> 8) & 0xff] ^ s.t[2][(reg >> 16) & 0xff] ^ s.t[3][reg >> 24];
 }
 
 }  // namespace
@@ -121,8 +120,7 @@ bool HasHardware() {
   return has;
 }
 
-__attribute__((target("sse4.2"))) uint32_t ExtendHardware(uint32_t crc, const uint8_t* p,
-                                                          size_t n) {
+__attribute__((target("sse4.2"))) uint32_t ExtendHardware(uint32_t crc, const uint8_t* p, size_t n) {
   uint64_t c = static_cast<uint32_t>(~crc);
   if (n >= 3 * kStride) {
     const ShiftTables& shift = StrideShift();
@@ -159,9 +157,7 @@ __attribute__((target("sse4.2"))) uint32_t ExtendHardware(uint32_t crc, const ui
 
 bool HasHardware() { return false; }
 
-uint32_t ExtendHardware(uint32_t crc, const uint8_t* p, size_t n) {
-  return ExtendPortable(crc, p, n);
-}
+uint32_t ExtendHardware(uint32_t crc, const uint8_t* p, size_t n) { return ExtendPortable(crc, p, n); }
 
 #endif
 

@@ -32,9 +32,7 @@ uint32_t Crc32cExtend(uint32_t crc, ByteSpan data);
 // error-prone, so the stored value is rotated and offset. UnmaskCrc inverts
 // MaskCrc exactly.
 inline constexpr uint32_t kCrcMaskDelta = 0xa282ead8u;
-inline constexpr uint32_t MaskCrc(uint32_t crc) {
-  return ((crc >> 15) | (crc << 17)) + kCrcMaskDelta;
-}
+inline constexpr uint32_t MaskCrc(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + kCrcMaskDelta; }
 inline constexpr uint32_t UnmaskCrc(uint32_t masked) {
   const uint32_t rot = masked - kCrcMaskDelta;
   return (rot >> 17) | (rot << 15);

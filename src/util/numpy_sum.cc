@@ -54,8 +54,7 @@ double NumpyStreamSum::Result() const {
 
 double PairwiseSum(std::span<const double> chunk) { return Pairwise(chunk.data(), chunk.size()); }
 
-NumpyPieceSum::NumpyPieceSum(uint64_t count)
-    : final_start_(count - count % NumpyStreamSum::kChunk) {
+NumpyPieceSum::NumpyPieceSum(uint64_t count) : final_start_(count - count % NumpyStreamSum::kChunk) {
   block_.reserve(kBlock);
   leaves_.reserve(NumpyStreamSum::kChunk / kBlock);
 }

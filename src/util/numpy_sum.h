@@ -67,9 +67,7 @@ class NumpyPieceSum {
   uint64_t position() const { return position_; }
   uint64_t final_chunk_start() const { return final_start_; }
   // May AddBlock be called now: at a block boundary, before the final chunk.
-  bool BlockAllowed() const {
-    return position_ % kBlock == 0 && position_ + kBlock <= final_start_;
-  }
+  bool BlockAllowed() const { return position_ % kBlock == 0 && position_ + kBlock <= final_start_; }
   void AddValue(double v);
   // The pw sum of the next 128 values. Requires BlockAllowed().
   void AddBlock(double block_sum);

@@ -36,14 +36,14 @@ inline uint32_t LoadBigEndian32(const uint8_t* p) {
 #if defined(__x86_64__)
 // Four rounds: the message words plus round constants in `wk`, two rounds
 // per sha256rnds2 (the low half of wk, then the high half).
-#define BA_SHA_FOUR_ROUNDS(wk)                               \
-  do {                                                       \
-    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, (wk));          \
+#define BA_SHA_FOUR_ROUNDS(wk)                                               \
+  do {                                                                       \
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, (wk));                          \
     abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32((wk), 0x0E)); \
   } while (0)
 
 __attribute__((target("sha,sse4.1,ssse3"))) void BlocksNi(uint32_t state[8], const uint8_t* data,
-                                                         size_t blocks) {
+                                                          size_t blocks) {
   const __m128i byteswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
   // The instructions keep the state as (a,b,e,f) and (c,d,g,h), highest lane first.
   __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
@@ -57,8 +57,7 @@ __attribute__((target("sha,sse4.1,ssse3"))) void BlocksNi(uint32_t state[8], con
     const __m128i abef_in = abef, cdgh_in = cdgh;
     __m128i w[4];
     for (int i = 0; i < 4; ++i) {
-      w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * i)),
-                              byteswap);
+      w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * i)), byteswap);
       BA_SHA_FOUR_ROUNDS(_mm_add_epi32(w[i], _mm_loadu_si128(k + i)));
     }
     // Words 16..63, four at a time, from the four groups before them.
@@ -115,8 +114,8 @@ void BlocksPortable(uint32_t state[8], const uint8_t* data, size_t blocks) {
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
     uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
     for (int t = 0; t < 64; ++t) {
-      const uint32_t t1 = h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + ((e & f) ^ (~e & g)) +
-                          kRound[t] + w[t];
+      const uint32_t t1 =
+          h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[t] + w[t];
       const uint32_t t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
       h = g;
       g = f;

@@ -36,8 +36,6 @@ std::string TzDir() {
   return dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo";
 }
 
-
-
 // Every zone and link name of the database, from its text form tzdata.zi
 // ("Z <name> …" and "L <target> <name>" lines). Empty if that file is absent:
 // it only feeds suggestions.
@@ -124,8 +122,7 @@ std::optional<std::string> ExplainNumericOffset(std::string_view name) {
     text += fmt::format(
         ", or \"Etc/GMT{}{}\" for a fixed UTC{}{:02}:00 (the Etc/GMT signs are "
         "inverted: Etc/GMT{}{} is UTC{}{})",
-        east ? '-' : '+', hours, east ? '+' : '-', hours, east ? '-' : '+', hours, east ? '+' : '-',
-        hours);
+        east ? '-' : '+', hours, east ? '+' : '-', hours, east ? '-' : '+', hours, east ? '+' : '-', hours);
   }
   return text;
 }
@@ -140,8 +137,7 @@ std::string CheckNameSyntax(std::string_view name) {
   size_t start = 0;
   while (true) {
     const size_t slash = name.find('/', start);
-    const std::string_view part =
-        name.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    const std::string_view part = name.substr(start, slash == std::string_view::npos ? slash : slash - start);
     if (part.empty()) return "the name has an empty component";
     if (part.front() == '.' || part.front() == '-') {
       return fmt::format("component {:?} starts with {:?}", part, part.front());
@@ -168,8 +164,8 @@ std::optional<std::string> ExplainNonZone(std::string_view name) {
   }
   for (std::string_view prefix : {"posix/", "right/"}) {
     if (name.starts_with(prefix)) {
-      return fmt::format("{:?}: the {} tree is an alternative copy of the database ({}); use {:?}",
-                         name, prefix.substr(0, prefix.size() - 1),
+      return fmt::format("{:?}: the {} tree is an alternative copy of the database ({}); use {:?}", name,
+                         prefix.substr(0, prefix.size() - 1),
                          prefix == "right/" ? "counting leap seconds, which the log's POSIX "
                                               "timestamps do not"
                                             : "the same zones",
@@ -184,8 +180,8 @@ std::optional<std::string> ExplainNonZone(std::string_view name) {
 TimeZone::TimeZone() {
   // Shared by every UTC TimeZone; never destroyed, so TimeZones in other
   // static objects stay valid during exit.
-  static const auto* utc = new std::shared_ptr<const Rep>(
-      std::make_shared<const Rep>(Rep{"UTC", cctz::utc_time_zone()}));
+  static const auto* utc =
+      new std::shared_ptr<const Rep>(std::make_shared<const Rep>(Rep{"UTC", cctz::utc_time_zone()}));
   rep_ = *utc;
 }
 
@@ -206,10 +202,10 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
   if (!cctz::load_time_zone(rep->name, &rep->tz)) {
     std::error_code ec;
     if (!std::filesystem::is_directory(tzdir, ec)) {
-      return Status::InvalidArgument(fmt::format(
-          "time zone {:?}: the time zone database is missing (no directory {}; install the "
-          "tzdata package, or set TZDIR)",
-          name, tzdir));
+      return Status::InvalidArgument(
+          fmt::format("time zone {:?}: the time zone database is missing (no directory {}; install the "
+                      "tzdata package, or set TZDIR)",
+                      name, tzdir));
     }
     return unknown(fmt::format("not in the time zone database at {}", tzdir));
   }
@@ -225,11 +221,10 @@ LocalTime TimeZone::ToLocal(int64_t utc_micros) const {
   const int64_t secs = FloorDiv(utc_micros, kMicrosPerSecond);
   const auto al = rep_->tz.lookup(cctz::time_point<cctz::seconds>(cctz::seconds(secs)));
   LocalTime t;
-  t.days = DaysFromCivil(al.cs.year(), static_cast<unsigned>(al.cs.month()),
-                         static_cast<unsigned>(al.cs.day()));
+  t.days =
+      DaysFromCivil(al.cs.year(), static_cast<unsigned>(al.cs.month()), static_cast<unsigned>(al.cs.day()));
   t.micros_of_day =
-      (int64_t{al.cs.hour()} * 3600 + al.cs.minute() * 60 + al.cs.second()) * kMicrosPerSecond +
-      frac;
+      (int64_t{al.cs.hour()} * 3600 + al.cs.minute() * 60 + al.cs.second()) * kMicrosPerSecond + frac;
   t.utc_offset_seconds = al.offset;
   t.is_dst = al.is_dst;
   t.abbreviation = al.abbr != nullptr ? al.abbr : "";

@@ -57,12 +57,9 @@ class FixedClockEnv final : public Env {
   }
   Status CreateDir(const std::string& d) override { return base_->CreateDir(d); }
   Status DeleteFile(const std::string& p) override { return base_->DeleteFile(p); }
-  Status RenameFile(const std::string& a, const std::string& b) override {
-    return base_->RenameFile(a, b);
-  }
+  Status RenameFile(const std::string& a, const std::string& b) override { return base_->RenameFile(a, b); }
   Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
-  Result<std::unique_ptr<FileLock>> TryLockFile(const std::string& p,
-                                                const std::string& info) override {
+  Result<std::unique_ptr<FileLock>> TryLockFile(const std::string& p, const std::string& info) override {
     return base_->TryLockFile(p, info);
   }
   int64_t NowMicros() override { return now_; }
@@ -188,13 +185,11 @@ TEST(TimeZone, OtherZones) {
   EXPECT_EQ(sydney.UtcOffsetSeconds(Utc(2026, 1, 15)), 11 * 3600);
   EXPECT_EQ(sydney.UtcOffsetSeconds(Utc(2026, 7, 15)), 10 * 3600);
   // A quarter-hour offset.
-  EXPECT_EQ(MustLoad("Asia/Kathmandu").ToLocal(Utc(2026, 1, 1)).ToString(),
-            "2026-01-01T05:45:00+05:45");
+  EXPECT_EQ(MustLoad("Asia/Kathmandu").ToLocal(Utc(2026, 1, 1)).ToString(), "2026-01-01T05:45:00+05:45");
   // A backward-compatibility link name.
   EXPECT_EQ(MustLoad("US/Mountain").UtcOffsetSeconds(Utc(2026, 7, 1)), -6 * 3600);
   // Local mean time before standard time.
-  EXPECT_EQ(FormatUtcOffset(MustLoad("Europe/Berlin").UtcOffsetSeconds(Utc(1890, 1, 1))),
-            "+00:53:28");
+  EXPECT_EQ(FormatUtcOffset(MustLoad("Europe/Berlin").UtcOffsetSeconds(Utc(1890, 1, 1))), "+00:53:28");
 }
 
 // America/Santiago, 2022-09-11: clocks jumped from 00:00 to 01:00, so the
@@ -273,9 +268,8 @@ TEST(TimeZone, UnknownZonesSuggestTheRealName) {
   EXPECT_THAT(LoadError("europe/berlin"), HasSubstr("did you mean \"Europe/Berlin\"?"));
   EXPECT_THAT(LoadError("utc"), HasSubstr("did you mean \"UTC\"?"));
   EXPECT_THAT(LoadError("Berlin"), HasSubstr("did you mean \"Europe/Berlin\"?"));
-  EXPECT_THAT(
-      LoadError("America/New York"),
-      AllOf(HasSubstr("' ' is not allowed"), HasSubstr("did you mean \"America/New_York\"?")));
+  EXPECT_THAT(LoadError("America/New York"),
+              AllOf(HasSubstr("' ' is not allowed"), HasSubstr("did you mean \"America/New_York\"?")));
   EXPECT_THAT(LoadError("Nowhere/Atlantis"),
               AllOf(HasSubstr("unknown time zone"), Not(HasSubstr("did you mean"))));
   EXPECT_THAT(LoadError("Europe"), HasSubstr("unknown time zone \"Europe\""));
@@ -320,9 +314,8 @@ TEST(TimeZone, MissingDatabase) {
   ASSERT_EQ(setenv("TZDIR", "/nonexistent/zoneinfo", 1), 0);
   EXPECT_TRUE(TimeZone::Load("UTC").ok());
   // A zone no other test loads (CCTZ caches every load, failed ones too).
-  EXPECT_THAT(LoadError("Antarctica/Troll"),
-              AllOf(HasSubstr("time zone database is missing"), HasSubstr("/nonexistent/zoneinfo"),
-                    HasSubstr("tzdata")));
+  EXPECT_THAT(LoadError("Antarctica/Troll"), AllOf(HasSubstr("time zone database is missing"),
+                                                   HasSubstr("/nonexistent/zoneinfo"), HasSubstr("tzdata")));
   if (old != nullptr) {
     setenv("TZDIR", saved.c_str(), 1);
   } else {

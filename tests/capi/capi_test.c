@@ -20,33 +20,32 @@
 
 static int failures = 0;
 
-#define CHECK(cond)                                                    \
-  do {                                                                 \
-    if (!(cond)) {                                                     \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-              #cond);                                                  \
-      ++failures;                                                      \
-    }                                                                  \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                              \
+    }                                                                          \
   } while (0)
 
 /* A call expected to succeed; prints the library's message if not. */
-#define CHECK_OK(call)                                                     \
-  do {                                                                     \
-    char* msg_ = NULL;                                                     \
-    int code_ = (call);                                                    \
-    if (code_ != BA_OK) {                                                  \
-      fprintf(stderr, "%s:%d: %s: %s: %s\n", __FILE__, __LINE__, #call,    \
-              ba_code_name(code_), msg_ ? msg_ : "(no message)");          \
-      ++failures;                                                          \
-    }                                                                      \
-    ba_free(msg_);                                                         \
+#define CHECK_OK(call)                                                                       \
+  do {                                                                                       \
+    char* msg_ = NULL;                                                                       \
+    int code_ = (call);                                                                      \
+    if (code_ != BA_OK) {                                                                    \
+      fprintf(stderr, "%s:%d: %s: %s: %s\n", __FILE__, __LINE__, #call, ba_code_name(code_), \
+              msg_ ? msg_ : "(no message)");                                                 \
+      ++failures;                                                                            \
+    }                                                                                        \
+    ba_free(msg_);                                                                           \
   } while (0)
 
 /* Checks that `code` is `want` and `msg` starts with `prefix`; frees msg. */
 static void expect_error(int code, char* msg, int want, const char* prefix, int line) {
   if (code != want) {
-    fprintf(stderr, "capi_test.c:%d: code %s, want %s (%s)\n", line, ba_code_name(code),
-            ba_code_name(want), msg ? msg : "(no message)");
+    fprintf(stderr, "capi_test.c:%d: code %s, want %s (%s)\n", line, ba_code_name(code), ba_code_name(want),
+            msg ? msg : "(no message)");
     ++failures;
   } else if (msg == NULL || strncmp(msg, prefix, strlen(prefix)) != 0) {
     fprintf(stderr, "capi_test.c:%d: message \"%s\", want it to start with \"%s\"\n", line,
@@ -55,24 +54,23 @@ static void expect_error(int code, char* msg, int want, const char* prefix, int 
   }
   ba_free(msg);
 }
-#define EXPECT_ERROR(call_with_msg, want, prefix)                 \
-  do {                                                            \
-    int got_ = (call_with_msg);                                   \
-    expect_error(got_, msg, (want), (prefix), __LINE__);          \
-    msg = NULL;                                                   \
+#define EXPECT_ERROR(call_with_msg, want, prefix)        \
+  do {                                                   \
+    int got_ = (call_with_msg);                          \
+    expect_error(got_, msg, (want), (prefix), __LINE__); \
+    msg = NULL;                                          \
   } while (0)
 
-static const int64_t kT1 = 1780114500000000;  /* 2026-05-30T06:15:00+02:00 */
-static const int64_t kT2 = 1780115400000000;  /* 2026-05-30T06:30:00+02:00 */
-static const int64_t kT3 = 1780281000000000;  /* 2026-05-31T23:30:00-03:00 */
+static const int64_t kT1 = 1780114500000000; /* 2026-05-30T06:15:00+02:00 */
+static const int64_t kT2 = 1780115400000000; /* 2026-05-30T06:30:00+02:00 */
+static const int64_t kT3 = 1780281000000000; /* 2026-05-31T23:30:00-03:00 */
 
 static ba_tick first_tick(void) {
   ba_tick t;
   memset(&t, 0, sizeof t);
-  t.fields = BA_TICK_TIMESTAMP | BA_TICK_SLOT_INDEX | BA_TICK_PLAN_OFFSET_DEG |
-             BA_TICK_TARGET_ANGLE | BA_TICK_ENERGY_COST_KWH | BA_TICK_BUDGET_SPENT_KWH |
-             BA_TICK_BUDGET_REMAINING_KWH | BA_TICK_LIVE_GATE_PASSED | BA_TICK_SOURCE |
-             BA_TICK_STAGE_ID;
+  t.fields = BA_TICK_TIMESTAMP | BA_TICK_SLOT_INDEX | BA_TICK_PLAN_OFFSET_DEG | BA_TICK_TARGET_ANGLE |
+             BA_TICK_ENERGY_COST_KWH | BA_TICK_BUDGET_SPENT_KWH | BA_TICK_BUDGET_REMAINING_KWH |
+             BA_TICK_LIVE_GATE_PASSED | BA_TICK_SOURCE | BA_TICK_STAGE_ID;
   t.timestamp_us = kT1;
   t.utc_offset_seconds = 7200;
   t.slot_index = 25;
@@ -84,7 +82,7 @@ static ba_tick first_tick(void) {
   t.live_gate_passed = 1;
   t.source = "planner";
   t.source_len = 7;
-  t.stage_id = "stage-\xc3\xa9t\xc3\xa9";  /* UTF-8 "stage-été" */
+  t.stage_id = "stage-\xc3\xa9t\xc3\xa9"; /* UTF-8 "stage-été" */
   t.stage_id_len = strlen(t.stage_id);
   return t;
 }
@@ -105,12 +103,13 @@ static int is_hex64(const char* s) {
 }
 
 /* The audit columns of the Arrow schema: names and formats in file order. */
-static const char* const kNames[12] = {
-    "timestamp",         "date",            "slot_index",       "planned_offset_deg",
-    "actual_offset_deg", "energy_cost_kwh", "budget_spent_kwh", "budget_remaining_kwh",
-    "gate_passed",       "source",          "stage_id",         "seq"};
-static const char* const kFormats[12] = {"tsu:UTC", "u", "l", "g", "g", "g",
-                                         "g",       "g", "b", "u", "u", "l"};
+static const char* const kNames[12] = {"timestamp",         "date",
+                                       "slot_index",        "planned_offset_deg",
+                                       "actual_offset_deg", "energy_cost_kwh",
+                                       "budget_spent_kwh",  "budget_remaining_kwh",
+                                       "gate_passed",       "source",
+                                       "stage_id",          "seq"};
+static const char* const kFormats[12] = {"tsu:UTC", "u", "l", "g", "g", "g", "g", "g", "b", "u", "u", "l"};
 
 static int utf8_equals(const struct ArrowArray* a, int64_t row, const char* want) {
   const int32_t* offsets = (const int32_t*)a->buffers[1];
@@ -189,7 +188,7 @@ static void test_writer(const char* dir) {
   slot.utc_offset_seconds = -3 * 3600;
   slot.energy_cost_kwh = 0.75;
   CHECK_OK(ba_log_log_slot(log, &slot, &msg));
-  CHECK_OK(ba_log_log_slot(log, &slot, &msg));  /* a retry: still one record */
+  CHECK_OK(ba_log_log_slot(log, &slot, &msg)); /* a retry: still one record */
   CHECK(ba_log_retry_queue_size(log) == 0);
   CHECK_OK(ba_log_flush_retry_queue(log, &msg));
   CHECK(ba_log_last_seq(log) == 3);
@@ -269,7 +268,7 @@ static void test_cursor(const char* dir) {
   s = ba_batch_string(batch, BA_COL_STAGE_ID, 0, &len);
   CHECK(s && strcmp(s, "stage-\xc3\xa9t\xc3\xa9") == 0 && len == strlen(s));
   s = ba_batch_string(batch, BA_COL_SOURCE, 1, &len);
-  CHECK(s && len == 0);  /* null in the JSON: the default "" */
+  CHECK(s && len == 0); /* null in the JSON: the default "" */
   s = ba_batch_string(batch, BA_COL_STAGE_ID, 1, &len);
   CHECK(s && strcmp(s, "unknown") == 0);
   /* Wrong type, out of range. */
@@ -299,7 +298,7 @@ static void test_cursor(const char* dir) {
   CHECK(ba_batch_num_rows(batch) == 3);
   CHECK(ba_batch_int64(batch, BA_COL_SEQ)[0] == 2);
   CHECK(ba_batch_double(batch, BA_COL_ENERGY_COST_KWH)[1] == 0.75);
-  CHECK(ba_batch_int64(batch, BA_COL_SLOT_INDEX) == NULL);  /* not asked for */
+  CHECK(ba_batch_int64(batch, BA_COL_SLOT_INDEX) == NULL); /* not asked for */
   CHECK(ba_batch_string(batch, BA_COL_DATE, 0, NULL) == NULL);
   ba_cursor_close(cursor);
 
@@ -414,8 +413,7 @@ static void test_arrow(const char* dir) {
 
   stream.release = (void (*)(struct ArrowArrayStream*))1;
   o.columns = 1u << 13;
-  EXPECT_ERROR(ba_snapshot_arrow_stream(snap, &o, 0, &stream, &msg), BA_INVALID_ARGUMENT,
-               "columns:");
+  EXPECT_ERROR(ba_snapshot_arrow_stream(snap, &o, 0, &stream, &msg), BA_INVALID_ARGUMENT, "columns:");
   CHECK(stream.release == NULL);
   ba_snapshot_close(snap);
 }

@@ -102,12 +102,16 @@ TEST(Cli, InspectShowsFooter) {
 TEST(Cli, LogAppendsAndAcknowledges) {
   std::string dir = ::testing::TempDir() + "/cli_log_" + std::to_string(::getpid());
   fs::remove_all(dir);
-  std::string ticks =
-      R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":17,"energy_cost_kwh":1.5})" "\n"
-      R"({"timestamp":"2026-05-30T06:30:00+02:00","energy_cost_kwh":"x"})" "\n"
-      R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":17,"energy_cost_kwh":1.5})" "\n"
-      R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":18})" "\n"
-      R"({"timestamp":"2026-05-31T06:15:00+02:00","slot_index":1})" "\n";
+  std::string ticks = R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":17,"energy_cost_kwh":1.5})"
+                      "\n"
+                      R"({"timestamp":"2026-05-30T06:30:00+02:00","energy_cost_kwh":"x"})"
+                      "\n"
+                      R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":17,"energy_cost_kwh":1.5})"
+                      "\n"
+                      R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":18})"
+                      "\n"
+                      R"({"timestamp":"2026-05-31T06:15:00+02:00","slot_index":1})"
+                      "\n";
   CliRun r = RunCli("--log " + dir + " log", ticks);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "1\n1\n2\n");
@@ -117,8 +121,9 @@ TEST(Cli, LogAppendsAndAcknowledges) {
   // closing the log sealed May 31, which has ended too (issue 11, item 13).
   CliRun c = RunCli("cat " + dir + "/2026-05.parquet --columns slot_index,seq,date");
   EXPECT_EQ(c.code, 0) << c.err;
-  EXPECT_EQ(c.out, "{\"slot_index\":17,\"seq\":1,\"date\":\"2026-05-30\"}\n"
-                   "{\"slot_index\":1,\"seq\":2,\"date\":\"2026-05-31\"}\n");
+  EXPECT_EQ(c.out,
+            "{\"slot_index\":17,\"seq\":1,\"date\":\"2026-05-30\"}\n"
+            "{\"slot_index\":1,\"seq\":2,\"date\":\"2026-05-31\"}\n");
 
   // The whole log (sealed + journal) through cat without a path.
   CliRun all = RunCli("--log " + dir + " cat --columns seq,slot_index");
@@ -131,7 +136,8 @@ TEST(Cli, LogAppendsAndAcknowledges) {
   EXPECT_NE(v.out.find("verified: 2 records"), std::string::npos) << v.out;
   std::string key = dir + "/../cli_key_" + std::to_string(::getpid());
   ASSERT_EQ(RunCli("keygen -o " + key).code, 0);
-  EXPECT_EQ(fs::status(key + ".key").permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write)
+  EXPECT_EQ(fs::status(key + ".key").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write)
       << "the secret key is never readable by others";
   CliRun cp = RunCli("--log " + dir + " checkpoint --sign " + key + ".key -o " + key + ".cp");
   ASSERT_EQ(cp.code, 0) << cp.err;

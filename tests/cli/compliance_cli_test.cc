@@ -23,10 +23,11 @@ std::string MakeSite(const std::string& tag, double annual_potential_kwh) {
   std::string ticks;
   for (int d = 1; d <= 30; ++d) {
     char line[256];
-    std::snprintf(line, sizeof(line),
-                  "{\"timestamp\":\"2026-06-%02dT12:00:00+02:00\",\"energy_cost_kwh\":10,\"live_gate_passed\":true,"
-                  "\"stage_id\":\"heading\",\"source\":\"heat\"}\n",
-                  d);
+    std::snprintf(
+        line, sizeof(line),
+        "{\"timestamp\":\"2026-06-%02dT12:00:00+02:00\",\"energy_cost_kwh\":10,\"live_gate_passed\":true,"
+        "\"stage_id\":\"heading\",\"source\":\"heat\"}\n",
+        d);
     ticks += line;
   }
   auto r = RunCli("--data-dir " + dir + " log", ticks, "BUDGET_AUDIT_TODAY=2026-07-01");
@@ -45,7 +46,8 @@ TEST(ComplianceCli, JsonTableHtmlAndCheck) {
   ASSERT_EQ(table.code, 0);
   EXPECT_THAT(table.out, HasSubstr("heading"));
   const std::string html = generous + "/report.html";
-  auto page = RunCli("--data-dir " + generous + " compliance --year 2026 --as-of 2026-06-30 --format html -o " + html);
+  auto page = RunCli("--data-dir " + generous +
+                     " compliance --year 2026 --as-of 2026-06-30 --format html -o " + html);
   ASSERT_EQ(page.code, 0) << page.err;
   EXPECT_THAT(SlurpFile(html), HasSubstr("<svg"));
   // A ceiling the pace breaks: --check says so with exit 4, the report printed all the same.

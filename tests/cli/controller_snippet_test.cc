@@ -67,8 +67,8 @@ pipe.close()
 print("ok")
 )PY";
   std::ofstream(dir + "/driver.py") << driver;
-  const std::string cmd = "python3 " + dir + "/driver.py " + BA_CLI_PATH + " " + dir + "/log > " + dir +
-                          "/out 2>&1";
+  const std::string cmd =
+      "python3 " + dir + "/driver.py " + BA_CLI_PATH + " " + dir + "/log > " + dir + "/out 2>&1";
   const int status = std::system(cmd.c_str());
   EXPECT_EQ(status, 0) << Slurp(dir + "/out");
   EXPECT_NE(Slurp(dir + "/out").find("ok"), std::string::npos) << Slurp(dir + "/out");

@@ -29,7 +29,8 @@ std::string TodayTicks(int from, int to) {
   for (int i = from; i < to; ++i) {
     char buf[200];
     std::snprintf(buf, sizeof(buf),
-                  R"({"timestamp":"%04d-%02d-%02dT%02d:%02d:00Z","slot_index":%d,"energy_cost_kwh":0.5})" "\n",
+                  R"({"timestamp":"%04d-%02d-%02dT%02d:%02d:00Z","slot_index":%d,"energy_cost_kwh":0.5})"
+                  "\n",
                   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, i / 60, i % 60, i);
     s += buf;
   }
@@ -40,8 +41,10 @@ std::string DayTicks(const char* date, int n) {
   std::string s;
   for (int i = 0; i < n; ++i) {
     char buf[200];
-    std::snprintf(buf, sizeof(buf), R"({"timestamp":"%sT%02d:%02d:00Z","slot_index":%d})" "\n", date,
-                  i / 60, i % 60, i);
+    std::snprintf(buf, sizeof(buf),
+                  R"({"timestamp":"%sT%02d:%02d:00Z","slot_index":%d})"
+                  "\n",
+                  date, i / 60, i % 60, i);
     s += buf;
   }
   return s;
@@ -63,7 +66,9 @@ class Damage : public ::testing::Test {
   }
   std::string Slurp(const std::string& p) { return budget_audit::cli_test::SlurpFile(p); }
   void Spit(const std::string& p, const std::string& b) { std::ofstream(p, std::ios::binary) << b; }
-  CliRun Cli(const std::string& args, const std::string& in = "") { return RunCli("--log " + log_ + " " + args, in); }
+  CliRun Cli(const std::string& args, const std::string& in = "") {
+    return RunCli("--log " + log_ + " " + args, in);
+  }
   std::string dir_, log_;
 };
 
@@ -159,7 +164,9 @@ TEST_F(Damage, EndedDaysAreSealedWhenTheWriterCloses) {
 }
 
 TEST_F(Damage, AFarFutureTickDoesNotStopTheSealing) {
-  const std::string ticks = DayTicks("2026-03-01", 3) + R"({"timestamp":"9999-12-31T00:00:00Z"})" "\n" +
+  const std::string ticks = DayTicks("2026-03-01", 3) +
+                            R"({"timestamp":"9999-12-31T00:00:00Z"})"
+                            "\n" +
                             DayTicks("2026-03-02", 3) + DayTicks("2026-03-03", 3);
   ASSERT_EQ(Cli("log", ticks).code, 0);
   CliRun v = Cli("verify");
@@ -168,11 +175,14 @@ TEST_F(Damage, AFarFutureTickDoesNotStopTheSealing) {
 }
 
 TEST_F(Damage, AnOverlongLineIsRefusedAndTheLogStaysUsable) {
-  std::string huge = R"({"timestamp":"2026-03-01T00:00:00Z","source":")" + std::string(17 << 20, 'x') + "\"}\n";
+  std::string huge =
+      R"({"timestamp":"2026-03-01T00:00:00Z","source":")" + std::string(17 << 20, 'x') + "\"}\n";
   CliRun r = Cli("log --ack json", huge + DayTicks("2026-03-01", 2).substr(0, 0) +
-                                       R"({"timestamp":"2026-03-01T00:01:00Z"})" "\n");
+                                       R"({"timestamp":"2026-03-01T00:01:00Z"})"
+                                       "\n");
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.out.find(R"({"line":1,"error":"the line is longer than)"), std::string::npos) << r.out.substr(0, 300);
+  EXPECT_NE(r.out.find(R"({"line":1,"error":"the line is longer than)"), std::string::npos)
+      << r.out.substr(0, 300);
   EXPECT_NE(r.out.find(R"({"line":2,"seq":1,"duplicate":false})"), std::string::npos) << r.out.substr(0, 300);
   EXPECT_EQ(Cli("verify").code, 0);
 }

@@ -105,8 +105,8 @@ TEST_F(ImportCli, PandasFileIntoAFreshLogThenAgain) {
 
 TEST_F(ImportCli, EveryWriterGivesTheSameRecords) {
   std::string files;
-  for (const char* f : {"arrow-rs-v1", "arrow-rs-v2", "duckdb-snappy", "duckdb-gzip",
-                        "duckdb-zstd-v2", "hyparquet"}) {
+  for (const char* f :
+       {"arrow-rs-v1", "arrow-rs-v2", "duckdb-snappy", "duckdb-gzip", "duckdb-zstd-v2", "hyparquet"}) {
     files += " " + kSlotLog + f + ".parquet";
   }
   CliRun r = Import("--json" + files);

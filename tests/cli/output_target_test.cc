@@ -65,9 +65,10 @@ class OutputTargets : public ::testing::Test {
     std::string ticks;
     for (int i = 0; i < 200; ++i) {
       char buf[200];
-      std::snprintf(buf, sizeof(buf),
-                    R"({"timestamp":"2026-06-01T%02d:%02d:00+02:00","slot_index":%d,"energy_cost_kwh":%d.25})",
-                    8 + i / 60, i % 60, i, i % 7);
+      std::snprintf(
+          buf, sizeof(buf),
+          R"({"timestamp":"2026-06-01T%02d:%02d:00+02:00","slot_index":%d,"energy_cost_kwh":%d.25})",
+          8 + i / 60, i % 60, i, i % 7);
       ticks += std::string(buf) + "\n";
     }
     CliRun r = RunCli("--log " + log_ + " log", ticks);
@@ -209,8 +210,7 @@ TEST_F(OutputTargets, DevFullIsAWriteErrorAndStaysADevice) {
       SCOPED_TRACE(cmd + " " + format);
       CliRun r = RunCli(Command(cmd, "/dev/full", format));
       EXPECT_EQ(r.code, 1) << r.err;
-      EXPECT_NE(r.err.find("writing /dev/full: No space left on device"), std::string::npos)
-          << r.err;
+      EXPECT_NE(r.err.find("writing /dev/full: No space left on device"), std::string::npos) << r.err;
       ASSERT_TRUE(IsCharDevice("/dev/full"));
     }
   }
@@ -240,7 +240,8 @@ TEST_F(OutputTargets, FifoIsWrittenInPlaceToItsReader) {
       SCOPED_TRACE(cmd + " " + format);
       const std::string got = dir_ + "/got";
       const std::string line = "cat " + fifo + " > " + got + " & reader=$!; " + BA_CLI_PATH + " " +
-                               Command(cmd, fifo, format) + " 2>" + dir_ + "/err; rc=$?; wait $reader; exit $rc";
+                               Command(cmd, fifo, format) + " 2>" + dir_ +
+                               "/err; rc=$?; wait $reader; exit $rc";
       EXPECT_EQ(Shell("bash -c '" + line + "'"), 0) << Slurp(dir_ + "/err");
       EXPECT_EQ(Slurp(got), Reference(cmd, format));
       struct stat st;
@@ -301,10 +302,11 @@ TEST_F(OutputTargets, FullDiskLeavesTheTargetAndNoTemporary) {
   std::string ticks;
   for (int i = 0; i < 4000; ++i) {
     char buf[300];
-    std::snprintf(buf, sizeof(buf),
-                  R"({"timestamp":"2026-06-%02dT%02d:%02d:00+00:00","energy_cost_kwh":%.17g,"budget_spent_kwh":%.17g,"budget_remaining_kwh":%.17g})",
-                  1 + i / 1440, (i / 60) % 24, i % 60, static_cast<double>(rng() % 1000000) / 7.0,
-                  static_cast<double>(rng() % 1000000) / 3.0, static_cast<double>(rng() % 1000000) / 9.0);
+    std::snprintf(
+        buf, sizeof(buf),
+        R"({"timestamp":"2026-06-%02dT%02d:%02d:00+00:00","energy_cost_kwh":%.17g,"budget_spent_kwh":%.17g,"budget_remaining_kwh":%.17g})",
+        1 + i / 1440, (i / 60) % 24, i % 60, static_cast<double>(rng() % 1000000) / 7.0,
+        static_cast<double>(rng() % 1000000) / 3.0, static_cast<double>(rng() % 1000000) / 9.0);
     ticks += std::string(buf) + "\n";
   }
   CliRun l = RunCli("--log " + big + " log --sync none", ticks);

@@ -57,7 +57,9 @@ class ReaderChecks : public ::testing::Test {
     std::ifstream f(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(f), {});
   }
-  void Put(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+  void Put(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+  }
   std::string Head() {
     CliRun v = Run("verify");
     std::smatch m;
@@ -89,10 +91,10 @@ TEST_F(ReaderChecks, ASealedFileRewrittenWithOneCostChangedIsRefusedByEveryReade
   // (`report` reads the manifest's summaries instead of sealed rows; in a
   // log this small their block sums reach into numpy's last partial chunk,
   // so it decodes the file too.)
-  for (const std::string& cmd : {std::string("cat"), std::string("daily 2026-06-02"),
-                                 std::string("daily 2026-06-02 --format table"), std::string("report"),
-                                 std::string("report --verify"), std::string(""),
-                                 "export -o " + dir_ + "/out.csv", "export -o " + dir_ + "/out.parquet"}) {
+  for (const std::string& cmd :
+       {std::string("cat"), std::string("daily 2026-06-02"), std::string("daily 2026-06-02 --format table"),
+        std::string("report"), std::string("report --verify"), std::string(""),
+        "export -o " + dir_ + "/out.csv", "export -o " + dir_ + "/out.parquet"}) {
     CliRun r = Run(cmd);
     EXPECT_EQ(r.code, 1) << cmd << ": " << r.out;
     EXPECT_EQ(r.out, "") << cmd;
@@ -136,8 +138,8 @@ TEST_F(ReaderChecks, AManifestWithoutChecksumIsReadWarnedAboutAndGetsOneAtTheNex
   const std::string good = Read(path);
   const std::string report = Run("report").out;
   // As written before 2026-12-04: no checksum member.
-  const std::string old = std::regex_replace(
-      good, std::regex(",\n  \"checksum\": \"sha256:[0-9a-f]{64}\"\n\\}\n$"), "\n}\n");
+  const std::string old =
+      std::regex_replace(good, std::regex(",\n  \"checksum\": \"sha256:[0-9a-f]{64}\"\n\\}\n$"), "\n}\n");
   ASSERT_NE(old, good);
   Put(path, old);
   EXPECT_EQ(Run("report").out, report);
@@ -188,8 +190,8 @@ TEST_F(ReaderChecks, ReportsSayWhatWasVerifiedOnlyWhenAsked) {
                        "\",\n      \"head\": \"" + head + "\",\n      \"signed\": true\n    }\n  }\n}\n");
   r = Run("daily 2026-06-02 --format table --checkpoint " + dir_ + "/signed.cp --pubkey " + key + ".pub");
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("Verified: 432 records, chain head " + head + "; holds checkpoint seq 432 of " +
-                               cp_time + " (signature valid)\n"));
+  EXPECT_THAT(r.out, HasSubstr("Verified: 432 records, chain head " + head +
+                               "; holds checkpoint seq 432 of " + cp_time + " (signature valid)\n"));
   r = Run("report --checkpoint " + dir_ + "/plain.cp");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"signed\": false"));

@@ -37,7 +37,8 @@ class ReportCli : public ::testing::Test {
     return RunCli(args, input,
                   "cd " + dir_.string() +
                       " && env -u BUDGET_AUDIT_DATA_DIR -u BUDGET_AUDIT_CONFIG -u BUDGET_AUDIT_CAPACITY_KW"
-                      " -u BUDGET_AUDIT_MAX_REDUCTION_PCT -u BUDGET_AUDIT_TIMEZONE " + env);
+                      " -u BUDGET_AUDIT_MAX_REDUCTION_PCT -u BUDGET_AUDIT_TIMEZONE " +
+                      env);
   }
 
   void LogTicks() {

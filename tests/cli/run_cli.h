@@ -23,15 +23,13 @@ struct CliRun {
 
 // Runs `<prefix> budget-audit <args>` through the shell with `input` on
 // stdin. `prefix` is shell words before the binary ("cd DIR &&", "env ...").
-inline CliRun RunCli(const std::string& args, const std::string& input = "",
-                     const std::string& prefix = "") {
+inline CliRun RunCli(const std::string& args, const std::string& input = "", const std::string& prefix = "") {
   static std::atomic<int> counter{0};
-  const std::string base = ::testing::TempDir() + "/ba_cli_" + std::to_string(::getpid()) + "_" +
-                           std::to_string(counter++);
+  const std::string base =
+      ::testing::TempDir() + "/ba_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
   const std::string in = base + ".in", out = base + ".out", err = base + ".err";
   std::ofstream(in) << input;
-  const std::string cmd =
-      prefix + " " + BA_CLI_PATH + " " + args + " <" + in + " >" + out + " 2>" + err;
+  const std::string cmd = prefix + " " + BA_CLI_PATH + " " + args + " <" + in + " >" + out + " 2>" + err;
   const int status = std::system(cmd.c_str());
   CliRun r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -29,8 +29,8 @@ const std::string kData = BA_TEST_DATA_DIR;
 std::string Tick(int minute, double cost = 0.5) {
   char buf[160];
   std::snprintf(buf, sizeof(buf),
-                R"({"timestamp":"2026-06-01T10:%02d:00+00:00","slot_index":%d,"energy_cost_kwh":%g})",
-                minute, minute, cost);
+                R"({"timestamp":"2026-06-01T10:%02d:00+00:00","slot_index":%d,"energy_cost_kwh":%g})", minute,
+                minute, cost);
   return buf;
 }
 
@@ -92,9 +92,10 @@ TEST_F(StdStreams, AcknowledgementsThatCannotBeWrittenFailTheRun) {
 TEST_F(StdStreams, EveryCommandChecksItsStandardOutput) {
   ASSERT_EQ(RunCli("--log " + log_ + " log", Ticks(3)).code, 0);
   const std::string cli = std::string(BA_CLI_PATH) + " --log " + log_ + " ";
-  for (const std::string& cmd : std::vector<std::string>{"verify", "cat", "report --capacity-kw 100", "daily 2026-06-01 --capacity-kw 100", "checkpoint", "--help",
-                          "inspect " + kData + "/slot-log/duckdb-snappy.parquet",
-                          "import --json " + kData + "/import/nulls.parquet"}) {
+  for (const std::string& cmd : std::vector<std::string>{
+           "verify", "cat", "report --capacity-kw 100", "daily 2026-06-01 --capacity-kw 100", "checkpoint",
+           "--help", "inspect " + kData + "/slot-log/duckdb-snappy.parquet",
+           "import --json " + kData + "/import/nulls.parquet"}) {
     SCOPED_TRACE(cmd);
     const std::string err = dir_ + "/err";
     EXPECT_EQ(Shell(cli + cmd + " > /dev/full 2> " + err), 1);
@@ -118,7 +119,8 @@ TEST_F(StdStreams, UnlinkingTheLockFileDoesNotAdmitASecondWriter) {
   // The first writer waits on the fifo, holding the lock.
   const std::string cli = std::string(BA_CLI_PATH) + " --log " + log_ + " log";
   ASSERT_EQ(Shell("(" + cli + " < " + fifo + " > " + dir_ + "/first.out 2>&1; echo $? > " + dir_ +
-                  "/first.rc) & echo $! > " + dir_ + "/first.pid"), 0);
+                  "/first.rc) & echo $! > " + dir_ + "/first.pid"),
+            0);
   int keep = ::open(fifo.c_str(), O_WRONLY);  // unblocks the writer's open of its stdin
   ASSERT_GE(keep, 0);
   const std::string first = Tick(0) + "\n";
@@ -142,8 +144,8 @@ TEST_F(StdStreams, JsonAcksAnswerEveryLineInOrder) {
   for (const char* sync : {"always", "batch"}) {
     SCOPED_TRACE(sync);
     fs::remove_all(log_);
-    const std::string in = Tick(0) + "\nnot json\n\n" + Tick(1) + "\n" + Tick(0) + "\n" +
-                           Tick(0, 9.0) + "\n" + R"({"timestamp":"2026-06-01T10:02:00+00:00","slot_index":"x"})" + "\n";
+    const std::string in = Tick(0) + "\nnot json\n\n" + Tick(1) + "\n" + Tick(0) + "\n" + Tick(0, 9.0) +
+                           "\n" + R"({"timestamp":"2026-06-01T10:02:00+00:00","slot_index":"x"})" + "\n";
     CliRun r = RunCli(std::string("--log ") + log_ + " log --ack json --sync " + sync, in);
     EXPECT_EQ(r.code, 1) << r.err;
     std::istringstream lines(r.out);

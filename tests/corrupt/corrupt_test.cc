@@ -47,8 +47,10 @@ TEST(Corrupt, ApacheBadDataFilesFail) {
 }
 
 std::vector<fs::path> GoodFiles() {
-  return {kData + "/slot-log/arrow-rs-v1.parquet", kData + "/slot-log/duckdb-zstd-v2.parquet",
-          kData + "/slot-log/hyparquet.parquet", kData + "/parquet-testing/data/alltypes_plain.parquet",
+  return {kData + "/slot-log/arrow-rs-v1.parquet",
+          kData + "/slot-log/duckdb-zstd-v2.parquet",
+          kData + "/slot-log/hyparquet.parquet",
+          kData + "/parquet-testing/data/alltypes_plain.parquet",
           kData + "/parquet-testing/data/datapage_v2.snappy.parquet",
           kData + "/parquet-testing/data/delta_byte_array.parquet"};
 }

@@ -32,7 +32,10 @@ std::string TickJson(int i) {
   int64_t secs = 1780099200 + int64_t{i} * 900;
   int64_t day = secs / 86400, sod = secs % 86400;
   int y = 2026, m = 5, d = 30 + static_cast<int>(day - 1780099200 / 86400);
-  while (d > (m == 5 ? 31 : 30)) { d -= (m == 5 ? 31 : 30); ++m; }
+  while (d > (m == 5 ? 31 : 30)) {
+    d -= (m == 5 ? 31 : 30);
+    ++m;
+  }
   return fmt::format(
       R"({{"timestamp":"{:04}-{:02}-{:02}T{:02}:{:02}:00Z","slot_index":{},"energy_cost_kwh":{},"source":"plan"}})",
       y, m, d, sod / 3600, (sod / 60) % 60, i % 96, 0.25 * i);
@@ -71,7 +74,7 @@ TEST(CrashLoop, KillNineNeverLosesAnAcknowledgedTick) {
   std::filesystem::remove_all(dir);
   std::mt19937 rng(4242);
   std::map<int, uint64_t> acked;  // tick -> seq
-  int sent_upto = 0;               // ticks [0, sent_upto) were sent at least once
+  int sent_upto = 0;              // ticks [0, sent_upto) were sent at least once
   const int kRounds = 15;
   int killed_in_seal = 0;  // kills that left a seal's intent file behind
   for (int round = 0; round < kRounds; ++round) {

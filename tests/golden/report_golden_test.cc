@@ -70,7 +70,8 @@ class ReportGolden : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ReportGolden, MatchesThePythonModule) {
   const Case& c = GetParam();
-  const fs::path dir = fs::path(::testing::TempDir()) / ("golden_" + c.name + "_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::path(::testing::TempDir()) / ("golden_" + c.name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string log = (dir / "log").string();

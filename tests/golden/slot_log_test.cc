@@ -38,7 +38,8 @@ INSTANTIATE_TEST_SUITE_P(Writers, SlotLogTest,
                                            "duckdb-zstd-v2.parquet", "hyparquet.parquet"),
                          [](const auto& info) {
                            std::string n = info.param.substr(0, info.param.find('.'));
-                           for (char& c : n) if (c == '-') c = '_';
+                           for (char& c : n)
+                             if (c == '-') c = '_';
                            return n;
                          });
 

@@ -38,8 +38,8 @@ int main(int argc, char** argv) {
   ba_snapshot_close(snap);
   if (code != BA_OK) return fail("stream", code, msg);
   struct ArrowArray a;
-  int ok = stream.get_next(&stream, &a) == 0 && a.release != NULL && a.length == 1 &&
-           a.n_children == 1 && ((const double*)a.children[0]->buffers[1])[0] == 0.5;
+  int ok = stream.get_next(&stream, &a) == 0 && a.release != NULL && a.length == 1 && a.n_children == 1 &&
+           ((const double*)a.children[0]->buffers[1])[0] == 0.5;
   if (a.release) a.release(&a);
   stream.release(&stream);
   if (!ok) return fail("the stream's value", BA_INTERNAL, NULL);

@@ -34,15 +34,16 @@ std::string TempLog(const std::string& name) {
 TEST(ValidationRegress, AMebibyteSourceIsRefusedAndTheLogStaysUsable) {
   const std::string dir = TempLog("regress_big_source");
   const std::string big(1 << 20, 's');
-  const std::string ticks =
-      R"({"timestamp":"2026-05-30T06:00:00+02:00","slot_index":1})" "\n"
-      R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":2,"source":")" + big + "\"}\n" +
-      R"({"timestamp":"2026-05-30T06:30:00+02:00","slot_index":3})" "\n";
+  const std::string ticks = R"({"timestamp":"2026-05-30T06:00:00+02:00","slot_index":1})"
+                            "\n"
+                            R"({"timestamp":"2026-05-30T06:15:00+02:00","slot_index":2,"source":")" +
+                            big + "\"}\n" +
+                            R"({"timestamp":"2026-05-30T06:30:00+02:00","slot_index":3})"
+                            "\n";
   CliRun r = RunCli("--log " + dir + " log", ticks);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "1\n2\n");  // the big tick got no seq
-  EXPECT_NE(r.err.find("line 2: source: 1048576 bytes is longer than the 4096 bytes"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("line 2: source: 1048576 bytes is longer than the 4096 bytes"), std::string::npos)
       << r.err.substr(0, 300);
 
   // Readable: cat and verify; writable: the next writer appends.
@@ -51,8 +52,8 @@ TEST(ValidationRegress, AMebibyteSourceIsRefusedAndTheLogStaysUsable) {
   EXPECT_EQ(cat.out, "{\"seq\":1,\"slot_index\":1}\n{\"seq\":2,\"slot_index\":3}\n");
   CliRun v = RunCli("--log " + dir + " verify");
   EXPECT_EQ(v.code, 0) << v.err;
-  CliRun more = RunCli("--log " + dir + " log",
-                       R"({"timestamp":"2026-05-30T06:45:00+02:00","slot_index":4})" "\n");
+  CliRun more = RunCli("--log " + dir + " log", R"({"timestamp":"2026-05-30T06:45:00+02:00","slot_index":4})"
+                                                "\n");
   EXPECT_EQ(more.code, 0) << more.err;
   EXPECT_EQ(more.out, "3\n");
   fs::remove_all(dir);
@@ -113,9 +114,10 @@ TEST(ValidationRegress, AppendRefusesBeforeWriting) {
 // Item 5: two costs of 1e308 made `report` print Infinity, which is not JSON.
 TEST(ValidationRegress, ReportsNeverPrintInfinity) {
   const std::string dir = TempLog("regress_report_inf");
-  const std::string ticks =
-      R"({"timestamp":"2026-05-30T06:00:00+02:00","energy_cost_kwh":1e308})" "\n"
-      R"({"timestamp":"2026-05-30T06:15:00+02:00","energy_cost_kwh":1e308})" "\n";
+  const std::string ticks = R"({"timestamp":"2026-05-30T06:00:00+02:00","energy_cost_kwh":1e308})"
+                            "\n"
+                            R"({"timestamp":"2026-05-30T06:15:00+02:00","energy_cost_kwh":1e308})"
+                            "\n";
   CliRun r = RunCli("--log " + dir + " log", ticks);
   ASSERT_EQ(r.code, 0) << r.err;
   CliRun rep = RunCli("--log " + dir + " --capacity-kw 100 report");
@@ -154,8 +156,8 @@ TEST(ValidationRegress, TheCliRefusesATickWithoutATimestamp) {
 // --truncate-nanos and --ignore-keys of `log`.
 TEST(ValidationRegress, LogFlagsForNanosAndExtraKeys) {
   const std::string dir = TempLog("regress_log_flags");
-  const std::string tick =
-      R"({"timestamp":"2026-05-30T06:00:00.123456789+02:00","note":"x","v":[1]})" "\n";
+  const std::string tick = R"({"timestamp":"2026-05-30T06:00:00.123456789+02:00","note":"x","v":[1]})"
+                           "\n";
   CliRun refused = RunCli("--log " + dir + " log", tick);
   EXPECT_EQ(refused.code, 1);
   CliRun ok = RunCli("--log " + dir + " log --truncate-nanos --ignore-keys note,v", tick);

@@ -27,13 +27,13 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "../cli/run_cli.h"
 #include "budget_audit/audit_log.h"
 #include "budget_audit/log_reader.h"
 #include "log/importer.h"
 #include "log/record.h"
 #include "log/validate.h"
 #include "parquet/file_writer.h"
-#include "../cli/run_cli.h"
 #include "util/civil_time.h"
 
 namespace budget_audit::log {
@@ -58,8 +58,8 @@ struct V {
   uint64_t u = 0;
   double d = 0;
   bool b = false;
-  std::string s;                  // kStr: the bytes; kRaw: the JSON text
-  std::optional<double> binary;   // kRaw: the same value as a double, if a double holds it
+  std::string s;                 // kStr: the bytes; kRaw: the JSON text
+  std::optional<double> binary;  // kRaw: the same value as a double, if a double holds it
 };
 V Null() { return V{}; }
 V Int(int64_t i) {
@@ -127,8 +127,7 @@ inline const std::string kNullTs = "<null>";
 using Fields = std::vector<std::pair<std::string, V>>;
 
 struct Case {
-  Case(std::string n, std::string ts, Fields f, Outcome o, Way imp = {}, Way slot = {},
-       std::string line = "")
+  Case(std::string n, std::string ts, Fields f, Outcome o, Way imp = {}, Way slot = {}, std::string line = "")
       : name(std::move(n)),
         timestamp(std::move(ts)),
         fields(std::move(f)),
@@ -174,11 +173,17 @@ std::vector<Case> Cases() {
   const Way typed_cpp = NA("a ControllerTick's members are typed");
   return {
       // Fields and defaults.
-      {"every_field", kTs,
-       {{"slot_index", Int(18)}, {"plan_offset_deg", Dbl(-3.88)}, {"target_angle", Dbl(-4.24)},
-        {"energy_cost_kwh", Dbl(3.434625)}, {"budget_spent_kwh", Dbl(3.434625)},
-        {"budget_remaining_kwh", Dbl(4996.565375)}, {"live_gate_passed", Bool(true)},
-        {"source", Str("fallback")}, {"stage_id", Str("budbreak")}},
+      {"every_field",
+       kTs,
+       {{"slot_index", Int(18)},
+        {"plan_offset_deg", Dbl(-3.88)},
+        {"target_angle", Dbl(-4.24)},
+        {"energy_cost_kwh", Dbl(3.434625)},
+        {"budget_spent_kwh", Dbl(3.434625)},
+        {"budget_remaining_kwh", Dbl(4996.565375)},
+        {"live_gate_passed", Bool(true)},
+        {"source", Str("fallback")},
+        {"stage_id", Str("budbreak")}},
        Ok(With([](SlotRecord& r) {
          r.slot_index = 18;
          r.planned_offset_deg = -3.88;
@@ -191,171 +196,291 @@ std::vector<Case> Cases() {
          r.stage_id = "budbreak";
        }))},
       {"only_a_timestamp_gives_the_python_defaults", kTs, {}, Ok(Base())},
-      {"null_is_missing", kTs,
-       {{"slot_index", Null()}, {"plan_offset_deg", Null()}, {"target_angle", Null()},
-        {"energy_cost_kwh", Null()}, {"budget_spent_kwh", Null()},
-        {"budget_remaining_kwh", Null()}, {"live_gate_passed", Null()}, {"source", Null()},
+      {"null_is_missing",
+       kTs,
+       {{"slot_index", Null()},
+        {"plan_offset_deg", Null()},
+        {"target_angle", Null()},
+        {"energy_cost_kwh", Null()},
+        {"budget_spent_kwh", Null()},
+        {"budget_remaining_kwh", Null()},
+        {"live_gate_passed", Null()},
+        {"source", Null()},
         {"stage_id", Null()}},
        Ok(Base())},
 
       // Timestamps.
-      {"timestamp_missing", kMissing, {{"slot_index", Int(1)}},
+      {"timestamp_missing",
+       kMissing,
+       {{"slot_index", Int(1)}},
        Refused("timestamp", "timestamp: missing (the CLI needs each tick's own time"),
        Other(Refused("timestamp", "no 'timestamp' column"), "import refuses the whole file"),
        Other(Ok(With([](SlotRecord& r) { r.slot_index = 1; })),
              "in process the Python version's default: now (the record's timestamp is checked "
              "against the clock)")},
-      {"empty_object", kMissing, {}, Refused("timestamp", "missing"),
+      {"empty_object",
+       kMissing,
+       {},
+       Refused("timestamp", "missing"),
        NA("a Parquet file has at least one column (the case above)"),
        Other(Ok(Base()), "now, as above")},
-      {"timestamp_null", kNullTs, {}, Refused("timestamp", "timestamp: null"), {},
+      {"timestamp_null",
+       kNullTs,
+       {},
+       Refused("timestamp", "timestamp: null"),
+       {},
        NA("std::nullopt is a missing timestamp (now)")},
       {"timestamp_utc_z", "2026-05-30T04:15:00Z", {}, Ok(Base())},
       {"timestamp_naive_is_utc", "2026-05-30T04:15:00", {}, Ok(Base())},
-      {"date_in_the_ticks_own_offset", "2026-05-30T23:30:00-05:00", {},
+      {"date_in_the_ticks_own_offset",
+       "2026-05-30T23:30:00-05:00",
+       {},
        Ok(At(1780201800000000, "2026-05-30"))},
-      {"timestamp_microseconds", "2026-05-30T04:15:00.123456Z", {},
+      {"timestamp_microseconds", "2026-05-30T04:15:00.123456Z", {}, Ok(At(kT + 123456, "2026-05-30"))},
+      {"timestamp_zero_nanoseconds_are_exact",
+       "2026-05-30T04:15:00.123456000Z",
+       {},
        Ok(At(kT + 123456, "2026-05-30"))},
-      {"timestamp_zero_nanoseconds_are_exact", "2026-05-30T04:15:00.123456000Z", {},
-       Ok(At(kT + 123456, "2026-05-30"))},
-      {"timestamp_sub_microsecond_refused", "2026-05-30T04:15:00.123456789Z", {},
-       Refused("timestamp", "sub-microsecond digits"), {},
+      {"timestamp_sub_microsecond_refused",
+       "2026-05-30T04:15:00.123456789Z",
+       {},
+       Refused("timestamp", "sub-microsecond digits"),
+       {},
        NA("timestamp_us is whole microseconds")},
-      {"timestamp_year_0000_refused", "0000-12-31T00:00:00Z", {},
+      {"timestamp_year_0000_refused", "0000-12-31T00:00:00Z", {}, Refused("timestamp", "0001..9999")},
+      {"timestamp_year_0000_in_utc_refused",
+       "0001-01-01T00:30:00+01:00",
+       {},
        Refused("timestamp", "0001..9999")},
-      {"timestamp_year_0000_in_utc_refused", "0001-01-01T00:30:00+01:00", {},
-       Refused("timestamp", "0001..9999")},
-      {"timestamp_year_1", "0001-01-01T00:00:00Z", {},
-       Ok(At(kMinTimestampUs, "0001-01-01"))},
-      {"timestamp_year_9999", "9999-12-31T23:59:59.999999Z", {},
-       Ok(At(kMaxTimestampUs, "9999-12-31"))},
+      {"timestamp_year_1", "0001-01-01T00:00:00Z", {}, Ok(At(kMinTimestampUs, "0001-01-01"))},
+      {"timestamp_year_9999", "9999-12-31T23:59:59.999999Z", {}, Ok(At(kMaxTimestampUs, "9999-12-31"))},
 
       // slot_index.
-      {"slot_index_int64_max", kTs, {{"slot_index", Int(INT64_MAX)}},
-       Ok(With([](SlotRecord& r) { r.slot_index = INT64_MAX; }))},
-      {"slot_index_int64_min", kTs, {{"slot_index", Int(INT64_MIN)}},
-       Ok(With([](SlotRecord& r) { r.slot_index = INT64_MIN; }))},
-      {"slot_index_2_64_minus_1_refused", kTs, {{"slot_index", UInt(UINT64_MAX)}},
-       Refused("slot_index", "18446744073709551615 is outside the range of a signed 64-bit"), {},
+      {"slot_index_int64_max", kTs, {{"slot_index", Int(INT64_MAX)}}, Ok(With([](SlotRecord& r) {
+         r.slot_index = INT64_MAX;
+       }))},
+      {"slot_index_int64_min", kTs, {{"slot_index", Int(INT64_MIN)}}, Ok(With([](SlotRecord& r) {
+         r.slot_index = INT64_MIN;
+       }))},
+      {"slot_index_2_64_minus_1_refused",
+       kTs,
+       {{"slot_index", UInt(UINT64_MAX)}},
+       Refused("slot_index", "18446744073709551615 is outside the range of a signed 64-bit"),
+       {},
        typed_cpp},
-      {"slot_index_2_63_refused", kTs, {{"slot_index", UInt(uint64_t{1} << 63)}},
-       Refused("slot_index", "9223372036854775808 is outside the range"), {}, typed_cpp},
-      {"slot_index_whole_float", kTs, {{"slot_index", Raw("18.0", 18.0)}},
-       Ok(With([](SlotRecord& r) { r.slot_index = 18; })), {},
+      {"slot_index_2_63_refused",
+       kTs,
+       {{"slot_index", UInt(uint64_t{1} << 63)}},
+       Refused("slot_index", "9223372036854775808 is outside the range"),
+       {},
+       typed_cpp},
+      {"slot_index_whole_float",
+       kTs,
+       {{"slot_index", Raw("18.0", 18.0)}},
+       Ok(With([](SlotRecord& r) { r.slot_index = 18; })),
+       {},
        NA("a ControllerTick's slot_index is an int64")},
-      {"slot_index_fraction_refused", kTs, {{"slot_index", Raw("1.5", 1.5)}},
-       Refused("slot_index", "1.5 is not a whole number"), {}, typed_cpp},
-      {"slot_index_float_beyond_2_53_refused", kTs,
+      {"slot_index_fraction_refused",
+       kTs,
+       {{"slot_index", Raw("1.5", 1.5)}},
+       Refused("slot_index", "1.5 is not a whole number"),
+       {},
+       typed_cpp},
+      {"slot_index_float_beyond_2_53_refused",
+       kTs,
        {{"slot_index", Raw("9007199254740994.0", 9007199254740994.0)}},
-       Refused("slot_index", "beyond +-2^53"), {}, typed_cpp},
-      {"slot_index_string_refused", kTs, {{"slot_index", Str("18")}},
+       Refused("slot_index", "beyond +-2^53"),
+       {},
+       typed_cpp},
+      {"slot_index_string_refused",
+       kTs,
+       {{"slot_index", Str("18")}},
        Refused("slot_index", "must be an integer"),
        Other(Refused("slot_index", "expected an integer"), "a column's type refuses the file"),
        typed_cpp},
 
       // Numbers.
-      {"number_nan_refused", kTs, {{"energy_cost_kwh", Raw("NaN", kNaN)}},
+      {"number_nan_refused",
+       kTs,
+       {{"energy_cost_kwh", Raw("NaN", kNaN)}},
        Refused("energy_cost_kwh", "NaN is refused")},
-      {"number_infinity_refused", kTs, {{"plan_offset_deg", Raw("Infinity", kInf)}},
+      {"number_infinity_refused",
+       kTs,
+       {{"plan_offset_deg", Raw("Infinity", kInf)}},
        Refused("plan_offset_deg", "Infinity is refused")},
-      {"number_minus_infinity_refused", kTs, {{"target_angle", Raw("-Infinity", -kInf)}},
+      {"number_minus_infinity_refused",
+       kTs,
+       {{"target_angle", Raw("-Infinity", -kInf)}},
        Refused("target_angle", "-Infinity is refused")},
-      {"number_overflow_refused", kTs, {{"energy_cost_kwh", Raw("1e400")}},
-       Refused("energy_cost_kwh", "1e400 overflows a double"), binary_double, binary_double},
-      {"number_underflow_refused", kTs, {{"energy_cost_kwh", Raw("1e-400")}},
-       Refused("energy_cost_kwh", "1e-400 underflows a double"), binary_double, binary_double},
+      {"number_overflow_refused",
+       kTs,
+       {{"energy_cost_kwh", Raw("1e400")}},
+       Refused("energy_cost_kwh", "1e400 overflows a double"),
+       binary_double,
+       binary_double},
+      {"number_underflow_refused",
+       kTs,
+       {{"energy_cost_kwh", Raw("1e-400")}},
+       Refused("energy_cost_kwh", "1e-400 underflows a double"),
+       binary_double,
+       binary_double},
       // A subnormal written as its own shortest form (Python's json.dumps of
       // 5e-324) is that double exactly; more digits than it keeps are not.
-      {"number_subnormal_shortest_kept", kTs, {{"budget_spent_kwh", Raw("5e-324", 5e-324)}},
+      {"number_subnormal_shortest_kept",
+       kTs,
+       {{"budget_spent_kwh", Raw("5e-324", 5e-324)}},
        Ok(With([](SlotRecord& r) { r.budget_spent_kwh = 5e-324; }))},
-      {"number_subnormal_with_lost_digits_refused", kTs,
+      {"number_subnormal_with_lost_digits_refused",
+       kTs,
        {{"budget_spent_kwh", Raw("1.2345678901234567e-320")}},
-       Refused("budget_spent_kwh", "underflows a double (to the subnormal 1.2347e-320)"), binary_double,
+       Refused("budget_spent_kwh", "underflows a double (to the subnormal 1.2347e-320)"),
+       binary_double,
        binary_double},
-      {"number_largest_double", kTs, {{"energy_cost_kwh", Dbl(1e308)}},
-       Ok(With([](SlotRecord& r) { r.energy_cost_kwh = 1e308; }))},
-      {"number_negative_zero_kept", kTs, {{"energy_cost_kwh", Raw("-0.0", -0.0)}},
-       Ok(With([](SlotRecord& r) { r.energy_cost_kwh = -0.0; }))},
-      {"number_rounds_to_nearest", kTs, {{"target_angle", Raw("0.1000000000000000055511151231257827", 0.1)}},
+      {"number_largest_double", kTs, {{"energy_cost_kwh", Dbl(1e308)}}, Ok(With([](SlotRecord& r) {
+         r.energy_cost_kwh = 1e308;
+       }))},
+      {"number_negative_zero_kept", kTs, {{"energy_cost_kwh", Raw("-0.0", -0.0)}}, Ok(With([](SlotRecord& r) {
+         r.energy_cost_kwh = -0.0;
+       }))},
+      {"number_rounds_to_nearest",
+       kTs,
+       {{"target_angle", Raw("0.1000000000000000055511151231257827", 0.1)}},
        Ok(With([](SlotRecord& r) { r.actual_offset_deg = 0.1; }))},
-      {"number_integer_literal", kTs, {{"budget_remaining_kwh", Int(9007199254740993)}},
+      {"number_integer_literal",
+       kTs,
+       {{"budget_remaining_kwh", Int(9007199254740993)}},
        Ok(With([](SlotRecord& r) { r.budget_remaining_kwh = 9007199254740992.0; }))},
-      {"number_string_refused", kTs, {{"energy_cost_kwh", Str("3")}},
+      {"number_string_refused",
+       kTs,
+       {{"energy_cost_kwh", Str("3")}},
        Refused("energy_cost_kwh", "must be a number"),
        Other(Refused("energy_cost_kwh", "expected a number"), "a column's type refuses the file"),
        typed_cpp},
-      {"gate_number_refused", kTs, {{"live_gate_passed", Int(1)}},
+      {"gate_number_refused",
+       kTs,
+       {{"live_gate_passed", Int(1)}},
        Refused("live_gate_passed", "must be true or false"),
        Other(Refused("live_gate_passed", "expected a BOOLEAN"), "a column's type refuses the file"),
        typed_cpp},
 
       // Strings.
-      {"string_at_the_limit", kTs, {{"source", Str(limit)}},
-       Ok(With([&](SlotRecord& r) { r.source = limit; }))},
-      {"string_over_the_limit_refused", kTs, {{"stage_id", Str(limit + "y")}},
+      {"string_at_the_limit", kTs, {{"source", Str(limit)}}, Ok(With([&](SlotRecord& r) {
+         r.source = limit;
+       }))},
+      {"string_over_the_limit_refused",
+       kTs,
+       {{"stage_id", Str(limit + "y")}},
        Refused("stage_id", "4097 bytes is longer than the 4096 bytes")},
-      {"string_of_a_mebibyte_refused", kTs, {{"source", Str(big)}},
+      {"string_of_a_mebibyte_refused",
+       kTs,
+       {{"source", Str(big)}},
        Refused("source", "1048576 bytes is longer than the 4096 bytes")},
-      {"string_not_utf8_refused", kTs, {{"source", Str("ab\xff")}},
+      {"string_not_utf8_refused",
+       kTs,
+       {{"source", Str("ab\xff")}},
        Refused("source", "not valid UTF-8 (byte 0xff at offset 2)")},
-      {"string_overlong_utf8_refused", kTs, {{"stage_id", Str("\xc0\xaf")}},
+      {"string_overlong_utf8_refused",
+       kTs,
+       {{"stage_id", Str("\xc0\xaf")}},
        Refused("stage_id", "not valid UTF-8")},
-      {"string_unicode", kTs, {{"source", Str("d\xc3\xa9j\xc3\xa0 \xe2\x98\x80 \xf0\x9d\x84\x9e")}},
+      {"string_unicode",
+       kTs,
+       {{"source", Str("d\xc3\xa9j\xc3\xa0 \xe2\x98\x80 \xf0\x9d\x84\x9e")}},
        Ok(With([](SlotRecord& r) { r.source = "d\xc3\xa9j\xc3\xa0 \xe2\x98\x80 \xf0\x9d\x84\x9e"; }))},
-      {"string_escapes", kTs, {},
+      {"string_escapes",
+       kTs,
+       {},
        Ok(With([](SlotRecord& r) { r.source = "\xc3\x9c\xf0\x9d\x84\x9e\n\"\\"; })),
-       NA("JSON escapes"), NA("JSON escapes"),
+       NA("JSON escapes"),
+       NA("JSON escapes"),
        R"({"timestamp":"2026-05-30T06:15:00+02:00","source":"\u00dc\ud834\udd1e\n\"\\"})"},
-      {"string_lone_surrogate_refused", kTs, {},
-       Refused("source", "a lone UTF-16 surrogate \\ud800"), NA("JSON escapes"),
-       NA("JSON escapes"), R"({"timestamp":"2026-05-30T06:15:00+02:00","source":"\ud800"})"},
+      {"string_lone_surrogate_refused",
+       kTs,
+       {},
+       Refused("source", "a lone UTF-16 surrogate \\ud800"),
+       NA("JSON escapes"),
+       NA("JSON escapes"),
+       R"({"timestamp":"2026-05-30T06:15:00+02:00","source":"\ud800"})"},
 
       // Keys.
-      {"key_misspelt_refused", kTs, {{"energy_cost_kw", Dbl(1.5)}},
+      {"key_misspelt_refused",
+       kTs,
+       {{"energy_cost_kw", Dbl(1.5)}},
        Refused("energy_cost_kw", "did you mean energy_cost_kwh?"),
        Other(Refused("energy_cost_kw", "did you mean energy_cost_kwh?"),
              "a near-miss column with the field's own missing refuses the file"),
        no_keys_in_cpp},
-      {"key_case_refused", kTs, {{"Source", Str("plan")}},
+      {"key_case_refused",
+       kTs,
+       {{"Source", Str("plan")}},
        Refused("Source", "did you mean source?"),
-       Other(Refused("Source", "did you mean source?"), "as above"), no_keys_in_cpp},
-      {"key_log_column_name_refused", kTs, {{"planned_offset_deg", Dbl(2.5)}},
+       Other(Refused("Source", "did you mean source?"), "as above"),
+       no_keys_in_cpp},
+      {"key_log_column_name_refused",
+       kTs,
+       {{"planned_offset_deg", Dbl(2.5)}},
        Refused("planned_offset_deg",
                "did you mean plan_offset_deg (the tick attribute the log stores as "
                "planned_offset_deg)?"),
        Other(Ok(With([](SlotRecord& r) { r.planned_offset_deg = 2.5; })),
              "in a Parquet file it is the log's own column"),
        no_keys_in_cpp},
-      {"key_gate_passed_refused", kTs, {{"gate_passed", Bool(true)}},
+      {"key_gate_passed_refused",
+       kTs,
+       {{"gate_passed", Bool(true)}},
        Refused("gate_passed", "did you mean live_gate_passed"),
        Other(Ok(With([](SlotRecord& r) { r.gate_passed = true; })),
              "in a Parquet file it is the log's own column"),
        no_keys_in_cpp},
-      {"key_date_refused", kTs, {{"date", Str("2026-05-30")}},
+      {"key_date_refused",
+       kTs,
+       {{"date", Str("2026-05-30")}},
        Refused("date", "derives date from timestamp"),
        Other(Ok(Base()), "a Parquet file's date column, agreeing with the timestamp"),
        no_keys_in_cpp},
-      {"key_date_disagreeing_refused", kTs, {{"date", Str("2026-06-02")}},
+      {"key_date_disagreeing_refused",
+       kTs,
+       {{"date", Str("2026-06-02")}},
        Refused("date", "derives date from timestamp"),
        Other(Refused("date", "2026-06-02 is not the calendar date of timestamp"),
              "a Parquet file's date column must agree with the timestamp"),
        no_keys_in_cpp},
-      {"key_unknown_refused", kTs, {{"note", Str("hello")}},
+      {"key_unknown_refused",
+       kTs,
+       {{"note", Str("hello")}},
        Refused("note", "not a tick attribute the log keeps"),
        Other(Ok(Base()), "a Parquet file may carry more columns: ignored and reported"),
        no_keys_in_cpp},
-      {"key_given_twice_refused", kTs, {}, Refused("source", "source: given twice"),
-       NA("a file's duplicate column is refused at open, another case"), NA("C++ members"),
+      {"key_given_twice_refused",
+       kTs,
+       {},
+       Refused("source", "source: given twice"),
+       NA("a file's duplicate column is refused at open, another case"),
+       NA("C++ members"),
        R"({"timestamp":"2026-05-30T06:15:00+02:00","source":"a","source":"b"})"},
-      {"timestamp_given_twice_refused", kTs, {}, Refused("timestamp", "timestamp: given twice"),
-       NA("as above"), NA("C++ members"),
+      {"timestamp_given_twice_refused",
+       kTs,
+       {},
+       Refused("timestamp", "timestamp: given twice"),
+       NA("as above"),
+       NA("C++ members"),
        R"({"timestamp":"2026-05-30T06:15:00+02:00","timestamp":"2026-05-30T06:15:00.000001+02:00"})"},
 
       // Not a tick at all.
-      {"not_an_object_refused", kTs, {}, Refused("", "a tick must be a JSON object"),
-       NA("JSON syntax"), NA("JSON syntax"), "[1]"},
-      {"not_json_refused", kTs, {}, Refused("", "not valid JSON at byte"), NA("JSON syntax"),
-       NA("JSON syntax"), R"({"timestamp":"2026-05-30T06:15:00+02:00")"},
+      {"not_an_object_refused",
+       kTs,
+       {},
+       Refused("", "a tick must be a JSON object"),
+       NA("JSON syntax"),
+       NA("JSON syntax"),
+       "[1]"},
+      {"not_json_refused",
+       kTs,
+       {},
+       Refused("", "not valid JSON at byte"),
+       NA("JSON syntax"),
+       NA("JSON syntax"),
+       R"({"timestamp":"2026-05-30T06:15:00+02:00")"},
   };
 }
 
@@ -363,11 +488,11 @@ std::vector<Case> Cases() {
 // Rendering a case for each way in.
 
 struct IsoParts {
-  int64_t ns = 0;        // since the epoch, UTC (naive: as UTC)
-  int64_t us = 0;        // floor
+  int64_t ns = 0;  // since the epoch, UTC (naive: as UTC)
+  int64_t us = 0;  // floor
   int32_t offset_s = 0;
   bool has_offset = false;
-  int digits = 0;        // fraction digits
+  int digits = 0;  // fraction digits
   std::string local_date;
 };
 
@@ -376,8 +501,8 @@ struct IsoParts {
 IsoParts Iso(const std::string& s) {
   IsoParts p;
   auto num = [&](size_t pos, size_t len) { return std::stoll(s.substr(pos, len)); };
-  const int64_t days = DaysFromCivil(num(0, 4), static_cast<unsigned>(num(5, 2)),
-                                     static_cast<unsigned>(num(8, 2)));
+  const int64_t days =
+      DaysFromCivil(num(0, 4), static_cast<unsigned>(num(5, 2)), static_cast<unsigned>(num(8, 2)));
   p.local_date = s.substr(0, 10);
   int64_t local_s = days * 86400 + num(11, 2) * 3600 + num(14, 2) * 60 + num(17, 2);
   size_t pos = 19;
@@ -522,21 +647,11 @@ std::optional<std::vector<uint8_t>> ParquetFile(const Case& c) {
           add(parquet::DoubleColumn(name), Column<double>(Type::DOUBLE, std::nullopt));
         }
         break;
-      case V::kInt:
-        add(parquet::Int64Column(name), Column<int64_t>(Type::INT64, v.i));
-        break;
-      case V::kUInt:
-        add(UInt64Column(name), Column<int64_t>(Type::INT64, static_cast<int64_t>(v.u)));
-        break;
-      case V::kDouble:
-        add(parquet::DoubleColumn(name), Column<double>(Type::DOUBLE, v.d));
-        break;
-      case V::kBool:
-        add(parquet::BoolColumn(name), Column<bool>(Type::BOOLEAN, v.b));
-        break;
-      case V::kStr:
-        add(parquet::StringColumn(name), Column<std::string>(Type::BYTE_ARRAY, v.s));
-        break;
+      case V::kInt: add(parquet::Int64Column(name), Column<int64_t>(Type::INT64, v.i)); break;
+      case V::kUInt: add(UInt64Column(name), Column<int64_t>(Type::INT64, static_cast<int64_t>(v.u))); break;
+      case V::kDouble: add(parquet::DoubleColumn(name), Column<double>(Type::DOUBLE, v.d)); break;
+      case V::kBool: add(parquet::BoolColumn(name), Column<bool>(Type::BOOLEAN, v.b)); break;
+      case V::kStr: add(parquet::StringColumn(name), Column<std::string>(Type::BYTE_ARRAY, v.s)); break;
       case V::kRaw:
         if (!v.binary) return std::nullopt;
         add(parquet::DoubleColumn(name), Column<double>(Type::DOUBLE, *v.binary));
@@ -571,7 +686,7 @@ ControllerTick Tick(const Case& c) {
   for (const auto& [k, v] : c.fields) {
     const size_t f = TickFieldOf(k);
     if (v.kind == V::kNull) continue;  // None: the default
-    const double d = v.kind == V::kInt ? static_cast<double>(v.i)
+    const double d = v.kind == V::kInt   ? static_cast<double>(v.i)
                      : v.kind == V::kRaw ? v.binary.value_or(0)
                                          : v.d;
     switch (f) {
@@ -640,8 +755,7 @@ void Check(const Outcome& want, bool accepted, const std::string& message,
 class ValidationTable : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           fmt::format("validation_{}_{}", GetParam().name, ::getpid());
+    dir_ = fs::path(::testing::TempDir()) / fmt::format("validation_{}_{}", GetParam().name, ::getpid());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

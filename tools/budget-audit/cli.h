@@ -10,9 +10,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "budget-audit/config.h"
 #include "budget_audit/env.h"
 #include "budget_audit/status.h"
-#include "budget-audit/config.h"
 #include "io/output_file.h"
 #include "util/civil_time.h"
 

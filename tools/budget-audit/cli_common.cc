@@ -19,9 +19,7 @@ std::string Context::LogDir() const {
   return DefaultLogDir(DataDir());
 }
 
-bool Context::ConfigFileNamed() const {
-  return budget_audit::ConfigFileNamed(FlagConfigOptions(flags, env));
-}
+bool Context::ConfigFileNamed() const { return budget_audit::ConfigFileNamed(FlagConfigOptions(flags, env)); }
 
 Result<const Config*> Context::LoadConfig() {
   if (!config) {

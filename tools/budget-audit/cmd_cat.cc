@@ -67,9 +67,10 @@ Result<ExportFormat> ChooseFormat(const Context& ctx, const CatOptions& opts) {
   } else {
     format = ExportFormatFromPath(out);
     if (!format) {
-      return Status::InvalidArgument(fmt::format(
-          "-o {}: unknown output format; use a name ending in .parquet, .csv or .jsonl, or give "
-          "--format parquet, csv or jsonl", out));
+      return Status::InvalidArgument(
+          fmt::format("-o {}: unknown output format; use a name ending in .parquet, .csv or .jsonl, or give "
+                      "--format parquet, csv or jsonl",
+                      out));
     }
   }
   if (*format == ExportFormat::kParquet && to_stdout) {
@@ -94,8 +95,8 @@ Status CatLog(Context& ctx, const CatOptions& opts, ExportOptions& eo) {
   BA_ASSIGN_OR_RETURN(eo.until_us, ParseBound("--until", opts.until, zone));
   BA_ASSIGN_OR_RETURN(bool exists, ctx.env->IsDirectory(dir));
   if (!exists) {
-    return Status::NotFound(fmt::format(
-        "no audit log at {} (give the log with --log DIR or --data-dir DIR)", dir));
+    return Status::NotFound(
+        fmt::format("no audit log at {} (give the log with --log DIR or --data-dir DIR)", dir));
   }
   BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir, ctx.env));
   return ExportSnapshotToPath(*snap, eo, opts.output);
@@ -135,8 +136,7 @@ void SetupExport(CLI::App& app, Context& ctx, Action& action) {
       "Write the log's records (sealed and journal, in seq order, with seq) as one Parquet, CSV "
       "or JSON-lines file, optionally only a time range.\n"
       "Example: budget-audit export -o june.csv --since 2026-06-01 --until 2026-07-01");
-  cmd->add_option("--format", opts->format,
-                  "parquet, csv or jsonl (default: from the -o name's extension)")
+  cmd->add_option("--format", opts->format, "parquet, csv or jsonl (default: from the -o name's extension)")
       ->check(CLI::IsMember({"parquet", "csv", "jsonl"}));
   cmd->add_option("-o,--output", opts->output, kOutputHelp)->required();
   cmd->add_option("--since", opts->since,
@@ -144,16 +144,15 @@ void SetupExport(CLI::App& app, Context& ctx, Action& action) {
                   "(2026-06-01T00:00:00+02:00), or a date: its midnight in the site's time zone "
                   "(--timezone)");
   cmd->add_option("--until", opts->until, "Only records before this instant (same forms as --since)");
-  cmd->callback([&ctx, &action, opts]() {
-    action = [&ctx, opts]() { return Run(ctx, *opts); };
-  });
+  cmd->callback([&ctx, &action, opts]() { action = [&ctx, opts]() { return Run(ctx, *opts); }; });
 }
 
 void SetupCat(CLI::App& app, Context& ctx, Action& action) {
   auto opts = std::make_shared<CatOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "cat", "Print the rows of a flat Parquet file (or of every Parquet file under a directory, "
-             "in name order, or of the log) as JSON lines, or re-encode them with -o.");
+  CLI::App* cmd =
+      app.add_subcommand("cat",
+                         "Print the rows of a flat Parquet file (or of every Parquet file under a directory, "
+                         "in name order, or of the log) as JSON lines, or re-encode them with -o.");
   cmd->add_option("PATH", opts->path,
                   "Parquet file or directory; without it, the records of the log (--log / "
                   "--data-dir), sealed and journal, in seq order");
@@ -165,9 +164,7 @@ void SetupCat(CLI::App& app, Context& ctx, Action& action) {
       ->check(CLI::IsMember({"parquet", "csv", "jsonl"}));
   cmd->add_flag("--verify-checksums", opts->verify_checksums,
                 "Check every page's CRC-32 where the writer stored one (a mismatch is an error)");
-  cmd->callback([&ctx, &action, opts]() {
-    action = [&ctx, opts]() { return Run(ctx, *opts); };
-  });
+  cmd->callback([&ctx, &action, opts]() { action = [&ctx, opts]() { return Run(ctx, *opts); }; });
 }
 
 }  // namespace budget_audit::cli

@@ -32,7 +32,8 @@ Result<ComplianceFormat> Format(const Context& ctx, const std::string& option, b
   if (f.empty() || f == "json") return ComplianceFormat::kJson;
   if (f == "table") return ComplianceFormat::kTable;
   if (f == "html" && html_ok) return ComplianceFormat::kHtml;
-  return Status::InvalidArgument(fmt::format("--format {}: expected json, table{}", f, html_ok ? " or html" : ""));
+  return Status::InvalidArgument(
+      fmt::format("--format {}: expected json, table{}", f, html_ok ? " or html" : ""));
 }
 
 // The text to stdout, or to FILE (written beside it and renamed into place).
@@ -48,7 +49,8 @@ Status Emit(const std::string& text, const std::string& output) {
     return Status::OK();
   }
   BA_ASSIGN_OR_RETURN(auto file, NewOutputFile(output));
-  BA_RETURN_IF_ERROR(file->Append(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
+  BA_RETURN_IF_ERROR(
+      file->Append(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
   return file->Close();
 }
 
@@ -56,7 +58,8 @@ Result<std::unique_ptr<LogSnapshot>> OpenLog(Context& ctx) {
   const std::string dir = ctx.LogDir();
   auto snap = LogSnapshot::Open(dir, ctx.env);
   if (!snap.ok() && snap.status().IsNotFound()) {
-    return Status::NotFound(fmt::format("no audit log at {} (give the log with --log DIR or --data-dir DIR)", dir));
+    return Status::NotFound(
+        fmt::format("no audit log at {} (give the log with --log DIR or --data-dir DIR)", dir));
   }
   return snap;
 }
@@ -108,12 +111,14 @@ void SetupCompliance(CLI::App& app, Context& ctx, Action& action) {
         "comes from potential_file (PVGIS), monthly_file, annual_potential_kwh, "
         "specific_yield_kwh_per_kwp or, labelled so, 6 peak-sun hours; the budget year from "
         "budget_year_start (config file).");
-    cmd->add_option("--year", o->year, "The budget year starting in this year (default: the one holding --as-of)");
+    cmd->add_option("--year", o->year,
+                    "The budget year starting in this year (default: the one holding --as-of)");
     cmd->add_option("--as-of", o->as_of,
                     "The last day covered, YYYY-MM-DD (default: today in the site's time zone)");
     cmd->add_option("--format", o->format, "json (default), table or html")
         ->check(CLI::IsMember({"json", "table", "html"}));
-    cmd->add_option("-o,--output", o->output, "Write to FILE (replaced atomically) instead of standard output");
+    cmd->add_option("-o,--output", o->output,
+                    "Write to FILE (replaced atomically) instead of standard output");
     cmd->add_flag("--check", o->check,
                   "Exit 4 when the projection is above the ceiling (for cron and monitoring), else 0");
     cmd->callback([&ctx, &action, o]() { action = [&ctx, o]() { return RunCompliance(ctx, *o); }; });
@@ -126,7 +131,8 @@ void SetupCompliance(CLI::App& app, Context& ctx, Action& action) {
         "ceiling: (ceiling - spent before DATE) x the day's share / the shares of the days left, "
         "never below 0.");
     cmd->add_option("DATE", o->date, "YYYY-MM-DD (default: today in the site's time zone)");
-    cmd->add_option("--format", o->format, "json (default) or table")->check(CLI::IsMember({"json", "table"}));
+    cmd->add_option("--format", o->format, "json (default) or table")
+        ->check(CLI::IsMember({"json", "table"}));
     cmd->callback([&ctx, &action, o]() { action = [&ctx, o]() { return RunAllowance(ctx, *o); }; });
   }
 }

@@ -69,9 +69,7 @@ class ImportCommand {
 
   void OnEvent(const ImportEvent& e) {
     switch (e.kind) {
-      case ImportEvent::kProgress:
-        ShowProgress(e);
-        return;
+      case ImportEvent::kProgress: ShowProgress(e); return;
       case ImportEvent::kFinishing:
         if (progress_) {
           ClearProgress();
@@ -124,8 +122,7 @@ void SetupImport(CLI::App& app, Context& ctx, Action& action) {
       "is a conflict, reported as 'FILE: row N: ...' (rows count from 1) with the existing seq. "
       "Progress on a terminal, a summary on stderr; exit 1 if any row was refused or any file "
       "could not be read.");
-  cmd->add_option("FILE", opts->paths,
-                  "Parquet files, or directories (every *.parquet below, in name order)")
+  cmd->add_option("FILE", opts->paths, "Parquet files, or directories (every *.parquet below, in name order)")
       ->required();
   cmd->add_flag("--json", opts->json, "Also print the summary as one JSON object on stdout");
   cmd->add_flag("--truncate-nanos", opts->truncate_nanos,
@@ -135,9 +132,8 @@ void SetupImport(CLI::App& app, Context& ctx, Action& action) {
       "Example:\n"
       "  budget-audit --data-dir /var/lib/plant import data/budget_audit/slot_log.parquet\n"
       "  budget-audit --log /srv/audit/slot_log import --json old/*.parquet > summary.json");
-  cmd->callback([&ctx, &action, opts]() {
-    action = [&ctx, opts]() { return ImportCommand(ctx, *opts).Run(); };
-  });
+  cmd->callback(
+      [&ctx, &action, opts]() { action = [&ctx, opts]() { return ImportCommand(ctx, *opts).Run(); }; });
 }
 
 }  // namespace budget_audit::cli

@@ -16,9 +16,10 @@ using namespace budget_audit::parquet;
 
 ordered_json LogicalTypeJson(const LogicalType& lt) {
   using K = LogicalType::Kind;
-  static const char* kNames[] = {"NONE", "STRING", "MAP", "LIST", "ENUM", "DECIMAL", "DATE",
-                                 "TIME", "TIMESTAMP", "INTEGER", "UNKNOWN", "JSON", "BSON", "UUID",
-                                 "FLOAT16", "VARIANT", "GEOMETRY", "GEOGRAPHY", "UNRECOGNIZED"};
+  static const char* kNames[] = {"NONE",    "STRING",   "MAP",       "LIST",        "ENUM",
+                                 "DECIMAL", "DATE",     "TIME",      "TIMESTAMP",   "INTEGER",
+                                 "UNKNOWN", "JSON",     "BSON",      "UUID",        "FLOAT16",
+                                 "VARIANT", "GEOMETRY", "GEOGRAPHY", "UNRECOGNIZED"};
   if (lt.kind == K::NONE) return nullptr;
   ordered_json j;
   j["type"] = kNames[static_cast<int>(lt.kind)];
@@ -36,8 +37,7 @@ ordered_json LogicalTypeJson(const LogicalType& lt) {
       j["bit_width"] = lt.bit_width;
       j["is_signed"] = lt.is_signed;
       break;
-    default:
-      break;
+    default: break;
   }
   return j;
 }
@@ -51,12 +51,46 @@ ordered_json StatValueJson(const ColumnDescriptor& col, const std::string& bytes
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   bool ok = true;
   switch (col.type) {
-    case Type::BOOLEAN: ok = bytes.size() == 1; if (ok) v.bools.push_back(p[0] != 0); break;
-    case Type::INT32: ok = bytes.size() == 4; if (ok) { int32_t x; std::memcpy(&x, p, 4); v.i32.push_back(x); } break;
-    case Type::INT64: ok = bytes.size() == 8; if (ok) { int64_t x; std::memcpy(&x, p, 8); v.i64.push_back(x); } break;
-    case Type::FLOAT: ok = bytes.size() == 4; if (ok) { float x; std::memcpy(&x, p, 4); v.f32.push_back(x); } break;
-    case Type::DOUBLE: ok = bytes.size() == 8; if (ok) { double x; std::memcpy(&x, p, 8); v.f64.push_back(x); } break;
-    case Type::BYTE_ARRAY: v.offsets = {0}; v.AppendByteArray(bytes); break;
+    case Type::BOOLEAN:
+      ok = bytes.size() == 1;
+      if (ok) v.bools.push_back(p[0] != 0);
+      break;
+    case Type::INT32:
+      ok = bytes.size() == 4;
+      if (ok) {
+        int32_t x;
+        std::memcpy(&x, p, 4);
+        v.i32.push_back(x);
+      }
+      break;
+    case Type::INT64:
+      ok = bytes.size() == 8;
+      if (ok) {
+        int64_t x;
+        std::memcpy(&x, p, 8);
+        v.i64.push_back(x);
+      }
+      break;
+    case Type::FLOAT:
+      ok = bytes.size() == 4;
+      if (ok) {
+        float x;
+        std::memcpy(&x, p, 4);
+        v.f32.push_back(x);
+      }
+      break;
+    case Type::DOUBLE:
+      ok = bytes.size() == 8;
+      if (ok) {
+        double x;
+        std::memcpy(&x, p, 8);
+        v.f64.push_back(x);
+      }
+      break;
+    case Type::BYTE_ARRAY:
+      v.offsets = {0};
+      v.AppendByteArray(bytes);
+      break;
     case Type::INT96:
     case Type::FIXED_LEN_BYTE_ARRAY:
       ok = bytes.size() == static_cast<size_t>(col.type_length);
@@ -168,16 +202,16 @@ ordered_json InspectJson(const FileReader& r) {
 
 void SetupInspect(CLI::App& app, Context& ctx, Action& action) {
   auto path = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand(
-      "inspect", "Print a Parquet file's footer as JSON: schema, row groups, column chunks "
-                 "(types, encodings, codecs, sizes, statistics) and key-value metadata.");
+  CLI::App* cmd =
+      app.add_subcommand("inspect",
+                         "Print a Parquet file's footer as JSON: schema, row groups, column chunks "
+                         "(types, encodings, codecs, sizes, statistics) and key-value metadata.");
   cmd->add_option("FILE", *path, "Parquet file")->required();
   cmd->callback([&ctx, &action, path]() {
     action = [&ctx, path]() {
       auto reader = FileReader::Open(ctx.env, *path);
       if (!reader.ok()) return ReportError(reader.status());
-      std::string text = InspectJson(**reader).dump(2, ' ', false,
-                                                    ordered_json::error_handler_t::replace);
+      std::string text = InspectJson(**reader).dump(2, ' ', false, ordered_json::error_handler_t::replace);
       auto out = Output::Open("");
       (*out)->Write(text);
       (*out)->Write("\n");

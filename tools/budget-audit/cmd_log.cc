@@ -89,7 +89,9 @@ class LineReader {
   bool InputPending() {
     if (buf_.find('\n', pos_) != std::string::npos) return true;
     if (eof_) return pos_ < buf_.size();
-    struct pollfd p{fd_, POLLIN, 0};
+    struct pollfd p {
+      fd_, POLLIN, 0
+    };
     return ::poll(&p, 1, 0) > 0;
   }
 
@@ -98,7 +100,9 @@ class LineReader {
     buf_.erase(0, pos_);
     pos_ = 0;
     for (;;) {  // wait for input, doing the idle work meanwhile
-      struct pollfd p{fd_, POLLIN, 0};
+      struct pollfd p {
+        fd_, POLLIN, 0
+      };
       int r = ::poll(&p, 1, idle_ms_);
       if (r == 0) {
         if (on_idle_) on_idle_();
@@ -176,7 +180,8 @@ class SealReporter {
 };
 
 // Opens the log for writing, waiting up to `wait_seconds` for another writer.
-Result<std::unique_ptr<AuditLog>> OpenWriter(const std::string& dir, AuditLogOptions ao, double wait_seconds) {
+Result<std::unique_ptr<AuditLog>> OpenWriter(const std::string& dir, AuditLogOptions ao,
+                                             double wait_seconds) {
   ao.lock_wait = std::chrono::milliseconds(static_cast<int64_t>(wait_seconds * 1000));
   return AuditLog::Open(dir, ao);
 }
@@ -201,7 +206,9 @@ int RunSeal(Context& ctx, bool all, double wait_seconds) {
               static_cast<unsigned long long>(sealed), static_cast<unsigned long long>(last),
               sealed == last ? ""
                              : fmt::format(" ({} of days that have not ended stay in the journal; "
-                                           "--all seals them too)", last - sealed).c_str());
+                                           "--all seals them too)",
+                                           last - sealed)
+                                   .c_str());
   return kExitOk;
 }
 
@@ -215,8 +222,8 @@ int RunLog(Context& ctx, const LogOptions& o) {
   } else if (o.sync == "none") {
     ao.sync = SyncMode::kNone;
   } else {
-    return ReportError(Status::InvalidArgument(
-        fmt::format("--sync {}: expected always, batch or none", o.sync)));
+    return ReportError(
+        Status::InvalidArgument(fmt::format("--sync {}: expected always, batch or none", o.sync)));
   }
   auto site_date = SiteDate(ctx);
   if (!site_date.ok()) return ReportError(site_date.status());
@@ -229,7 +236,8 @@ int RunLog(Context& ctx, const LogOptions& o) {
     TickJsonOptions keys_only = parse;  // a bad --ignore-keys is refused before any line
     keys_only.require_timestamp = false;
     auto checked = ControllerTickFromJson("{}", keys_only);
-    if (!checked.ok()) return ReportError(Status::InvalidArgument("--ignore-keys " + checked.status().message()));
+    if (!checked.ok())
+      return ReportError(Status::InvalidArgument("--ignore-keys " + checked.status().message()));
   }
   const std::string dir = ctx.LogDir();
   auto log = OpenWriter(dir, ao, o.wait_seconds);
@@ -289,9 +297,10 @@ int RunLog(Context& ctx, const LogOptions& o) {
   while (in.Next(line, too_long)) {
     ++line_no;
     if (too_long) {
-      refuse(fmt::format("the line is longer than {} bytes (a tick is a few hundred; each string field "
-                         "may hold at most 4096 bytes); nothing of it was logged",
-                         LineReader::kMaxLineBytes));
+      refuse(
+          fmt::format("the line is longer than {} bytes (a tick is a few hundred; each string field "
+                      "may hold at most 4096 bytes); nothing of it was logged",
+                      LineReader::kMaxLineBytes));
       ++bad;
       if (!in.InputPending() && !flush_acks()) return kExitProblem;
       continue;
@@ -317,8 +326,8 @@ int RunLog(Context& ctx, const LogOptions& o) {
       return kExitProblem;
     } else {
       if (json_acks) {
-        pending += fmt::format("{{\"line\":{},\"seq\":{},\"duplicate\":{}}}\n", line_no, seq->seq,
-                               seq->duplicate);
+        pending +=
+            fmt::format("{{\"line\":{},\"seq\":{},\"duplicate\":{}}}\n", line_no, seq->seq, seq->duplicate);
       } else {
         pending += fmt::format("{}\n", seq->seq);
       }
@@ -354,9 +363,10 @@ int RunLog(Context& ctx, const LogOptions& o) {
 void SetupLog(CLI::App& app, Context& ctx, Action& action) {
   auto opts = std::make_shared<LogOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "log", "Append ticks (JSON lines on stdin, the Python version's tick attribute names) to the "
-             "log; prints each record's seq once it is durable. Bad lines are reported as "
-             "'line N: field: problem' and skipped (exit 1).");
+      "log",
+      "Append ticks (JSON lines on stdin, the Python version's tick attribute names) to the "
+      "log; prints each record's seq once it is durable. Bad lines are reported as "
+      "'line N: field: problem' and skipped (exit 1).");
   cmd->add_option("--sync", opts->sync,
                   "always: fdatasync before each acknowledgement (default); batch: acknowledge a "
                   "group after one fdatasync; none: never sync")
@@ -367,17 +377,15 @@ void SetupLog(CLI::App& app, Context& ctx, Action& action) {
                   "\"duplicate\":false} or {\"line\":N,\"error\":\"field: problem\"}")
       ->check(CLI::IsMember({"seq", "json"}));
   cmd->add_flag("--truncate-nanos", opts->truncate_nanos,
-               "Floor timestamps with digits below the microsecond (7-9 fraction digits) to the "
-               "microsecond instead of refusing the tick");
+                "Floor timestamps with digits below the microsecond (7-9 fraction digits) to the "
+                "microsecond instead of refusing the tick");
   cmd->add_option("--ignore-keys", opts->ignore_keys,
                   "KEY,...: keys the controller sends that the log does not keep, dropped "
                   "(any other key that is not a tick attribute refuses the tick)")
       ->delimiter(',');
   cmd->add_option("--wait", opts->wait_seconds,
                   "If another writer holds the log, wait up to SECONDS for it (default 0)");
-  cmd->callback([&ctx, &action, opts]() {
-    action = [&ctx, opts]() { return RunLog(ctx, *opts); };
-  });
+  cmd->callback([&ctx, &action, opts]() { action = [&ctx, opts]() { return RunLog(ctx, *opts); }; });
 
   struct SealOptions {
     bool all = false;
@@ -385,14 +393,15 @@ void SetupLog(CLI::App& app, Context& ctx, Action& action) {
   };
   auto so = std::make_shared<SealOptions>();
   CLI::App* seal = app.add_subcommand(
-      "seal", "Seal every day that has ended (by the clock, in the site's time zone) from the journal "
-              "into the Parquet history, as a writer does when it opens, closes, and at midnight.");
-  seal->add_flag("--all", so->all, "Seal today's records too (they are merged with the rest of the day later)");
+      "seal",
+      "Seal every day that has ended (by the clock, in the site's time zone) from the journal "
+      "into the Parquet history, as a writer does when it opens, closes, and at midnight.");
+  seal->add_flag("--all", so->all,
+                 "Seal today's records too (they are merged with the rest of the day later)");
   seal->add_option("--wait", so->wait_seconds,
                    "If another writer holds the log, wait up to SECONDS for it (default 0)");
-  seal->callback([&ctx, &action, so]() {
-    action = [&ctx, so]() { return RunSeal(ctx, so->all, so->wait_seconds); };
-  });
+  seal->callback(
+      [&ctx, &action, so]() { action = [&ctx, so]() { return RunSeal(ctx, so->all, so->wait_seconds); }; });
 }
 
 }  // namespace budget_audit::cli

@@ -20,8 +20,8 @@ namespace {
 struct ReportOptions {
   std::string format;  // --format after the command; else Context::format_flag; else json
   std::string date;
-  bool report_alias = false;   // --report
-  std::string daily_alias;     // --daily DATE
+  bool report_alias = false;  // --report
+  std::string daily_alias;    // --daily DATE
   // --verify, --checkpoint FILE [--pubkey FILE]: verify the log first and
   // say so in the output (without them the output is the Python version's).
   bool verify = false;
@@ -77,8 +77,7 @@ ReportVerification Verified(const log::SnapshotVerification& v) {
   r.head_hex = v.head_hex;
   if (v.checkpoint) {
     r.checkpoint = ReportVerification::Checkpoint{v.checkpoint->seq, v.checkpoint->time,
-                                                  v.checkpoint->head_hex,
-                                                  v.checkpoint_signature_checked};
+                                                  v.checkpoint->head_hex, v.checkpoint_signature_checked};
   }
   return r;
 }
@@ -272,8 +271,7 @@ void SetupReports(CLI::App& app, Context& ctx, Action& action) {
   }
   g_aliases = std::make_shared<ReportOptions>();
   app.add_flag("--report", g_aliases->report_alias, "The same as the report command (the Python flag)");
-  app.add_option("--daily", g_aliases->daily_alias,
-                 "The same as 'daily DATE' (the Python flag)")
+  app.add_option("--daily", g_aliases->daily_alias, "The same as 'daily DATE' (the Python flag)")
       ->type_name("DATE");
   // Before a command: the same as that command's --format (report, daily:
   // json or table; cat, export: parquet, csv or jsonl). Checked by the
@@ -289,9 +287,10 @@ Action DefaultAction(Context& ctx) {
   const bool alias = o && (o->report_alias || !o->daily_alias.empty());
   if (!ctx.format_flag.empty() && !alias) {
     return [&ctx]() {
-      return ReportError(Status::InvalidArgument(fmt::format(
-          "--format {}: without a command it goes with --report or --daily (or put it after "
-          "report, daily, cat or export)", ctx.format_flag)));
+      return ReportError(Status::InvalidArgument(
+          fmt::format("--format {}: without a command it goes with --report or --daily (or put it after "
+                      "report, daily, cat or export)",
+                      ctx.format_flag)));
     };
   }
   if (o && o->report_alias) return [&ctx, o]() { return RunReport(ctx, *o); };

@@ -58,8 +58,10 @@ int RunCheckpoint(Context& ctx, const std::string& key_file, const std::string& 
 int RunKeygen(Context& ctx, const std::string& prefix) {
   auto files = WriteNewKeyPair(prefix, ctx.env);
   if (!files.ok()) return ReportError(files.status());
-  std::printf("secret key: %s (keep it on the device, mode 0600)\npublic key: %s (give it to the "
-              "auditor)\n", files->secret_path.c_str(), files->public_path.c_str());
+  std::printf(
+      "secret key: %s (keep it on the device, mode 0600)\npublic key: %s (give it to the "
+      "auditor)\n",
+      files->secret_path.c_str(), files->public_path.c_str());
   return kExitOk;
 }
 
@@ -68,8 +70,9 @@ int RunKeygen(Context& ctx, const std::string& prefix) {
 void SetupVerify(CLI::App& app, Context& ctx, Action& action) {
   auto vo = std::make_shared<VerifyOpts>();
   CLI::App* v = app.add_subcommand(
-      "verify", "Check the integrity of the whole log: every sealed file's hash, every seq, the hash "
-                "chain, the manifest. Exit 0 if intact, 1 naming the first problem.");
+      "verify",
+      "Check the integrity of the whole log: every sealed file's hash, every seq, the hash "
+      "chain, the manifest. Exit 0 if intact, 1 naming the first problem.");
   v->add_option("--checkpoint", vo->checkpoint_file,
                 "Also prove that the log still holds exactly the prefix of this checkpoint");
   v->add_option("--pubkey", vo->pubkey_file, "Public key that must have signed the checkpoint");
@@ -77,9 +80,10 @@ void SetupVerify(CLI::App& app, Context& ctx, Action& action) {
 
   auto key = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
-  CLI::App* c = app.add_subcommand(
-      "checkpoint", "Print the log's current (seq, head hash) as JSON, optionally signed, for an "
-                    "auditor to keep off the device.");
+  CLI::App* c =
+      app.add_subcommand("checkpoint",
+                         "Print the log's current (seq, head hash) as JSON, optionally signed, for an "
+                         "auditor to keep off the device.");
   c->add_option("--sign", *key, "Secret key file (from keygen) to sign the checkpoint with");
   c->add_option("-o,--output", *out, "Write the checkpoint to this file instead of standard output");
   c->callback([&ctx, &action, key, out]() {
@@ -89,9 +93,7 @@ void SetupVerify(CLI::App& app, Context& ctx, Action& action) {
   auto prefix = std::make_shared<std::string>();
   CLI::App* k = app.add_subcommand("keygen", "Make an Ed25519 key pair for signing checkpoints.");
   k->add_option("-o,--output", *prefix, "Path prefix: writes PREFIX.key and PREFIX.pub")->required();
-  k->callback([&ctx, &action, prefix]() {
-    action = [&ctx, prefix]() { return RunKeygen(ctx, *prefix); };
-  });
+  k->callback([&ctx, &action, prefix]() { action = [&ctx, prefix]() { return RunKeygen(ctx, *prefix); }; });
 }
 
 }  // namespace budget_audit::cli

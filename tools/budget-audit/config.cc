@@ -1,8 +1,8 @@
 #include "budget-audit/config.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <CLI/CLI.hpp>
 
 #include "config/number_text.h"
 
@@ -35,8 +35,8 @@ void AddConfigFlags(CLI::App& app, ConfigFlags& flags) {
                              kEnvDataDir, kDefaultDataDir))
       ->type_name("DIR");
   app.add_option(kFlagConfig, flags.config_file,
-                 fmt::format("TOML config file (default: ${}, else <data-dir>/{} if it exists)",
-                             kEnvConfig, kConfigFileName))
+                 fmt::format("TOML config file (default: ${}, else <data-dir>/{} if it exists)", kEnvConfig,
+                             kConfigFileName))
       ->type_name("FILE");
   app.add_option(kFlagCapacityKw, flags.capacity_kw,
                  fmt::format("Plant DC capacity in kW (default: ${}, else capacity_kw in the "
@@ -63,9 +63,8 @@ std::string ConfigHelpText() {
       "Configuration: flag > environment ({}, {}, {}, {}, {}) > config file (--config, ${}, "
       "else <data-dir>/{}) > defaults (data dir {}, {} %, {}; no capacity).\n"
       "Config file keys: {}.",
-      kEnvDataDir, kEnvConfig, kEnvCapacityKw, kEnvMaxReductionPct, kEnvTimezone, kEnvConfig,
-      kConfigFileName, kDefaultDataDir, kDefaultMaxReductionPct, kDefaultTimezone,
-      fmt::join(ConfigFileKeys(), ", "));
+      kEnvDataDir, kEnvConfig, kEnvCapacityKw, kEnvMaxReductionPct, kEnvTimezone, kEnvConfig, kConfigFileName,
+      kDefaultDataDir, kDefaultMaxReductionPct, kDefaultTimezone, fmt::join(ConfigFileKeys(), ", "));
 }
 
 }  // namespace budget_audit::cli

@@ -6,9 +6,9 @@
 #include <string>
 #include <utility>
 
-#include <CLI/CLI.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <CLI/CLI.hpp>
 
 namespace budget_audit::cli {
 namespace {
@@ -18,8 +18,8 @@ using ::testing::HasSubstr;
 TEST(ConfigFlags, HelpTextNamesEverySource) {
   const std::string help = ConfigHelpText();
   for (const char* s : {"BUDGET_AUDIT_DATA_DIR", "BUDGET_AUDIT_CONFIG", "BUDGET_AUDIT_CAPACITY_KW",
-                        "BUDGET_AUDIT_MAX_REDUCTION_PCT", "BUDGET_AUDIT_TIMEZONE",
-                        "budget_audit.toml", "monthly_share", "./data", "UTC"}) {
+                        "BUDGET_AUDIT_MAX_REDUCTION_PCT", "BUDGET_AUDIT_TIMEZONE", "budget_audit.toml",
+                        "monthly_share", "./data", "UTC"}) {
     EXPECT_THAT(help, HasSubstr(s));
   }
 }

@@ -26,7 +26,7 @@ void MakeStandardDescriptorsSafe() {
     if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
     int got = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
     if (got < 0) _exit(125);  // nothing safe to write to, and nothing safe to open
-    if (got != fd) {  // cannot happen (lowest free descriptor), but be sure
+    if (got != fd) {          // cannot happen (lowest free descriptor), but be sure
       ::dup2(got, fd);
       ::close(got);
     }

@@ -115,8 +115,8 @@
 #include <utility>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 namespace demo_ticks {
 namespace {
@@ -245,8 +245,8 @@ class Clock {
     const Civil c = CivilFromDays(days);
     const int abs_off = offset < 0 ? -offset : offset;
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", c.year, c.month, c.day,
-                       secs / 3600, secs / 60 % 60, secs % 60, offset < 0 ? '-' : '+',
-                       abs_off / 3600, abs_off / 60 % 60);
+                       secs / 3600, secs / 60 % 60, secs % 60, offset < 0 ? '-' : '+', abs_off / 3600,
+                       abs_off / 60 % 60);
   }
 
  private:
@@ -349,8 +349,8 @@ SunPosition Sun(const Site& site, int64_t utc_s) {
   p.doy = DayOfYear(days);
   const double g = 2 * kPi / 365.0 * (p.doy - 1 + (utc_hours - 12) / 24.0);
   const double decl = 0.006918 - 0.399912 * std::cos(g) + 0.070257 * std::sin(g) -
-                      0.006758 * std::cos(2 * g) + 0.000907 * std::sin(2 * g) -
-                      0.002697 * std::cos(3 * g) + 0.00148 * std::sin(3 * g);
+                      0.006758 * std::cos(2 * g) + 0.000907 * std::sin(2 * g) - 0.002697 * std::cos(3 * g) +
+                      0.00148 * std::sin(3 * g);
   const double eot_min = 229.18 * (0.000075 + 0.001868 * std::cos(g) - 0.032077 * std::sin(g) -
                                    0.014615 * std::cos(2 * g) - 0.040849 * std::sin(2 * g));
   double solar_hour = utc_hours + (4.0 * site.lon_deg + eot_min) / 60.0;
@@ -395,16 +395,15 @@ struct TickEnergy {
   double beam_kwh = 0;   // its beam part
 };
 
-TickEnergy Energy(double capacity_kw, double hours, const SunPosition& sun, double theta_deg,
-                  double dni, double dhi) {
+TickEnergy Energy(double capacity_kw, double hours, const SunPosition& sun, double theta_deg, double dni,
+                  double dhi) {
   TickEnergy e;
   if (sun.up <= 0) return e;
   const double theta = theta_deg * kDeg;
   const double cos_aoi = std::max(0.0, -std::sin(theta) * sun.east + std::cos(theta) * sun.up);
   const double ghi = dni * sun.up + dhi;
   const double beam_poa = dni * cos_aoi;
-  const double poa =
-      beam_poa + dhi * (1 + std::cos(theta)) / 2 + ghi * kAlbedo * (1 - std::cos(theta)) / 2;
+  const double poa = beam_poa + dhi * (1 + std::cos(theta)) / 2 + ghi * kAlbedo * (1 - std::cos(theta)) / 2;
   const double scale = capacity_kw / 1000.0 * kPerformanceRatio * hours;
   e.total_kwh = poa * scale;
   e.beam_kwh = beam_poa * scale;
@@ -430,9 +429,8 @@ struct Stage {
 };
 
 constexpr Stage kStages[] = {
-    {1, 1, "fallow", -1},          {3, 15, "emergence", -1},    {4, 1, "tillering", -1},
-    {5, 11, "stem-extension", 30}, {6, 13, "heading", 27},      {7, 1, "grain-fill", 28},
-    {8, 6, "ripening", 30},        {8, 26, "post-harvest", -1},
+    {1, 1, "fallow", -1},   {3, 15, "emergence", -1}, {4, 1, "tillering", -1}, {5, 11, "stem-extension", 30},
+    {6, 13, "heading", 27}, {7, 1, "grain-fill", 28}, {8, 6, "ripening", 30},  {8, 26, "post-harvest", -1},
 };
 
 const Stage& StageOn(const Civil& date) {
@@ -504,8 +502,8 @@ void AddTo(std::vector<std::pair<std::string, int64_t>>& v, const std::string& k
 // The expected (climatological-mean) energy at the reference angle of the
 // ticks of local days [first, last], in units; per month in `by_month` if
 // given (index 0 = January).
-int64_t ExpectedEnergy(const Options& o, const Site& site, const Clock& clock, int64_t first,
-                       int64_t last, std::vector<int64_t>* by_month) {
+int64_t ExpectedEnergy(const Options& o, const Site& site, const Clock& clock, int64_t first, int64_t last,
+                       std::vector<int64_t>* by_month) {
   const int64_t tick_s = int64_t{o.tick_minutes} * 60;
   const double hours = o.tick_minutes / 60.0;
   int64_t total = 0;
@@ -519,8 +517,7 @@ int64_t ExpectedEnergy(const Options& o, const Site& site, const Clock& clock, i
       const ClearSky cs = ClearSkyAt(sun);
       const double dni = (1 - c) * (1 - 0.35 * c) * cs.dni;
       const double dhi = (1 - c) * (1 + 1.5 * c) * cs.dhi + c * (0.5 - 0.3 * c) * cs.ghi;
-      day_units +=
-          ToUnits(Energy(o.capacity_kw, hours, sun, ReferenceRotationDeg(sun), dni, dhi).total_kwh);
+      day_units += ToUnits(Energy(o.capacity_kw, hours, sun, ReferenceRotationDeg(sun), dni, dhi).total_kwh);
     }
     total += day_units;
     if (by_month) (*by_month)[CivilFromDays(day).month - 1] += day_units;
@@ -541,8 +538,7 @@ std::string FormatCentiDeg(int64_t cdeg) {
 }
 
 // Writes the season; false on a write error (errno set).
-bool Generate(const Options& o, const Clock& clock, int64_t first_day, std::FILE* out,
-              Summary& sum) {
+bool Generate(const Options& o, const Clock& clock, int64_t first_day, std::FILE* out, Summary& sum) {
   const Site site{o.lat, o.lon};
   const int64_t last_day = first_day + o.days - 1;
   const int64_t jan1 = DaysFromCivil(CivilFromDays(first_day).year, 1, 1);
@@ -553,10 +549,9 @@ bool Generate(const Options& o, const Clock& clock, int64_t first_day, std::FILE
 
   sum.expected_units = ExpectedEnergy(o, site, clock, first_day, last_day, nullptr);
   // The default budget in whole kWh, as an operator would write it down.
-  sum.budget_units = o.budget_kwh
-                         ? ToUnits(*o.budget_kwh)
-                         : kUnitsPerKwh * std::llround(static_cast<double>(sum.expected_units) /
-                                                       kUnitsPerKwh * o.max_reduction_pct / 100.0);
+  sum.budget_units = o.budget_kwh ? ToUnits(*o.budget_kwh)
+                                  : kUnitsPerKwh * std::llround(static_cast<double>(sum.expected_units) /
+                                                                kUnitsPerKwh * o.max_reduction_pct / 100.0);
   int64_t spent = 0;
   int64_t actual_cdeg = 0;
   bool exhausted = false;
@@ -587,16 +582,14 @@ bool Generate(const Options& o, const Clock& clock, int64_t first_day, std::FILE
       // What the crop asks for.
       int64_t demand_cdeg = 0;
       if (stage.shade_above_c >= 0 && sun.up > std::sin(kMinShadeElevationDeg * kDeg)) {
-        const double canopy_c =
-            AirTemperature(w, sun.solar_hour) + 4.0 * (dni * sun.up + dhi) / 1000.0;
+        const double canopy_c = AirTemperature(w, sun.solar_hour) + 4.0 * (dni * sun.up + dhi) / 1000.0;
         const double excess = canopy_c - stage.shade_above_c;
         if (excess > 0) {
           // 12° + 4°/°C, in 0.5° steps, at most 35°.
-          demand_cdeg = std::min<int64_t>(kMaxPlanCentiDeg,
-                                          50 * static_cast<int64_t>(std::floor(24 + 8 * excess)));
+          demand_cdeg =
+              std::min<int64_t>(kMaxPlanCentiDeg, 50 * static_cast<int64_t>(std::floor(24 + 8 * excess)));
           // Never past the rotation limit: θ_ref − offset ≥ −55°.
-          const int64_t room =
-              static_cast<int64_t>(std::floor((theta_ref + kMaxRotationDeg) * 100));
+          const int64_t room = static_cast<int64_t>(std::floor((theta_ref + kMaxRotationDeg) * 100));
           demand_cdeg = std::clamp<int64_t>(room, 0, demand_cdeg);
         }
       }
@@ -628,9 +621,9 @@ bool Generate(const Options& o, const Clock& clock, int64_t first_day, std::FILE
           "{{\"timestamp\":\"{}\",\"slot_index\":{},\"plan_offset_deg\":{},\"target_angle\":{},"
           "\"energy_cost_kwh\":{},\"budget_spent_kwh\":{},\"budget_remaining_kwh\":{},"
           "\"live_gate_passed\":{},\"source\":\"{}\",\"stage_id\":\"{}\"}}\n",
-          clock.Format(t), slot, FormatCentiDeg(plan_cdeg), FormatCentiDeg(actual_cdeg),
-          FormatUnits(cost), FormatUnits(spent), FormatUnits(sum.budget_units - spent),
-          gate ? "true" : "false", source, stage.id);
+          clock.Format(t), slot, FormatCentiDeg(plan_cdeg), FormatCentiDeg(actual_cdeg), FormatUnits(cost),
+          FormatUnits(spent), FormatUnits(sum.budget_units - spent), gate ? "true" : "false", source,
+          stage.id);
       if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) return false;
 
       ++sum.ticks;
@@ -663,26 +656,23 @@ void PrintSummary(const Options& o, const Clock& clock, int64_t first_day, const
     text += '\n';
   };
   const Civil a = CivilFromDays(first_day), b = CivilFromDays(last_day);
-  out(fmt::format("season            {:04}-{:02}-{:02} .. {:04}-{:02}-{:02}: {} days, {} ticks",
-                  a.year, a.month, a.day, b.year, b.month, b.day, o.days, s.ticks));
+  out(fmt::format("season            {:04}-{:02}-{:02} .. {:04}-{:02}-{:02}: {} days, {} ticks", a.year,
+                  a.month, a.day, b.year, b.month, b.day, o.days, s.ticks));
   out(fmt::format("available energy  {:.0f} kWh ({:.0f} kWh/kWp) at the reference angle",
                   kwh(s.available_units), kwh(s.available_units) / kwp));
-  out(fmt::format("produced          {:.0f} kWh ({:.0f} kWh/kWp)", kwh(produced),
-                  kwh(produced) / kwp));
-  out(fmt::format("sacrificed        {:.1f} kWh = {:.2f} % of the available energy",
-                  kwh(s.cost_units), 100.0 * kwh(s.cost_units) / kwh(s.available_units)));
+  out(fmt::format("produced          {:.0f} kWh ({:.0f} kWh/kWp)", kwh(produced), kwh(produced) / kwp));
+  out(fmt::format("sacrificed        {:.1f} kWh = {:.2f} % of the available energy", kwh(s.cost_units),
+                  100.0 * kwh(s.cost_units) / kwh(s.available_units)));
   out(fmt::format("expected energy   {:.0f} kWh (climatological pre-season estimate)",
                   kwh(s.expected_units)));
-  out(fmt::format("budget            {:.1f} kWh{}", kwh(s.budget_units),
-                  o.budget_kwh
-                      ? " (--budget-kwh)"
-                      : fmt::format(" = {} % of the expected energy", o.max_reduction_pct)));
-  out(fmt::format("budget used       {}, remaining {:.1f} kWh{}",
-                  s.budget_units > 0
-                      ? fmt::format("{:.1f} %", 100.0 * kwh(s.cost_units) / kwh(s.budget_units))
-                      : std::string("-"),
-                  kwh(s.budget_units - s.cost_units),
-                  s.exhausted_at.empty() ? "" : ", exhausted at " + s.exhausted_at));
+  out(fmt::format(
+      "budget            {:.1f} kWh{}", kwh(s.budget_units),
+      o.budget_kwh ? " (--budget-kwh)" : fmt::format(" = {} % of the expected energy", o.max_reduction_pct)));
+  out(fmt::format(
+      "budget used       {}, remaining {:.1f} kWh{}",
+      s.budget_units > 0 ? fmt::format("{:.1f} %", 100.0 * kwh(s.cost_units) / kwh(s.budget_units))
+                         : std::string("-"),
+      kwh(s.budget_units - s.cost_units), s.exhausted_at.empty() ? "" : ", exhausted at " + s.exhausted_at));
   out(
       fmt::format("shading           {} days, {} ticks; mean offset {:.1f}°, max {:.1f}°; "
                   "{} of them lagging the plan",
@@ -700,10 +690,10 @@ void PrintSummary(const Options& o, const Clock& clock, int64_t first_day, const
   // monthly_share).
   const int64_t year = a.year;
   std::vector<int64_t> by_month(12, 0);
-  const int64_t annual = ExpectedEnergy(o, site, clock, DaysFromCivil(year, 1, 1),
-                                        DaysFromCivil(year, 12, 31), &by_month);
-  out(fmt::format("expected year {}  {:.0f} kWh ({:.0f} kWh/kWp); monthly share %:", year,
-                  kwh(annual), kwh(annual) / kwp));
+  const int64_t annual =
+      ExpectedEnergy(o, site, clock, DaysFromCivil(year, 1, 1), DaysFromCivil(year, 12, 31), &by_month);
+  out(fmt::format("expected year {}  {:.0f} kWh ({:.0f} kWh/kWp); monthly share %:", year, kwh(annual),
+                  kwh(annual) / kwp));
   std::string shares;
   for (int64_t m : by_month) {
     shares += fmt::format(" {:.2f}", 100.0 * static_cast<double>(m) / static_cast<double>(annual));
@@ -731,9 +721,7 @@ int Run(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(-180.0, 180.0));
   app.add_option("--start", o.start, "First local day, YYYY-MM-DD")->capture_default_str();
-  app.add_option("--days", o.days, "Number of days")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 3660));
+  app.add_option("--days", o.days, "Number of days")->capture_default_str()->check(CLI::Range(1, 3660));
   app.add_option("--tick-minutes", o.tick_minutes,
                  "Tick length in minutes; must divide 1440 (a day starts with slot 0 at local "
                  "midnight)")
@@ -747,10 +735,9 @@ int Run(int argc, char** argv) {
                  "The season's sacrifice budget in kWh (default: --max-reduction-pct of the "
                  "plant's expected energy over the season under mean cloudiness)")
       ->check(CLI::Range(0.0, 1e12));
-  app.add_option(
-         "--max-reduction-pct", o.max_reduction_pct,
-         "Sacrifice ceiling for the default budget, in % of the season's expected energy (the "
-         "demo plant's contract; budget-audit's default is 5)")
+  app.add_option("--max-reduction-pct", o.max_reduction_pct,
+                 "Sacrifice ceiling for the default budget, in % of the season's expected energy (the "
+                 "demo plant's contract; budget-audit's default is 5)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
   app.add_option("--seed", o.seed, "Seed of the weather generator")->capture_default_str();
@@ -767,10 +754,8 @@ int Run(int argc, char** argv) {
     return kExitUsage;
   }
   const std::optional<int64_t> first_day = ParseDate(o.start);
-  if (!first_day || CivilFromDays(*first_day).year < 1900 ||
-      CivilFromDays(*first_day).year > 2999) {
-    fmt::print(stderr, "demo-ticks: --start: '{}' is not a date YYYY-MM-DD in 1900..2999\n",
-               o.start);
+  if (!first_day || CivilFromDays(*first_day).year < 1900 || CivilFromDays(*first_day).year > 2999) {
+    fmt::print(stderr, "demo-ticks: --start: '{}' is not a date YYYY-MM-DD in 1900..2999\n", o.start);
     return kExitUsage;
   }
   if (1440 % o.tick_minutes != 0) {
@@ -779,8 +764,7 @@ int Run(int argc, char** argv) {
   }
   const std::optional<Clock> clock = Clock::Parse(o.tz_offset);
   if (!clock) {
-    fmt::print(stderr, "demo-ticks: --tz-offset: '{}' is not +HH:MM, -HH:MM, Z or EU\n",
-               o.tz_offset);
+    fmt::print(stderr, "demo-ticks: --tz-offset: '{}' is not +HH:MM, -HH:MM, Z or EU\n", o.tz_offset);
     return kExitUsage;
   }
 

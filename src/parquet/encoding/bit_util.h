@@ -25,9 +25,7 @@ constexpr int BitWidth(uint64_t v) { return v == 0 ? 0 : 64 - std::countl_zero(v
 constexpr uint64_t ZigZagEncode(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
-constexpr int64_t ZigZagDecode(uint64_t u) {
-  return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
-}
+constexpr int64_t ZigZagDecode(uint64_t u) { return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1)); }
 
 // Bytes needed for `bits` bits.
 constexpr uint64_t BytesForBits(uint64_t bits) { return bits / 8 + ((bits % 8) != 0); }

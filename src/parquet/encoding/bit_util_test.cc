@@ -24,8 +24,7 @@ TEST(BitUtil, ZigZag) {
   EXPECT_EQ(ZigZagEncode(-2), 3u);
   EXPECT_EQ(ZigZagEncode(INT64_MAX), ~uint64_t{0} - 1);
   EXPECT_EQ(ZigZagEncode(INT64_MIN), ~uint64_t{0});
-  for (int64_t v :
-       {int64_t{0}, int64_t{1}, int64_t{-1}, INT64_MIN, INT64_MAX, int64_t{123456789}}) {
+  for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{-1}, INT64_MIN, INT64_MAX, int64_t{123456789}}) {
     EXPECT_EQ(ZigZagDecode(ZigZagEncode(v)), v);
   }
 }

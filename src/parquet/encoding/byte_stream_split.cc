@@ -51,10 +51,8 @@ size_t SplitWidth(Type type, int32_t type_length) {
     case Type::DOUBLE:
     case Type::INT32:
     case Type::INT64:
-    case Type::FIXED_LEN_BYTE_ARRAY:
-      return FixedValueWidth(type, type_length);
-    default:
-      return 0;
+    case Type::FIXED_LEN_BYTE_ARRAY: return FixedValueWidth(type, type_length);
+    default: return 0;
   }
 }
 
@@ -67,13 +65,10 @@ uint8_t* Grow(std::vector<T>& v, size_t n) {
 
 }  // namespace
 
-void ByteStreamSplitDecode(const uint8_t* streams, size_t width, size_t stride, size_t n,
-                           uint8_t* dst) {
+void ByteStreamSplitDecode(const uint8_t* streams, size_t width, size_t stride, size_t n, uint8_t* dst) {
   switch (width) {
-    case 4:
-      return DecodeWidth<4>(streams, stride, n, dst);
-    case 8:
-      return DecodeWidth<8>(streams, stride, n, dst);
+    case 4: return DecodeWidth<4>(streams, stride, n, dst);
+    case 8: return DecodeWidth<8>(streams, stride, n, dst);
     default:
       for (size_t i = 0; i < n; ++i) {
         for (size_t k = 0; k < width; ++k) dst[i * width + k] = streams[k * stride + i];
@@ -83,10 +78,8 @@ void ByteStreamSplitDecode(const uint8_t* streams, size_t width, size_t stride, 
 
 void ByteStreamSplitEncode(const uint8_t* values, size_t width, size_t n, uint8_t* streams) {
   switch (width) {
-    case 4:
-      return EncodeWidth<4>(values, n, streams);
-    case 8:
-      return EncodeWidth<8>(values, n, streams);
+    case 4: return EncodeWidth<4>(values, n, streams);
+    case 8: return EncodeWidth<8>(values, n, streams);
     default:
       for (size_t i = 0; i < n; ++i) {
         for (size_t k = 0; k < width; ++k) streams[k * n + i] = values[i * width + k];
@@ -94,8 +87,7 @@ void ByteStreamSplitEncode(const uint8_t* values, size_t width, size_t n, uint8_
   }
 }
 
-Status DecodeByteStreamSplit(ByteSpan data, Type type, int32_t type_length, size_t n,
-                             ColumnVector* out) {
+Status DecodeByteStreamSplit(ByteSpan data, Type type, int32_t type_length, size_t n, ColumnVector* out) {
   if (type == Type::FIXED_LEN_BYTE_ARRAY) BA_RETURN_IF_ERROR(CheckTypeLength(type, type_length));
   const size_t width = SplitWidth(type, type_length);
   if (width == 0) {
@@ -103,39 +95,26 @@ Status DecodeByteStreamSplit(ByteSpan data, Type type, int32_t type_length, size
         fmt::format("BYTE_STREAM_SPLIT is not valid for physical type {}", static_cast<int>(type)));
   }
   if (data.size() % width != 0) {
-    return Status::Corruption(
-        fmt::format("BYTE_STREAM_SPLIT: {} bytes are not a whole number of {}-byte values",
-                    data.size(), width));
+    return Status::Corruption(fmt::format(
+        "BYTE_STREAM_SPLIT: {} bytes are not a whole number of {}-byte values", data.size(), width));
   }
   const size_t stride = data.size() / width;
   if (n > stride) {
-    return Status::Corruption(
-        fmt::format("BYTE_STREAM_SPLIT: {} values expected, {} present", n, stride));
+    return Status::Corruption(fmt::format("BYTE_STREAM_SPLIT: {} values expected, {} present", n, stride));
   }
   uint8_t* dst = nullptr;
   switch (type) {
-    case Type::FLOAT:
-      dst = Grow(out->f32, n);
-      break;
-    case Type::DOUBLE:
-      dst = Grow(out->f64, n);
-      break;
-    case Type::INT32:
-      dst = Grow(out->i32, n);
-      break;
-    case Type::INT64:
-      dst = Grow(out->i64, n);
-      break;
-    default:
-      dst = Grow(out->fixed, n * width);
-      break;
+    case Type::FLOAT: dst = Grow(out->f32, n); break;
+    case Type::DOUBLE: dst = Grow(out->f64, n); break;
+    case Type::INT32: dst = Grow(out->i32, n); break;
+    case Type::INT64: dst = Grow(out->i64, n); break;
+    default: dst = Grow(out->fixed, n * width); break;
   }
   ByteStreamSplitDecode(data.data(), width, stride, n, dst);
   return Status::OK();
 }
 
-Status EncodeByteStreamSplit(const ColumnVector& values, size_t begin, size_t end,
-                             ByteWriter& out) {
+Status EncodeByteStreamSplit(const ColumnVector& values, size_t begin, size_t end, ByteWriter& out) {
   const size_t width = SplitWidth(values.type, values.type_length);
   if (width == 0) {
     return Status::InvalidArgument(
@@ -143,28 +122,18 @@ Status EncodeByteStreamSplit(const ColumnVector& values, size_t begin, size_t en
   }
   const size_t count = StoredValueCount(values, values.type);
   if (begin > end || end > count) {
-    return Status::InvalidArgument(fmt::format(
-        "BYTE_STREAM_SPLIT: value range [{}, {}) outside the {} values", begin, end, count));
+    return Status::InvalidArgument(
+        fmt::format("BYTE_STREAM_SPLIT: value range [{}, {}) outside the {} values", begin, end, count));
   }
   const size_t n = end - begin;
   if (n == 0) return Status::OK();
   const uint8_t* src = nullptr;
   switch (values.type) {
-    case Type::FLOAT:
-      src = reinterpret_cast<const uint8_t*>(values.f32.data() + begin);
-      break;
-    case Type::DOUBLE:
-      src = reinterpret_cast<const uint8_t*>(values.f64.data() + begin);
-      break;
-    case Type::INT32:
-      src = reinterpret_cast<const uint8_t*>(values.i32.data() + begin);
-      break;
-    case Type::INT64:
-      src = reinterpret_cast<const uint8_t*>(values.i64.data() + begin);
-      break;
-    default:
-      src = values.fixed.data() + begin * width;
-      break;
+    case Type::FLOAT: src = reinterpret_cast<const uint8_t*>(values.f32.data() + begin); break;
+    case Type::DOUBLE: src = reinterpret_cast<const uint8_t*>(values.f64.data() + begin); break;
+    case Type::INT32: src = reinterpret_cast<const uint8_t*>(values.i32.data() + begin); break;
+    case Type::INT64: src = reinterpret_cast<const uint8_t*>(values.i64.data() + begin); break;
+    default: src = values.fixed.data() + begin * width; break;
   }
   Bytes& b = out.mutable_bytes();
   const size_t at = b.size();

@@ -18,8 +18,7 @@ namespace budget_audit::parquet {
 // `data` must be the whole values section: its size must be a multiple of
 // the value width, N = size / width, and n <= N (Corruption otherwise).
 // Another type is Corruption. Nothing is appended on error.
-Status DecodeByteStreamSplit(ByteSpan data, Type type, int32_t type_length, size_t n,
-                             ColumnVector* out);
+Status DecodeByteStreamSplit(ByteSpan data, Type type, int32_t type_length, size_t n, ColumnVector* out);
 
 // Appends values [begin, end) of `values` (by values.type) split into
 // streams. InvalidArgument for another type or a bad range.
@@ -27,8 +26,7 @@ Status EncodeByteStreamSplit(const ColumnVector& values, size_t begin, size_t en
 
 // The transposition itself, for `width`-byte values: n values from
 // `streams` (stream stride `stride` >= n) into dst[0 .. n*width), and back.
-void ByteStreamSplitDecode(const uint8_t* streams, size_t width, size_t stride, size_t n,
-                           uint8_t* dst);
+void ByteStreamSplitDecode(const uint8_t* streams, size_t width, size_t stride, size_t n, uint8_t* dst);
 void ByteStreamSplitEncode(const uint8_t* values, size_t width, size_t n, uint8_t* streams);
 
 }  // namespace budget_audit::parquet

@@ -109,8 +109,7 @@ TEST(ByteStreamSplit, Errors) {
   EXPECT_TRUE(DecodeByteStreamSplit(Bytes(8, 0), Type::FLOAT, 0, 3, &out).IsCorruption());
   EXPECT_TRUE(DecodeByteStreamSplit(Bytes(8, 0), Type::BYTE_ARRAY, 0, 1, &out).IsCorruption());
   EXPECT_TRUE(DecodeByteStreamSplit(Bytes(8, 0), Type::BOOLEAN, 0, 1, &out).IsCorruption());
-  EXPECT_TRUE(
-      DecodeByteStreamSplit(Bytes(8, 0), Type::FIXED_LEN_BYTE_ARRAY, 0, 1, &out).IsCorruption());
+  EXPECT_TRUE(DecodeByteStreamSplit(Bytes(8, 0), Type::FIXED_LEN_BYTE_ARRAY, 0, 1, &out).IsCorruption());
   EXPECT_TRUE(DecodeByteStreamSplit(Bytes(8, 0), Type::DOUBLE, 0, SIZE_MAX, &out).IsCorruption());
   EXPECT_TRUE(out.f32.empty() && out.f64.empty() && out.fixed.empty());
   EXPECT_TRUE(DecodeByteStreamSplit(Bytes{}, Type::DOUBLE, 0, 0, &out).ok());

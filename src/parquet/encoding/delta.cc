@@ -49,13 +49,11 @@ Status DecodeDbp(ByteSpan data, size_t n, T* out, size_t* consumed) {
   BA_ASSIGN_OR_RETURN(const uint64_t total, header("value count"));
   BA_ASSIGN_OR_RETURN(const uint64_t first_zz, header("first value"));
   if (block_size == 0 || block_size % 128 != 0 || block_size > kMaxBlockSize) {
-    return DeltaError(r,
-                      fmt::format("block size {} is not a positive multiple of 128", block_size));
+    return DeltaError(r, fmt::format("block size {} is not a positive multiple of 128", block_size));
   }
   if (miniblocks == 0 || block_size % miniblocks != 0 || (block_size / miniblocks) % 32 != 0) {
-    return DeltaError(
-        r, fmt::format("{} miniblocks do not split a block of {} into multiples of 32", miniblocks,
-                       block_size));
+    return DeltaError(r, fmt::format("{} miniblocks do not split a block of {} into multiples of 32",
+                                     miniblocks, block_size));
   }
   const uint64_t per_mini = block_size / miniblocks;
   if (total < n) {
@@ -85,8 +83,7 @@ Status DecodeDbp(ByteSpan data, size_t n, T* out, size_t* consumed) {
       ByteSpan mb;
       if (r.remaining() >= full) {
         mb = r.rest().first(full);
-      } else if (in_mini == left &&
-                 r.remaining() >= BytesForBits(in_mini * static_cast<uint64_t>(bw))) {
+      } else if (in_mini == left && r.remaining() >= BytesForBits(in_mini * static_cast<uint64_t>(bw))) {
         // The stream's last miniblock without its padding: every value is
         // there, so accept it.
         mb = r.rest();
@@ -137,8 +134,7 @@ void EncodeDbp(const T* v, size_t n, ByteWriter& out) {
     const size_t cnt = std::min(kEncodeBlock, n - start);
     T min_delta = std::numeric_limits<T>::max();
     for (size_t i = 0; i < cnt; ++i) {
-      deltas[i] =
-          static_cast<UT>(static_cast<UT>(v[start + i]) - static_cast<UT>(v[start + i - 1]));
+      deltas[i] = static_cast<UT>(static_cast<UT>(v[start + i]) - static_cast<UT>(v[start + i - 1]));
       min_delta = std::min(min_delta, static_cast<T>(deltas[i]));
     }
     out.PutZigZag(min_delta);
@@ -174,14 +170,13 @@ Status SplitLengths(ByteSpan data, size_t n, std::vector<int32_t>& lengths, Byte
   uint64_t total = 0;
   for (size_t i = 0; i < n; ++i) {
     if (lengths[i] < 0) {
-      return Status::Corruption(
-          fmt::format("{}: value {} has negative length {}", what, i, lengths[i]));
+      return Status::Corruption(fmt::format("{}: value {} has negative length {}", what, i, lengths[i]));
     }
     total += static_cast<uint64_t>(lengths[i]);
   }
   if (total > data.size() - used) {
-    return Status::Corruption(fmt::format("{}: lengths total {} bytes but {} remain at offset {}",
-                                          what, total, data.size() - used, used));
+    return Status::Corruption(fmt::format("{}: lengths total {} bytes but {} remain at offset {}", what,
+                                          total, data.size() - used, used));
   }
   *payload = data.subspan(used, static_cast<size_t>(total));
   *consumed = used + static_cast<size_t>(total);
@@ -206,8 +201,7 @@ Status DecodeDeltaBinaryPacked(ByteSpan data, size_t n, int64_t* out, size_t* co
   return DecodeDbp(data, n, out, consumed);
 }
 
-Status DecodeDeltaBinaryPacked(ByteSpan data, Type type, size_t n, ColumnVector* out,
-                               size_t* consumed) {
+Status DecodeDeltaBinaryPacked(ByteSpan data, Type type, size_t n, ColumnVector* out, size_t* consumed) {
   auto run = [&](auto& vec) {
     const size_t old = vec.size();
     vec.resize(old + n);
@@ -221,15 +215,10 @@ Status DecodeDeltaBinaryPacked(ByteSpan data, Type type, size_t n, ColumnVector*
       fmt::format("DELTA_BINARY_PACKED is not valid for physical type {}", static_cast<int>(type)));
 }
 
-void EncodeDeltaBinaryPacked(const int32_t* values, size_t n, ByteWriter& out) {
-  EncodeDbp(values, n, out);
-}
-void EncodeDeltaBinaryPacked(const int64_t* values, size_t n, ByteWriter& out) {
-  EncodeDbp(values, n, out);
-}
+void EncodeDeltaBinaryPacked(const int32_t* values, size_t n, ByteWriter& out) { EncodeDbp(values, n, out); }
+void EncodeDeltaBinaryPacked(const int64_t* values, size_t n, ByteWriter& out) { EncodeDbp(values, n, out); }
 
-Status EncodeDeltaBinaryPacked(const ColumnVector& values, size_t begin, size_t end,
-                               ByteWriter& out) {
+Status EncodeDeltaBinaryPacked(const ColumnVector& values, size_t begin, size_t end, ByteWriter& out) {
   if (values.type != Type::INT32 && values.type != Type::INT64) {
     return Status::InvalidArgument("DELTA_BINARY_PACKED needs INT32 or INT64 values");
   }
@@ -263,8 +252,8 @@ Status DecodeDeltaLengthByteArray(ByteSpan data, size_t n, ColumnVector* out, si
   return Status::OK();
 }
 
-Status DecodeDeltaByteArray(ByteSpan data, Type type, int32_t type_length, size_t n,
-                            ColumnVector* out, size_t* consumed, size_t max_output_bytes) {
+Status DecodeDeltaByteArray(ByteSpan data, Type type, int32_t type_length, size_t n, ColumnVector* out,
+                            size_t* consumed, size_t max_output_bytes) {
   const bool fixed = type == Type::FIXED_LEN_BYTE_ARRAY;
   if (!fixed && type != Type::BYTE_ARRAY) {
     return Status::Corruption(
@@ -273,8 +262,8 @@ Status DecodeDeltaByteArray(ByteSpan data, Type type, int32_t type_length, size_
   if (fixed) BA_RETURN_IF_ERROR(CheckTypeLength(type, type_length));
   std::vector<int32_t> prefixes(n);
   size_t prefix_bytes = 0;
-  BA_RETURN_IF_ERROR(DecodeDbp(data, n, prefixes.data(), &prefix_bytes)
-                         .WithContext("DELTA_BYTE_ARRAY prefix lengths"));
+  BA_RETURN_IF_ERROR(
+      DecodeDbp(data, n, prefixes.data(), &prefix_bytes).WithContext("DELTA_BYTE_ARRAY prefix lengths"));
   std::vector<int32_t> suffixes;
   ByteSpan payload;
   size_t suffix_bytes = 0;
@@ -285,22 +274,21 @@ Status DecodeDeltaByteArray(ByteSpan data, Type type, int32_t type_length, size_
   const size_t old_data = (fixed ? out->fixed : out->data).size();
   const size_t limit =
       fixed ? max_output_bytes
-            : std::min(max_output_bytes,
-                       kMaxByteArrayPayload - std::min(kMaxByteArrayPayload, old_data));
+            : std::min(max_output_bytes, kMaxByteArrayPayload - std::min(kMaxByteArrayPayload, old_data));
   size_t prev_len = 0;
   size_t total = 0;
   for (size_t i = 0; i < n; ++i) {
     const int32_t p = prefixes[i];
     if (p < 0 || static_cast<size_t>(p) > prev_len) {
-      return Status::Corruption(fmt::format(
-          "DELTA_BYTE_ARRAY: value {} has prefix length {} but the previous value has {} bytes", i,
-          p, prev_len));
+      return Status::Corruption(
+          fmt::format("DELTA_BYTE_ARRAY: value {} has prefix length {} but the previous value has {} bytes",
+                      i, p, prev_len));
     }
     const size_t len = static_cast<size_t>(p) + static_cast<size_t>(suffixes[i]);
     if (fixed && len != static_cast<size_t>(type_length)) {
-      return Status::Corruption(fmt::format(
-          "DELTA_BYTE_ARRAY: value {} has {} bytes in a FIXED_LEN_BYTE_ARRAY({}) column", i, len,
-          type_length));
+      return Status::Corruption(
+          fmt::format("DELTA_BYTE_ARRAY: value {} has {} bytes in a FIXED_LEN_BYTE_ARRAY({}) column", i, len,
+                      type_length));
     }
     if (len > limit - total) {
       return Status::ResourceExhausted(
@@ -339,8 +327,7 @@ Status DecodeDeltaByteArray(ByteSpan data, Type type, int32_t type_length, size_
   return Status::OK();
 }
 
-Status EncodeDeltaLengthByteArray(const ColumnVector& values, size_t begin, size_t end,
-                                  ByteWriter& out) {
+Status EncodeDeltaLengthByteArray(const ColumnVector& values, size_t begin, size_t end, ByteWriter& out) {
   if (values.type != Type::BYTE_ARRAY) {
     return Status::InvalidArgument("DELTA_LENGTH_BYTE_ARRAY needs BYTE_ARRAY values");
   }
@@ -351,8 +338,7 @@ Status EncodeDeltaLengthByteArray(const ColumnVector& values, size_t begin, size
   }
   EncodeDbp(lengths.data(), lengths.size(), out);
   if (end > begin) {
-    out.PutRaw(values.data.data() + values.offsets[begin],
-               values.offsets[end] - values.offsets[begin]);
+    out.PutRaw(values.data.data() + values.offsets[begin], values.offsets[end] - values.offsets[begin]);
   }
   return Status::OK();
 }

@@ -65,29 +65,26 @@ void EncodeDeltaBinaryPacked(const int32_t* values, size_t n, ByteWriter& out);
 void EncodeDeltaBinaryPacked(const int64_t* values, size_t n, ByteWriter& out);
 // Values [begin, end) of values.i32 / values.i64 by values.type;
 // InvalidArgument for another type or a bad range.
-Status EncodeDeltaBinaryPacked(const ColumnVector& values, size_t begin, size_t end,
-                               ByteWriter& out);
+Status EncodeDeltaBinaryPacked(const ColumnVector& values, size_t begin, size_t end, ByteWriter& out);
 
 // n BYTE_ARRAY values of a DELTA_LENGTH_BYTE_ARRAY stream appended to
 // out->offsets / out->data. Negative lengths and lengths past the data are
 // Corruption. *consumed (optional) receives the bytes used (the lengths
 // stream plus the first n values' bytes).
-Status DecodeDeltaLengthByteArray(ByteSpan data, size_t n, ColumnVector* out,
-                                  size_t* consumed = nullptr);
+Status DecodeDeltaLengthByteArray(ByteSpan data, size_t n, ColumnVector* out, size_t* consumed = nullptr);
 
 // n values of a DELTA_BYTE_ARRAY stream. `type` is BYTE_ARRAY (appended to
 // offsets/data) or FIXED_LEN_BYTE_ARRAY (appended to `fixed`; every value
 // must be type_length bytes). A prefix longer than the previous value is
 // Corruption; more than max_output_bytes of values is ResourceExhausted.
-Status DecodeDeltaByteArray(ByteSpan data, Type type, int32_t type_length, size_t n,
-                            ColumnVector* out, size_t* consumed = nullptr,
+Status DecodeDeltaByteArray(ByteSpan data, Type type, int32_t type_length, size_t n, ColumnVector* out,
+                            size_t* consumed = nullptr,
                             size_t max_output_bytes = kDefaultMaxDeltaOutputBytes);
 
 // Encoders for values [begin, end) of `values`: DELTA_LENGTH_BYTE_ARRAY for
 // BYTE_ARRAY; DELTA_BYTE_ARRAY for BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY.
 // InvalidArgument for another type or a bad range.
-Status EncodeDeltaLengthByteArray(const ColumnVector& values, size_t begin, size_t end,
-                                  ByteWriter& out);
+Status EncodeDeltaLengthByteArray(const ColumnVector& values, size_t begin, size_t end, ByteWriter& out);
 Status EncodeDeltaByteArray(const ColumnVector& values, size_t begin, size_t end, ByteWriter& out);
 
 }  // namespace budget_audit::parquet

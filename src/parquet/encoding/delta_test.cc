@@ -42,8 +42,8 @@ TEST(DeltaBinaryPacked, SpecExample2) {
   const std::vector<int64_t> v = {7, 5, 3, 1, 2, 3, 4, 5};
   const Bytes b = EncodeDbp(v);
   // Deltas -2 -2 -2 1 1 1 1, min -2, so 0 0 0 3 3 3 3 at width 2.
-  EXPECT_EQ(b, (Bytes{0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00, 0x00, 0xC0, 0x3F, 0x00,
-                      0x00, 0x00, 0x00, 0x00, 0x00}));
+  EXPECT_EQ(b, (Bytes{0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00, 0x00, 0xC0, 0x3F, 0x00, 0x00,
+                      0x00, 0x00, 0x00, 0x00}));
   EXPECT_EQ(DecodeDbp<int64_t>(b, 8), v);
 }
 
@@ -88,8 +88,7 @@ TEST(DeltaBinaryPacked, RoundTripInt64) {
 }
 
 TEST(DeltaBinaryPacked, Int32DeltasNeedAtMost32Bits) {
-  const std::vector<int32_t> v = {std::numeric_limits<int32_t>::max(),
-                                  std::numeric_limits<int32_t>::min(),
+  const std::vector<int32_t> v = {std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(),
                                   std::numeric_limits<int32_t>::max()};
   const Bytes b = EncodeDbp(v);
   // widths start after header (2+1+1+5 bytes) and the min delta.
@@ -119,8 +118,7 @@ TEST(DeltaBinaryPacked, Int32With33BitDeltas) {
 }
 
 TEST(DeltaBinaryPacked, WrappingInt64) {
-  const std::vector<int64_t> v = {std::numeric_limits<int64_t>::min(),
-                                  std::numeric_limits<int64_t>::max(), 0,
+  const std::vector<int64_t> v = {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), 0,
                                   std::numeric_limits<int64_t>::min(), -1};
   EXPECT_EQ(DecodeDbp<int64_t>(EncodeDbp(v), v.size()), v);
 }
@@ -147,8 +145,7 @@ TEST(DeltaBinaryPacked, ConsumedAllowsChaining) {
   size_t consumed = 0;
   EXPECT_EQ(DecodeDbp<int32_t>(b, a.size(), &consumed), a);
   ASSERT_EQ(consumed, first);
-  EXPECT_EQ(DecodeDbp<int32_t>(Bytes(b.begin() + static_cast<ptrdiff_t>(first), b.end()), c.size()),
-            c);
+  EXPECT_EQ(DecodeDbp<int32_t>(Bytes(b.begin() + static_cast<ptrdiff_t>(first), b.end()), c.size()), c);
 }
 
 TEST(DeltaBinaryPacked, LastMiniblockWithoutPadding) {
@@ -211,8 +208,7 @@ TEST(DeltaBinaryPacked, BadHeaders) {
   EXPECT_TRUE(DecodeDeltaBinaryPacked(stream(128, 4, 4), 4, out.data()).ok());
   EXPECT_TRUE(DecodeDeltaBinaryPacked(stream(0, 4, 4), 4, out.data()).IsCorruption());
   EXPECT_TRUE(DecodeDeltaBinaryPacked(stream(100, 4, 4), 4, out.data()).IsCorruption());
-  EXPECT_TRUE(
-      DecodeDeltaBinaryPacked(stream(uint64_t{1} << 40, 4, 4), 4, out.data()).IsCorruption());
+  EXPECT_TRUE(DecodeDeltaBinaryPacked(stream(uint64_t{1} << 40, 4, 4), 4, out.data()).IsCorruption());
   EXPECT_TRUE(DecodeDeltaBinaryPacked(stream(128, 0, 4), 4, out.data()).IsCorruption());
   EXPECT_TRUE(DecodeDeltaBinaryPacked(stream(128, 3, 4), 4, out.data()).IsCorruption());
   EXPECT_TRUE(DecodeDeltaBinaryPacked(stream(128, 8, 4), 4, out.data()).IsCorruption());
@@ -409,8 +405,7 @@ TEST(DeltaByteArray, FixedLenRoundTrip) {
   EXPECT_EQ(out.fixed, v.fixed);
   // The same stream read as width 3 is wrong.
   ColumnVector bad;
-  EXPECT_TRUE(
-      DecodeDeltaByteArray(w.bytes(), Type::FIXED_LEN_BYTE_ARRAY, 3, 300, &bad).IsCorruption());
+  EXPECT_TRUE(DecodeDeltaByteArray(w.bytes(), Type::FIXED_LEN_BYTE_ARRAY, 3, 300, &bad).IsCorruption());
   EXPECT_TRUE(bad.fixed.empty());
 }
 
@@ -426,18 +421,16 @@ Bytes HandMadeDba(const std::vector<int32_t>& prefixes, const std::vector<int32_
 TEST(DeltaByteArray, Errors) {
   ColumnVector out = Strings({"keep"});
   // The first value cannot have a prefix (each page starts afresh).
-  EXPECT_TRUE(DecodeDeltaByteArray(HandMadeDba({1}, {1}, "a"), Type::BYTE_ARRAY, 0, 1, &out)
-                  .IsCorruption());
+  EXPECT_TRUE(DecodeDeltaByteArray(HandMadeDba({1}, {1}, "a"), Type::BYTE_ARRAY, 0, 1, &out).IsCorruption());
   // Prefix longer than the previous value.
-  EXPECT_TRUE(DecodeDeltaByteArray(HandMadeDba({0, 3}, {2, 0}, "ab"), Type::BYTE_ARRAY, 0, 2, &out)
-                  .IsCorruption());
+  EXPECT_TRUE(
+      DecodeDeltaByteArray(HandMadeDba({0, 3}, {2, 0}, "ab"), Type::BYTE_ARRAY, 0, 2, &out).IsCorruption());
   // Negative prefix.
-  EXPECT_TRUE(DecodeDeltaByteArray(HandMadeDba({0, -1}, {2, 0}, "ab"), Type::BYTE_ARRAY, 0, 2, &out)
-                  .IsCorruption());
+  EXPECT_TRUE(
+      DecodeDeltaByteArray(HandMadeDba({0, -1}, {2, 0}, "ab"), Type::BYTE_ARRAY, 0, 2, &out).IsCorruption());
   EXPECT_EQ(ToStrings(out), std::vector<std::string>{"keep"});
   // Wrong type.
-  EXPECT_TRUE(
-      DecodeDeltaByteArray(HandMadeDba({0}, {1}, "a"), Type::INT32, 0, 1, &out).IsCorruption());
+  EXPECT_TRUE(DecodeDeltaByteArray(HandMadeDba({0}, {1}, "a"), Type::INT32, 0, 1, &out).IsCorruption());
   // The output limit: 1000 values each repeating a 1000-byte first value.
   std::vector<int32_t> prefixes(1000, 1000), suffixes(1000, 0);
   prefixes[0] = 0;

@@ -84,21 +84,11 @@ uint64_t HashBytes(const uint8_t* p, size_t len) {
 void ReserveFor(const ColumnVector& dict, size_t n, ColumnVector* out) {
   constexpr size_t kMaxPayloadReserve = size_t{64} << 20;
   switch (dict.type) {
-    case Type::BOOLEAN:
-      out->bools.reserve(out->bools.size() + n);
-      break;
-    case Type::INT32:
-      out->i32.reserve(out->i32.size() + n);
-      break;
-    case Type::INT64:
-      out->i64.reserve(out->i64.size() + n);
-      break;
-    case Type::FLOAT:
-      out->f32.reserve(out->f32.size() + n);
-      break;
-    case Type::DOUBLE:
-      out->f64.reserve(out->f64.size() + n);
-      break;
+    case Type::BOOLEAN: out->bools.reserve(out->bools.size() + n); break;
+    case Type::INT32: out->i32.reserve(out->i32.size() + n); break;
+    case Type::INT64: out->i64.reserve(out->i64.size() + n); break;
+    case Type::FLOAT: out->f32.reserve(out->f32.size() + n); break;
+    case Type::DOUBLE: out->f64.reserve(out->f64.size() + n); break;
     case Type::BYTE_ARRAY: {
       out->offsets.reserve(out->offsets.size() + n + 1);
       const size_t entries = StoredValueCount(dict, dict.type);
@@ -143,8 +133,7 @@ Status DecodeDictionaryIndexStream(ByteSpan data, size_t n, uint32_t* indices) {
   return DecodeRleBitPacked(data.subspan(1), bw, n, indices).WithContext("dictionary indices");
 }
 
-Status GatherDictionary(const ColumnVector& dict, const uint32_t* indices, size_t n,
-                        ColumnVector* out) {
+Status GatherDictionary(const ColumnVector& dict, const uint32_t* indices, size_t n, ColumnVector* out) {
   const size_t dsize = StoredValueCount(dict, dict.type);
   uint32_t max_index = 0;
   for (size_t i = 0; i < n; ++i) max_index = std::max(max_index, indices[i]);
@@ -156,21 +145,11 @@ Status GatherDictionary(const ColumnVector& dict, const uint32_t* indices, size_
         indices[at], at, dsize));
   }
   switch (dict.type) {
-    case Type::BOOLEAN:
-      GatherValues(dict.bools, indices, n, out->bools);
-      return Status::OK();
-    case Type::INT32:
-      GatherValues(dict.i32, indices, n, out->i32);
-      return Status::OK();
-    case Type::INT64:
-      GatherValues(dict.i64, indices, n, out->i64);
-      return Status::OK();
-    case Type::FLOAT:
-      GatherValues(dict.f32, indices, n, out->f32);
-      return Status::OK();
-    case Type::DOUBLE:
-      GatherValues(dict.f64, indices, n, out->f64);
-      return Status::OK();
+    case Type::BOOLEAN: GatherValues(dict.bools, indices, n, out->bools); return Status::OK();
+    case Type::INT32: GatherValues(dict.i32, indices, n, out->i32); return Status::OK();
+    case Type::INT64: GatherValues(dict.i64, indices, n, out->i64); return Status::OK();
+    case Type::FLOAT: GatherValues(dict.f32, indices, n, out->f32); return Status::OK();
+    case Type::DOUBLE: GatherValues(dict.f64, indices, n, out->f64); return Status::OK();
     case Type::BYTE_ARRAY: {
       const uint32_t* off = dict.offsets.data();
       uint64_t total = 0;
@@ -209,8 +188,7 @@ Status GatherDictionary(const ColumnVector& dict, const uint32_t* indices, size_
   return Status::Corruption("dictionary of an unknown physical type");
 }
 
-Status DecodeDictionaryIndices(ByteSpan data, size_t n, const ColumnVector& dict,
-                               ColumnVector* out) {
+Status DecodeDictionaryIndices(ByteSpan data, size_t n, const ColumnVector& dict, ColumnVector* out) {
   if (n == 0) return Status::OK();
   if (data.empty()) {
     return Status::Corruption(fmt::format("dictionary indices: empty data for {} values", n));
@@ -276,16 +254,10 @@ void DictionaryEncoder::Grow() {
     switch (type_) {
       case Type::BOOLEAN:
       case Type::INT32:
-      case Type::FLOAT:
-        h = Mix(keys32_[e]);
-        break;
+      case Type::FLOAT: h = Mix(keys32_[e]); break;
       case Type::INT64:
-      case Type::DOUBLE:
-        h = Mix(keys64_[e]);
-        break;
-      default:
-        h = hashes_[e];
-        break;
+      case Type::DOUBLE: h = Mix(keys64_[e]); break;
+      default: h = hashes_[e]; break;
     }
     size_t s = h & mask_;
     while (slots_[s] != 0) s = (s + 1) & mask_;
@@ -294,8 +266,8 @@ void DictionaryEncoder::Grow() {
 }
 
 template <typename Key, typename GetKey>
-Status DictionaryEncoder::PutNumeric(size_t begin, size_t end, GetKey get,
-                                     std::vector<uint32_t>* indices, std::vector<Key>& keys) {
+Status DictionaryEncoder::PutNumeric(size_t begin, size_t end, GetKey get, std::vector<uint32_t>* indices,
+                                     std::vector<Key>& keys) {
   const size_t old = indices->size();
   indices->resize(old + (end - begin));
   uint32_t* out = indices->data() + old;
@@ -319,15 +291,9 @@ Status DictionaryEncoder::PutNumeric(size_t begin, size_t end, GetKey get,
       slots_[s] = e;
       if constexpr (sizeof(Key) == 4) {
         switch (type_) {
-          case Type::BOOLEAN:
-            dict_.bools.push_back(static_cast<uint8_t>(k));
-            break;
-          case Type::INT32:
-            dict_.i32.push_back(static_cast<int32_t>(k));
-            break;
-          default:
-            dict_.f32.push_back(std::bit_cast<float>(k));
-            break;
+          case Type::BOOLEAN: dict_.bools.push_back(static_cast<uint8_t>(k)); break;
+          case Type::INT32: dict_.i32.push_back(static_cast<int32_t>(k)); break;
+          default: dict_.f32.push_back(std::bit_cast<float>(k)); break;
         }
       } else {
         if (type_ == Type::INT64) {
@@ -424,41 +390,35 @@ Status DictionaryEncoder::Put(const ColumnVector& values, size_t begin, size_t e
   if (values.type != type_) {
     return Status::InvalidArgument("dictionary encoder: values of another physical type");
   }
-  if (type_ == Type::FIXED_LEN_BYTE_ARRAY &&
-      (type_length_ <= 0 || values.type_length != type_length_)) {
-    return Status::InvalidArgument(fmt::format("dictionary encoder: type_length {} (encoder {})",
-                                               values.type_length, type_length_));
+  if (type_ == Type::FIXED_LEN_BYTE_ARRAY && (type_length_ <= 0 || values.type_length != type_length_)) {
+    return Status::InvalidArgument(
+        fmt::format("dictionary encoder: type_length {} (encoder {})", values.type_length, type_length_));
   }
   const size_t count = StoredValueCount(values, type_);
   if (begin > end || end > count) {
-    return Status::InvalidArgument(fmt::format(
-        "dictionary encoder: value range [{}, {}) outside the {} values", begin, end, count));
+    return Status::InvalidArgument(
+        fmt::format("dictionary encoder: value range [{}, {}) outside the {} values", begin, end, count));
   }
   switch (type_) {
     case Type::BOOLEAN:
       return PutNumeric<uint32_t>(
-          begin, end, [&](size_t i) { return static_cast<uint32_t>(values.bools[i] != 0); },
-          indices, keys32_);
+          begin, end, [&](size_t i) { return static_cast<uint32_t>(values.bools[i] != 0); }, indices,
+          keys32_);
     case Type::INT32:
       return PutNumeric<uint32_t>(
-          begin, end, [&](size_t i) { return static_cast<uint32_t>(values.i32[i]); }, indices,
-          keys32_);
+          begin, end, [&](size_t i) { return static_cast<uint32_t>(values.i32[i]); }, indices, keys32_);
     case Type::FLOAT:
       return PutNumeric<uint32_t>(
-          begin, end, [&](size_t i) { return std::bit_cast<uint32_t>(values.f32[i]); }, indices,
-          keys32_);
+          begin, end, [&](size_t i) { return std::bit_cast<uint32_t>(values.f32[i]); }, indices, keys32_);
     case Type::INT64:
       return PutNumeric<uint64_t>(
-          begin, end, [&](size_t i) { return static_cast<uint64_t>(values.i64[i]); }, indices,
-          keys64_);
+          begin, end, [&](size_t i) { return static_cast<uint64_t>(values.i64[i]); }, indices, keys64_);
     case Type::DOUBLE:
       return PutNumeric<uint64_t>(
-          begin, end, [&](size_t i) { return std::bit_cast<uint64_t>(values.f64[i]); }, indices,
-          keys64_);
+          begin, end, [&](size_t i) { return std::bit_cast<uint64_t>(values.f64[i]); }, indices, keys64_);
     case Type::BYTE_ARRAY:
     case Type::INT96:
-    case Type::FIXED_LEN_BYTE_ARRAY:
-      return PutBytes(values, begin, end, indices);
+    case Type::FIXED_LEN_BYTE_ARRAY: return PutBytes(values, begin, end, indices);
   }
   return Status::InvalidArgument("dictionary encoder: unknown physical type");
 }

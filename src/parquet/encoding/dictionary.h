@@ -36,14 +36,12 @@ Status DecodeDictionaryIndexStream(ByteSpan data, size_t n, uint32_t* indices);
 // Appends dict[indices[i]] for i in [0, n) to `out` (the vector matching
 // dict.type). An index >= the dictionary size is Corruption; nothing is
 // appended then. ResourceExhausted if BYTE_ARRAY payload passes 4 GiB.
-Status GatherDictionary(const ColumnVector& dict, const uint32_t* indices, size_t n,
-                        ColumnVector* out);
+Status GatherDictionary(const ColumnVector& dict, const uint32_t* indices, size_t n, ColumnVector* out);
 
 // DecodeDictionaryIndexStream + GatherDictionary in batches (no n-sized
 // index buffer). On error `out` may hold some of the page's values:
 // callers discard the column on error.
-Status DecodeDictionaryIndices(ByteSpan data, size_t n, const ColumnVector& dict,
-                               ColumnVector* out);
+Status DecodeDictionaryIndices(ByteSpan data, size_t n, const ColumnVector& dict, ColumnVector* out);
 
 // The index bit width written for a dictionary of `dict_size` entries:
 // the width of the largest index, at least 1 (as Arrow: some readers
@@ -87,8 +85,7 @@ class DictionaryEncoder {
   template <typename Key, typename GetKey>
   Status PutNumeric(size_t begin, size_t end, GetKey get, std::vector<uint32_t>* indices,
                     std::vector<Key>& keys);
-  Status PutBytes(const ColumnVector& values, size_t begin, size_t end,
-                  std::vector<uint32_t>* indices);
+  Status PutBytes(const ColumnVector& values, size_t begin, size_t end, std::vector<uint32_t>* indices);
   void Grow();
 
   Type type_;

@@ -48,8 +48,7 @@ void RoundTrip(const ColumnVector& v, size_t expected_entries) {
   EXPECT_EQ(data_page.bytes()[0], enc.index_bit_width());
 
   ColumnVector dict;
-  ASSERT_TRUE(
-      DecodeDictionaryPage(dict_page.bytes(), v.type, v.type_length, enc.size(), &dict).ok());
+  ASSERT_TRUE(DecodeDictionaryPage(dict_page.bytes(), v.type, v.type_length, enc.size(), &dict).ok());
   ColumnVector out = Make(v.type, v.type_length);
   Status st = DecodeDictionaryIndices(data_page.bytes(), n, dict, &out);
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -195,8 +194,7 @@ TEST(Dictionary, Errors) {
   EXPECT_EQ(out.offsets, before.offsets);
   EXPECT_EQ(out.data, before.data);
   // Bit width 33.
-  EXPECT_TRUE(
-      DecodeDictionaryIndices(Bytes{33, 0x02, 0, 0, 0, 0, 0}, 1, dict, &out).IsCorruption());
+  EXPECT_TRUE(DecodeDictionaryIndices(Bytes{33, 0x02, 0, 0, 0, 0, 0}, 1, dict, &out).IsCorruption());
   // Nothing at all, for one value; and fine for zero values.
   EXPECT_TRUE(DecodeDictionaryIndices(Bytes{}, 1, dict, &out).IsCorruption());
   EXPECT_TRUE(DecodeDictionaryIndices(Bytes{}, 0, dict, &out).ok());

@@ -71,8 +71,8 @@ Status DecodeByteArrays(ByteSpan data, size_t n, ColumnVector* out, size_t* cons
   Status st;
   for (size_t i = 0; i < n; ++i) {
     if (size - pos < 4) {
-      st = Status::Corruption(
-          fmt::format("PLAIN BYTE_ARRAY: value {} length cut short at offset {}", i, pos));
+      st =
+          Status::Corruption(fmt::format("PLAIN BYTE_ARRAY: value {} length cut short at offset {}", i, pos));
       break;
     }
     const uint32_t len = LoadU32LE(p + pos);
@@ -106,8 +106,7 @@ Status DecodeByteArrays(ByteSpan data, size_t n, ColumnVector* out, size_t* cons
   return Status::OK();
 }
 
-Status DecodeFixedBytes(ByteSpan data, size_t width, size_t n, std::vector<uint8_t>& out,
-                        size_t* consumed) {
+Status DecodeFixedBytes(ByteSpan data, size_t width, size_t n, std::vector<uint8_t>& out, size_t* consumed) {
   if (n > data.size() / width) {
     return Status::Corruption(
         fmt::format("PLAIN: {} values of {} bytes need more than the {} bytes "
@@ -129,36 +128,25 @@ void PutFixed(const std::vector<T>& v, size_t begin, size_t end, ByteWriter& out
 size_t FixedValueWidth(Type type, int32_t type_length) {
   switch (type) {
     case Type::INT32:
-    case Type::FLOAT:
-      return 4;
+    case Type::FLOAT: return 4;
     case Type::INT64:
-    case Type::DOUBLE:
-      return 8;
-    case Type::INT96:
-      return 12;
-    case Type::FIXED_LEN_BYTE_ARRAY:
-      return type_length > 0 ? static_cast<size_t>(type_length) : 0;
+    case Type::DOUBLE: return 8;
+    case Type::INT96: return 12;
+    case Type::FIXED_LEN_BYTE_ARRAY: return type_length > 0 ? static_cast<size_t>(type_length) : 0;
     case Type::BOOLEAN:
-    case Type::BYTE_ARRAY:
-      return 0;
+    case Type::BYTE_ARRAY: return 0;
   }
   return 0;
 }
 
 size_t StoredValueCount(const ColumnVector& v, Type type) {
   switch (type) {
-    case Type::BOOLEAN:
-      return v.bools.size();
-    case Type::INT32:
-      return v.i32.size();
-    case Type::INT64:
-      return v.i64.size();
-    case Type::FLOAT:
-      return v.f32.size();
-    case Type::DOUBLE:
-      return v.f64.size();
-    case Type::BYTE_ARRAY:
-      return v.offsets.empty() ? 0 : v.offsets.size() - 1;
+    case Type::BOOLEAN: return v.bools.size();
+    case Type::INT32: return v.i32.size();
+    case Type::INT64: return v.i64.size();
+    case Type::FLOAT: return v.f32.size();
+    case Type::DOUBLE: return v.f64.size();
+    case Type::BYTE_ARRAY: return v.offsets.empty() ? 0 : v.offsets.size() - 1;
     case Type::INT96:
     case Type::FIXED_LEN_BYTE_ARRAY: {
       const size_t w = FixedValueWidth(type, v.type_length);
@@ -179,20 +167,13 @@ Status CheckTypeLength(Type type, int32_t type_length) {
 Status DecodePlain(ByteSpan data, Type type, int32_t type_length, size_t n, ColumnVector* out,
                    size_t* consumed) {
   switch (type) {
-    case Type::BOOLEAN:
-      return DecodeBooleans(data, n, out->bools, consumed);
-    case Type::INT32:
-      return DecodeFixed(data, n, out->i32, consumed);
-    case Type::INT64:
-      return DecodeFixed(data, n, out->i64, consumed);
-    case Type::FLOAT:
-      return DecodeFixed(data, n, out->f32, consumed);
-    case Type::DOUBLE:
-      return DecodeFixed(data, n, out->f64, consumed);
-    case Type::BYTE_ARRAY:
-      return DecodeByteArrays(data, n, out, consumed);
-    case Type::INT96:
-      return DecodeFixedBytes(data, 12, n, out->fixed, consumed);
+    case Type::BOOLEAN: return DecodeBooleans(data, n, out->bools, consumed);
+    case Type::INT32: return DecodeFixed(data, n, out->i32, consumed);
+    case Type::INT64: return DecodeFixed(data, n, out->i64, consumed);
+    case Type::FLOAT: return DecodeFixed(data, n, out->f32, consumed);
+    case Type::DOUBLE: return DecodeFixed(data, n, out->f64, consumed);
+    case Type::BYTE_ARRAY: return DecodeByteArrays(data, n, out, consumed);
+    case Type::INT96: return DecodeFixedBytes(data, 12, n, out->fixed, consumed);
     case Type::FIXED_LEN_BYTE_ARRAY:
       BA_RETURN_IF_ERROR(CheckTypeLength(type, type_length));
       return DecodeFixedBytes(data, static_cast<size_t>(type_length), n, out->fixed, consumed);
@@ -230,18 +211,10 @@ Status EncodePlain(const ColumnVector& values, size_t begin, size_t end, ByteWri
       }
       return Status::OK();
     }
-    case Type::INT32:
-      PutFixed(values.i32, begin, end, out);
-      return Status::OK();
-    case Type::INT64:
-      PutFixed(values.i64, begin, end, out);
-      return Status::OK();
-    case Type::FLOAT:
-      PutFixed(values.f32, begin, end, out);
-      return Status::OK();
-    case Type::DOUBLE:
-      PutFixed(values.f64, begin, end, out);
-      return Status::OK();
+    case Type::INT32: PutFixed(values.i32, begin, end, out); return Status::OK();
+    case Type::INT64: PutFixed(values.i64, begin, end, out); return Status::OK();
+    case Type::FLOAT: PutFixed(values.f32, begin, end, out); return Status::OK();
+    case Type::DOUBLE: PutFixed(values.f64, begin, end, out); return Status::OK();
     case Type::BYTE_ARRAY: {
       const uint32_t* off = values.offsets.data();
       Bytes& b = out.mutable_bytes();
@@ -269,12 +242,9 @@ Status EncodePlain(const ColumnVector& values, size_t begin, size_t end, ByteWri
 size_t PlainEncodedSize(const ColumnVector& values, size_t begin, size_t end) {
   const size_t n = end - begin;
   switch (values.type) {
-    case Type::BOOLEAN:
-      return n / 8 + (n % 8 != 0);
-    case Type::BYTE_ARRAY:
-      return n == 0 ? 0 : n * 4 + (values.offsets[end] - values.offsets[begin]);
-    default:
-      return n * FixedValueWidth(values.type, values.type_length);
+    case Type::BOOLEAN: return n / 8 + (n % 8 != 0);
+    case Type::BYTE_ARRAY: return n == 0 ? 0 : n * 4 + (values.offsets[end] - values.offsets[begin]);
+    default: return n * FixedValueWidth(values.type, values.type_length);
   }
 }
 

@@ -31,18 +31,16 @@ ColumnVector Sample(Type type, size_t n, int32_t type_length = 0) {
   ColumnVector v = Make(type, type_length);
   for (size_t i = 0; i < n; ++i) {
     switch (type) {
-      case Type::BOOLEAN:
-        v.bools.push_back(rng() % 2);
-        break;
+      case Type::BOOLEAN: v.bools.push_back(rng() % 2); break;
       case Type::INT32: {
-        const int32_t edge[] = {std::numeric_limits<int32_t>::min(),
-                                std::numeric_limits<int32_t>::max(), 0, -1};
+        const int32_t edge[] = {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 0,
+                                -1};
         v.i32.push_back(i < 4 ? edge[i] : static_cast<int32_t>(rng()));
         break;
       }
       case Type::INT64: {
-        const int64_t edge[] = {std::numeric_limits<int64_t>::min(),
-                                std::numeric_limits<int64_t>::max(), 0, -1};
+        const int64_t edge[] = {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), 0,
+                                -1};
         v.i64.push_back(i < 4 ? edge[i] : static_cast<int64_t>(rng()));
         break;
       }
@@ -81,15 +79,9 @@ ColumnVector Sample(Type type, size_t n, int32_t type_length = 0) {
 // count).
 void ExpectSameValues(const ColumnVector& a, const ColumnVector& b, Type type) {
   switch (type) {
-    case Type::BOOLEAN:
-      EXPECT_EQ(a.bools, b.bools);
-      break;
-    case Type::INT32:
-      EXPECT_EQ(a.i32, b.i32);
-      break;
-    case Type::INT64:
-      EXPECT_EQ(a.i64, b.i64);
-      break;
+    case Type::BOOLEAN: EXPECT_EQ(a.bools, b.bools); break;
+    case Type::INT32: EXPECT_EQ(a.i32, b.i32); break;
+    case Type::INT64: EXPECT_EQ(a.i64, b.i64); break;
     case Type::FLOAT:
       ASSERT_EQ(a.f32.size(), b.f32.size());
       for (size_t i = 0; i < a.f32.size(); ++i) {
@@ -107,9 +99,7 @@ void ExpectSameValues(const ColumnVector& a, const ColumnVector& b, Type type) {
       EXPECT_EQ(a.data, b.data);
       break;
     case Type::INT96:
-    case Type::FIXED_LEN_BYTE_ARRAY:
-      EXPECT_EQ(a.fixed, b.fixed);
-      break;
+    case Type::FIXED_LEN_BYTE_ARRAY: EXPECT_EQ(a.fixed, b.fixed); break;
   }
 }
 
@@ -215,8 +205,7 @@ TEST(Plain, HostileCounts) {
   }
   // A BYTE_ARRAY length far past the end.
   ColumnVector out = Make(Type::BYTE_ARRAY);
-  EXPECT_TRUE(
-      DecodePlain(Bytes{0xff, 0xff, 0xff, 0xff, 'a'}, Type::BYTE_ARRAY, 0, 1, &out).IsCorruption());
+  EXPECT_TRUE(DecodePlain(Bytes{0xff, 0xff, 0xff, 0xff, 'a'}, Type::BYTE_ARRAY, 0, 1, &out).IsCorruption());
   EXPECT_EQ(out.offsets.size(), 1u);
   // Bad FIXED_LEN_BYTE_ARRAY widths.
   EXPECT_TRUE(DecodePlain(small, Type::FIXED_LEN_BYTE_ARRAY, 0, 1, &out).IsCorruption());

@@ -24,8 +24,7 @@ namespace budget_audit::parquet {
 namespace {
 
 void ExpectDecoderStatus(const Status& st, const std::string& file) {
-  EXPECT_TRUE(st.ok() || st.code() == StatusCode::kCorruption ||
-              st.code() == StatusCode::kResourceExhausted)
+  EXPECT_TRUE(st.ok() || st.code() == StatusCode::kCorruption || st.code() == StatusCode::kResourceExhausted)
       << file << ": " << st.ToString();
 }
 
@@ -49,13 +48,13 @@ void Replay(const Bytes& input, const std::string& file) {
   ExpectDecoderStatus(DecodeBitPackedMsb(data, bw, n, u32.data()), file);
   for (Encoding enc : {Encoding::RLE, Encoding::BIT_PACKED}) {
     for (bool prefixed : {false, true}) {
-      ExpectDecoderStatus(DecodeLevels(data, enc, static_cast<int16_t>(param & 0x1f), n, prefixed,
-                                       levels.data(), &consumed),
-                          file);
+      ExpectDecoderStatus(
+          DecodeLevels(data, enc, static_cast<int16_t>(param & 0x1f), n, prefixed, levels.data(), &consumed),
+          file);
       std::vector<uint8_t> flags;
-      ExpectDecoderStatus(DecodeDefinedFlags(data, enc, static_cast<int16_t>(param & 0x1f), n,
-                                             prefixed, &flags, &consumed),
-                          file);
+      ExpectDecoderStatus(
+          DecodeDefinedFlags(data, enc, static_cast<int16_t>(param & 0x1f), n, prefixed, &flags, &consumed),
+          file);
     }
   }
   std::vector<uint8_t> bools;
@@ -71,17 +70,14 @@ void Replay(const Bytes& input, const std::string& file) {
   ExpectDecoderStatus(DecodeDeltaBinaryPacked(data, n, i64.data()), file);
   ColumnVector dlba, dba, dbaf, bss;
   ExpectDecoderStatus(DecodeDeltaLengthByteArray(data, n, &dlba), file);
-  ExpectDecoderStatus(DecodeDeltaByteArray(data, Type::BYTE_ARRAY, 0, n, &dba, nullptr, 1 << 24),
+  ExpectDecoderStatus(DecodeDeltaByteArray(data, Type::BYTE_ARRAY, 0, n, &dba, nullptr, 1 << 24), file);
+  ExpectDecoderStatus(DecodeDeltaByteArray(data, Type::FIXED_LEN_BYTE_ARRAY, len, n, &dbaf, nullptr, 1 << 24),
                       file);
-  ExpectDecoderStatus(
-      DecodeDeltaByteArray(data, Type::FIXED_LEN_BYTE_ARRAY, len, n, &dbaf, nullptr, 1 << 24),
-      file);
   ExpectDecoderStatus(DecodeByteStreamSplit(data, type, len, n, &bss), file);
 }
 
 TEST(EncodingRegress, ReplayKeptInputs) {
-  const std::filesystem::path dir =
-      std::filesystem::path(BA_TEST_DATA_DIR) / ".." / "regress" / "encoding";
+  const std::filesystem::path dir = std::filesystem::path(BA_TEST_DATA_DIR) / ".." / "regress" / "encoding";
   ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
   size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -17,8 +17,7 @@ using bit_util::LowMask;
 // is still far beyond any page.
 constexpr uint64_t kMaxRunGroups = uint64_t{1} << 58;
 
-RleBitPackedDecoder::RleBitPackedDecoder(ByteSpan data, int bit_width)
-    : data_(data), bit_width_(bit_width) {}
+RleBitPackedDecoder::RleBitPackedDecoder(ByteSpan data, int bit_width) : data_(data), bit_width_(bit_width) {}
 
 Status RleBitPackedDecoder::Decode(uint8_t* out, size_t n) { return DecodeImpl(out, n); }
 Status RleBitPackedDecoder::Decode(uint16_t* out, size_t n) { return DecodeImpl(out, n); }
@@ -27,12 +26,11 @@ Status RleBitPackedDecoder::Decode(uint32_t* out, size_t n) { return DecodeImpl(
 template <typename T>
 Status RleBitPackedDecoder::DecodeImpl(T* out, size_t n) {
   if (bit_width_ < 0 || bit_width_ > kMaxHybridBitWidth) {
-    return Status::Corruption(
-        fmt::format("RLE/bit-packed bit width {} is not in 0..32", bit_width_));
+    return Status::Corruption(fmt::format("RLE/bit-packed bit width {} is not in 0..32", bit_width_));
   }
   if (static_cast<size_t>(bit_width_) > 8 * sizeof(T)) {
-    return Status::Corruption(fmt::format(
-        "RLE/bit-packed bit width {} is too wide for {}-bit values", bit_width_, 8 * sizeof(T)));
+    return Status::Corruption(
+        fmt::format("RLE/bit-packed bit width {} is too wide for {}-bit values", bit_width_, 8 * sizeof(T)));
   }
   size_t done = 0;
   while (done < n) {
@@ -54,8 +52,8 @@ Status RleBitPackedDecoder::DecodeImpl(T* out, size_t n) {
 
 Status RleBitPackedDecoder::NextRun(size_t decoded, size_t wanted) {
   if (pos_ >= data_.size()) {
-    return Status::Corruption(fmt::format(
-        "RLE/bit-packed stream ends after {} of {} values at offset {}", decoded, wanted, pos_));
+    return Status::Corruption(
+        fmt::format("RLE/bit-packed stream ends after {} of {} values at offset {}", decoded, wanted, pos_));
   }
   run_start_ = pos_;
   ByteReader r(data_.subspan(pos_), pos_);
@@ -81,15 +79,14 @@ Status RleBitPackedDecoder::NextRun(size_t decoded, size_t wanted) {
   rle_ = true;
   const size_t nbytes = static_cast<size_t>(BytesForBits(bw));
   if (remaining < nbytes) {
-    return Status::Corruption(
-        fmt::format("RLE run at offset {} needs a {}-byte value but {} bytes remain", run_start_,
-                    nbytes, remaining));
+    return Status::Corruption(fmt::format("RLE run at offset {} needs a {}-byte value but {} bytes remain",
+                                          run_start_, nbytes, remaining));
   }
   uint32_t v = 0;
   for (size_t i = 0; i < nbytes; ++i) v |= uint32_t{data_[pos_ + i]} << (8 * i);
   if (v > LowMask(bit_width_)) {
-    return Status::Corruption(fmt::format(
-        "RLE run at offset {} repeats {}, wider than bit width {}", run_start_, v, bit_width_));
+    return Status::Corruption(
+        fmt::format("RLE run at offset {} repeats {}, wider than bit width {}", run_start_, v, bit_width_));
   }
   pos_ += nbytes;
   rle_value_ = v;
@@ -230,8 +227,8 @@ namespace {
 // can only hold values < 2^bw, so only a max_level that is not 2^bw - 1
 // needs a range check.
 template <typename T>
-Status DecodeLevelsRaw(ByteSpan data, Encoding encoding, int16_t max_level, size_t n,
-                       bool length_prefixed, T* out, size_t* consumed) {
+Status DecodeLevelsRaw(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool length_prefixed,
+                       T* out, size_t* consumed) {
   if (max_level < 0) return Status::Corruption(fmt::format("negative max level {}", max_level));
   if (max_level == 0) {
     std::fill_n(out, n, T{0});
@@ -273,15 +270,15 @@ Status DecodeLevelsRaw(ByteSpan data, Encoding encoding, int16_t max_level, size
 
 }  // namespace
 
-Status DecodeLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n,
-                    bool length_prefixed, int16_t* out, size_t* consumed) {
+Status DecodeLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool length_prefixed,
+                    int16_t* out, size_t* consumed) {
   // int16_t and uint16_t may alias; levels are never negative.
-  return DecodeLevelsRaw(data, encoding, max_level, n, length_prefixed,
-                         reinterpret_cast<uint16_t*>(out), consumed);
+  return DecodeLevelsRaw(data, encoding, max_level, n, length_prefixed, reinterpret_cast<uint16_t*>(out),
+                         consumed);
 }
 
-Status DecodeDefinedFlags(ByteSpan data, Encoding encoding, int16_t max_level, size_t n,
-                          bool length_prefixed, std::vector<uint8_t>* defined, size_t* consumed) {
+Status DecodeDefinedFlags(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool length_prefixed,
+                          std::vector<uint8_t>* defined, size_t* consumed) {
   const size_t old = defined->size();
   defined->resize(old + n);
   uint8_t* out = defined->data() + old;
@@ -446,10 +443,8 @@ void EncodeRleBitPacked(const uint32_t* values, size_t n, int bit_width, bool le
   EncodeHybrid(values, n, bit_width, length_prefixed, out);
 }
 
-void EncodeLevels(const int16_t* levels, size_t n, int16_t max_level, bool length_prefixed,
-                  ByteWriter& out) {
-  EncodeHybrid(reinterpret_cast<const uint16_t*>(levels), n, LevelBitWidth(max_level),
-               length_prefixed, out);
+void EncodeLevels(const int16_t* levels, size_t n, int16_t max_level, bool length_prefixed, ByteWriter& out) {
+  EncodeHybrid(reinterpret_cast<const uint16_t*>(levels), n, LevelBitWidth(max_level), length_prefixed, out);
 }
 
 void EncodeRleBooleans(const uint8_t* values, size_t n, ByteWriter& out) {

@@ -82,12 +82,9 @@ class RleBitPackedDecoder {
 
 // Decodes exactly n values of a hybrid stream into out[0..n).
 // `consumed` (optional) receives bytes_consumed().
-Status DecodeRleBitPacked(ByteSpan data, int bit_width, size_t n, uint8_t* out,
-                          size_t* consumed = nullptr);
-Status DecodeRleBitPacked(ByteSpan data, int bit_width, size_t n, uint16_t* out,
-                          size_t* consumed = nullptr);
-Status DecodeRleBitPacked(ByteSpan data, int bit_width, size_t n, uint32_t* out,
-                          size_t* consumed = nullptr);
+Status DecodeRleBitPacked(ByteSpan data, int bit_width, size_t n, uint8_t* out, size_t* consumed = nullptr);
+Status DecodeRleBitPacked(ByteSpan data, int bit_width, size_t n, uint16_t* out, size_t* consumed = nullptr);
+Status DecodeRleBitPacked(ByteSpan data, int bit_width, size_t n, uint32_t* out, size_t* consumed = nullptr);
 // Appends n values to `out` (nothing is appended on error).
 Status DecodeRleBitPacked(ByteSpan data, int bit_width, size_t n, std::vector<uint32_t>* out,
                           size_t* consumed = nullptr);
@@ -101,10 +98,8 @@ Result<ByteSpan> TakeLengthPrefixed(ByteSpan data, size_t* consumed);
 // packed MSB-first (the first value's top bit is bit 7 of byte 0), no
 // header, ceil(n * bit_width / 8) bytes. *consumed (optional) receives that
 // byte count.
-Status DecodeBitPackedMsb(ByteSpan data, int bit_width, size_t n, uint16_t* out,
-                          size_t* consumed = nullptr);
-Status DecodeBitPackedMsb(ByteSpan data, int bit_width, size_t n, uint32_t* out,
-                          size_t* consumed = nullptr);
+Status DecodeBitPackedMsb(ByteSpan data, int bit_width, size_t n, uint16_t* out, size_t* consumed = nullptr);
+Status DecodeBitPackedMsb(ByteSpan data, int bit_width, size_t n, uint32_t* out, size_t* consumed = nullptr);
 
 // ---- Levels ----
 
@@ -117,22 +112,21 @@ int LevelBitWidth(int16_t max_level);
 // values follow); *consumed receives the bytes that belong to the levels.
 // max_level 0 decodes n zeros and consumes nothing. A level above max_level
 // is Corruption; any other encoding is Corruption too.
-Status DecodeLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n,
-                    bool length_prefixed, int16_t* out, size_t* consumed);
+Status DecodeLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool length_prefixed,
+                    int16_t* out, size_t* consumed);
 
 // As DecodeLevels, but appends one flag per level to `defined`: 1 when the
 // level equals max_level (a value is present in a flat column), else 0.
 // Fast path for max_level 1. Nothing is appended on error.
-Status DecodeDefinedFlags(ByteSpan data, Encoding encoding, int16_t max_level, size_t n,
-                          bool length_prefixed, std::vector<uint8_t>* defined, size_t* consumed);
+Status DecodeDefinedFlags(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool length_prefixed,
+                          std::vector<uint8_t>* defined, size_t* consumed);
 
 // ---- RLE-encoded BOOLEAN values ----
 
 // n booleans of an RLE value stream (u32 length prefix, then a hybrid stream
 // of bit width 1) appended to `out` as 0/1. *consumed (optional) receives
 // 4 + the prefix length.
-Status DecodeRleBooleans(ByteSpan data, size_t n, std::vector<uint8_t>* out,
-                         size_t* consumed = nullptr);
+Status DecodeRleBooleans(ByteSpan data, size_t n, std::vector<uint8_t>* out, size_t* consumed = nullptr);
 
 // ---- Encoder ----
 
@@ -185,8 +179,7 @@ void EncodeRleBitPacked(const uint32_t* values, size_t n, int bit_width, bool le
                         ByteWriter& out);
 
 // Levels 0..max_level as RLE (the only level encoding we write).
-void EncodeLevels(const int16_t* levels, size_t n, int16_t max_level, bool length_prefixed,
-                  ByteWriter& out);
+void EncodeLevels(const int16_t* levels, size_t n, int16_t max_level, bool length_prefixed, ByteWriter& out);
 
 // BOOLEAN values (0/1) in the RLE value encoding: u32 length + hybrid, bw 1.
 void EncodeRleBooleans(const uint8_t* values, size_t n, ByteWriter& out);

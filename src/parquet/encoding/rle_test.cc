@@ -68,10 +68,8 @@ TEST(Rle, EightRepeatsIsOneRleRun) {
   EXPECT_EQ(Encode(std::vector<uint32_t>(100, 0), 0), (Bytes{0xc8, 0x01}));
   EXPECT_EQ(Decode(Bytes{0x10, 0x05}, 3, 8), std::vector<uint32_t>(8, 5));
   // 32-bit values.
-  EXPECT_EQ(Encode(std::vector<uint32_t>(8, 0xdeadbeef), 32),
-            (Bytes{0x10, 0xef, 0xbe, 0xad, 0xde}));
-  EXPECT_EQ(Decode(Bytes{0x10, 0xef, 0xbe, 0xad, 0xde}, 32, 8),
-            std::vector<uint32_t>(8, 0xdeadbeef));
+  EXPECT_EQ(Encode(std::vector<uint32_t>(8, 0xdeadbeef), 32), (Bytes{0x10, 0xef, 0xbe, 0xad, 0xde}));
+  EXPECT_EQ(Decode(Bytes{0x10, 0xef, 0xbe, 0xad, 0xde}, 32, 8), std::vector<uint32_t>(8, 0xdeadbeef));
 }
 
 TEST(Rle, EncoderChoosesRunsAtGroupBoundaries) {
@@ -255,8 +253,7 @@ TEST(Rle, LengthPrefixed) {
   EXPECT_EQ(out, v);
   EXPECT_TRUE(TakeLengthPrefixed(Bytes{1, 0, 0}, &consumed).status().IsCorruption());
   EXPECT_TRUE(TakeLengthPrefixed(Bytes{2, 0, 0, 0, 1}, &consumed).status().IsCorruption());
-  EXPECT_TRUE(
-      TakeLengthPrefixed(Bytes{0xff, 0xff, 0xff, 0xff, 1}, &consumed).status().IsCorruption());
+  EXPECT_TRUE(TakeLengthPrefixed(Bytes{0xff, 0xff, 0xff, 0xff, 1}, &consumed).status().IsCorruption());
 }
 
 // Test-only encoder for the deprecated MSB-first BIT_PACKED levels.
@@ -314,14 +311,12 @@ TEST(Levels, V1AndV2AndBitPacked) {
     std::vector<int16_t> out(levels.size());
     size_t consumed = 0;
     ASSERT_TRUE(
-        DecodeLevels(w.bytes(), Encoding::RLE, 1, levels.size(), prefixed, out.data(), &consumed)
-            .ok());
+        DecodeLevels(w.bytes(), Encoding::RLE, 1, levels.size(), prefixed, out.data(), &consumed).ok());
     EXPECT_EQ(out, levels);
     EXPECT_EQ(consumed, w.size() - 13);
     std::vector<uint8_t> flags = {7};
     ASSERT_TRUE(
-        DecodeDefinedFlags(w.bytes(), Encoding::RLE, 1, levels.size(), prefixed, &flags, &consumed)
-            .ok());
+        DecodeDefinedFlags(w.bytes(), Encoding::RLE, 1, levels.size(), prefixed, &flags, &consumed).ok());
     ASSERT_EQ(flags.size(), levels.size() + 1);
     for (size_t i = 0; i < levels.size(); ++i) EXPECT_EQ(flags[i + 1], levels[i]);
   }
@@ -330,13 +325,11 @@ TEST(Levels, V1AndV2AndBitPacked) {
   Bytes b = PackMsb(raw, 2);
   std::vector<int16_t> out(raw.size());
   size_t consumed = 0;
-  ASSERT_TRUE(
-      DecodeLevels(b, Encoding::BIT_PACKED, 2, raw.size(), true, out.data(), &consumed).ok());
+  ASSERT_TRUE(DecodeLevels(b, Encoding::BIT_PACKED, 2, raw.size(), true, out.data(), &consumed).ok());
   EXPECT_EQ(out, (std::vector<int16_t>{2, 0, 1, 2, 2}));
   EXPECT_EQ(consumed, 2u);
   std::vector<uint8_t> flags;
-  ASSERT_TRUE(
-      DecodeDefinedFlags(b, Encoding::BIT_PACKED, 2, raw.size(), true, &flags, &consumed).ok());
+  ASSERT_TRUE(DecodeDefinedFlags(b, Encoding::BIT_PACKED, 2, raw.size(), true, &flags, &consumed).ok());
   EXPECT_EQ(flags, (std::vector<uint8_t>{1, 0, 0, 1, 1}));
 }
 
@@ -347,19 +340,17 @@ TEST(Levels, Errors) {
   ByteWriter w;
   const std::vector<int16_t> bad = {3, 3, 3, 3};
   EncodeLevels(bad.data(), bad.size(), 3, true, w);
-  EXPECT_TRUE(
-      DecodeLevels(w.bytes(), Encoding::RLE, 2, 4, true, out.data(), &consumed).IsCorruption());
+  EXPECT_TRUE(DecodeLevels(w.bytes(), Encoding::RLE, 2, 4, true, out.data(), &consumed).IsCorruption());
   // Other encodings.
-  EXPECT_TRUE(
-      DecodeLevels(w.bytes(), Encoding::PLAIN, 1, 4, true, out.data(), &consumed).IsCorruption());
+  EXPECT_TRUE(DecodeLevels(w.bytes(), Encoding::PLAIN, 1, 4, true, out.data(), &consumed).IsCorruption());
   // Max level 0: nothing stored.
   ASSERT_TRUE(DecodeLevels(Bytes{}, Encoding::RLE, 0, 4, true, out.data(), &consumed).ok());
   EXPECT_EQ(out, std::vector<int16_t>(4, 0));
   EXPECT_EQ(consumed, 0u);
   // Prefix longer than the data; flags untouched on error.
   std::vector<uint8_t> flags = {1};
-  EXPECT_TRUE(DecodeDefinedFlags(Bytes{9, 0, 0, 0, 2}, Encoding::RLE, 1, 4, true, &flags, &consumed)
-                  .IsCorruption());
+  EXPECT_TRUE(
+      DecodeDefinedFlags(Bytes{9, 0, 0, 0, 2}, Encoding::RLE, 1, 4, true, &flags, &consumed).IsCorruption());
   EXPECT_EQ(flags.size(), 1u);
 }
 
