@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "budget_audit/config.h"
@@ -187,6 +188,50 @@ struct Allowance {
 // site's zone.
 Result<Allowance> ComputeAllowance(const LogSnapshot& snap, const CompliancePlant& plant,
                                    const std::optional<std::string>& date = std::nullopt, Env* env = nullptr);
+
+// The evidence pack: what an operator hands an expert or a regulator for
+// one budget year (docs/compliance.md): the report as HTML and JSON, the
+// year's records as Parquet and CSV, a checkpoint covering them (signed
+// when a key is given) and SHA256SUMS listing every file's SHA-256.
+struct EvidencePackOptions {
+  std::optional<int> year;           // as ComplianceOptions
+  std::optional<std::string> as_of;  // default: the year's last day, or today
+  std::string secret_key_file;       // sign the checkpoint with this key (keygen)
+  Env* env = nullptr;                // the clock; nullptr: Env::Default()
+};
+
+struct EvidencePack {
+  std::string dir;
+  // (file name, hex SHA-256), in the order SHA256SUMS lists them.
+  std::vector<std::pair<std::string, std::string>> files;
+  uint64_t records = 0;  // in the records files
+  uint64_t checkpoint_seq = 0;
+  bool signed_checkpoint = false;
+};
+
+// Writes the pack into `pack_dir`, which must not exist or be empty
+// (InvalidArgument otherwise: nothing there is ever replaced). The whole
+// log is verified first (the checkpoint's). On failure the files written
+// so far stay, and SHA256SUMS, written last, is absent.
+Result<EvidencePack> WriteEvidencePack(const std::string& log_dir, const CompliancePlant& plant,
+                                       const std::string& pack_dir, const EvidencePackOptions& options = {});
+
+struct EvidencePackCheck {
+  std::vector<std::string> files;  // checked against SHA256SUMS
+  uint64_t records = 0;            // the year's records, equal to the log's
+  uint64_t checkpoint_seq = 0;
+  // "the public key given", "the key in the checkpoint itself", or "" (unsigned).
+  std::string signature_checked_with;
+};
+
+// Re-checks a pack against the log: every file against SHA256SUMS, the
+// checkpoint against the log (the log still holds exactly that prefix; its
+// signature with `public_key_hex`, else with the key the checkpoint names),
+// and the records files against the log's records of the pack's budget
+// year. Corruption naming the first difference.
+Result<EvidencePackCheck> VerifyEvidencePack(const std::string& log_dir, const std::string& pack_dir,
+                                             const std::optional<std::string>& public_key_hex = std::nullopt,
+                                             Env* env = nullptr);
 
 enum class ComplianceFormat { kJson, kTable, kHtml };
 

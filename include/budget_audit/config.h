@@ -34,6 +34,7 @@
 //   potential_file = "pvgis.json"      # a PVGIS PVcalc JSON result (compliance's potential)
 //   monthly_file = "monthly.csv"       # or 12 monthly kWh from the plant's own model
 //   latitude = 48.1                    # the default monthly shares' hemisphere
+//   signing_key = "site.key"           # signs an evidence pack's checkpoint
 //   data_dir = "/var/lib/budget-audit" # only in a file named by --config or
 //                                      # BUDGET_AUDIT_CONFIG (see below)
 // Integers are accepted where a number is expected. annual_potential_kwh,
@@ -194,11 +195,15 @@ struct Config {
   std::string potential_file;
   std::string monthly_file;
   std::optional<double> latitude;
+  // The secret key (budget-audit keygen) an evidence pack's checkpoint is
+  // signed with; relative to the config file. File key only.
+  std::string signing_key;
 
   // Where each value above came from.
   struct Provenance {
     ConfigOrigin data_dir, config_file, capacity_kw, max_reduction_pct, timezone, annual_potential_kwh,
-        specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file, monthly_file, latitude;
+        specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file, monthly_file, latitude,
+        signing_key;
   } origin;
 
   // The names the explicit values had, for messages that say how to set a

@@ -67,11 +67,12 @@ constexpr std::string_view kKeyBudgetYearStart = "budget_year_start";
 constexpr std::string_view kKeyPotentialFile = "potential_file";
 constexpr std::string_view kKeyMonthlyFile = "monthly_file";
 constexpr std::string_view kKeyLatitude = "latitude";
+constexpr std::string_view kKeySigningKey = "signing_key";
 
 constexpr std::string_view kKnownKeys[] = {
     kKeyCapacityKw,         kKeyMaxReductionPct, kKeyTimezone,     kKeyDataDir,
     kKeyAnnualPotentialKwh, kKeySpecificYield,   kKeyMonthlyShare, kKeyBudgetYearStart,
-    kKeyPotentialFile,      kKeyMonthlyFile,     kKeyLatitude,
+    kKeyPotentialFile,      kKeyMonthlyFile,     kKeyLatitude,     kKeySigningKey,
 };
 
 // Other spellings people will try, compared in lower case: the Python
@@ -262,6 +263,7 @@ class Loader {
     std::optional<Sourced<std::string>> potential_file;
     std::optional<Sourced<std::string>> monthly_file;
     std::optional<Sourced<double>> latitude;
+    std::optional<Sourced<std::string>> signing_key;
   };
 
   void Report(const ConfigOrigin& origin, std::string_view key, std::string_view problem) {
@@ -445,15 +447,16 @@ void Loader::ReadTable(const toml::table& table, const std::string& path, bool n
       if (auto s = string(); s && Check(origin, key, CheckBudgetYearStart(*s))) {
         out->budget_year_start = Sourced<std::string>{*s, origin};
       }
-    } else if (key == kKeyPotentialFile || key == kKeyMonthlyFile) {
+    } else if (key == kKeyPotentialFile || key == kKeyMonthlyFile || key == kKeySigningKey) {
       if (auto s = string()) {
         if (s->empty()) {
           Report(origin, key, "must not be empty");
         } else {
           // Relative to the config file, as data_dir.
           std::string file = s->front() == '/' ? *s : JoinPath(DirName(path), *s);
-          (key == kKeyPotentialFile ? out->potential_file : out->monthly_file) =
-              Sourced<std::string>{std::move(file), origin};
+          (key == kKeyPotentialFile ? out->potential_file
+           : key == kKeyMonthlyFile ? out->monthly_file
+                                    : out->signing_key) = Sourced<std::string>{std::move(file), origin};
         }
       }
     } else if (key == kKeyTimezone) {
@@ -607,6 +610,7 @@ Result<Config> Loader::Run() {
   TakeFirst(config.potential_file, config.origin.potential_file, from_file.potential_file);
   TakeFirst(config.monthly_file, config.origin.monthly_file, from_file.monthly_file);
   TakeFirst(config.latitude, config.origin.latitude, from_file.latitude);
+  TakeFirst(config.signing_key, config.origin.signing_key, from_file.signing_key);
   return config;
 }
 
@@ -717,6 +721,11 @@ std::string DescribeConfig(const Config& c) {
     line(kKeyLatitude, FormatNumber(*c.latitude), c.origin.latitude);
   } else {
     unset(kKeyLatitude);
+  }
+  if (!c.signing_key.empty()) {
+    line(kKeySigningKey, TomlQuote(c.signing_key), c.origin.signing_key);
+  } else {
+    unset(kKeySigningKey);
   }
   return out;
 }

@@ -10,7 +10,9 @@
 #include <string>
 
 #include "budget_audit/audit_log.h"
+#include "budget_audit/checkpoint.h"
 #include "util/civil_time.h"
+#include "util/sha256.h"
 #include "util/time_zone.h"
 
 namespace budget_audit {
@@ -19,6 +21,10 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr int64_t kHour = 3600LL * 1000000;
+
+std::string ToHexForTest(const std::string& s) {
+  return ToHex(Sha256(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size())));
+}
 
 int64_t Utc(int y, unsigned m, unsigned d, int hour = 12) {
   return DaysFromCivil(y, m, d) * 24 * kHour + hour * kHour;
@@ -346,6 +352,53 @@ TEST_F(ComplianceTest, JsonHasTheSchemaNames) {
   }
   EXPECT_THAT(RenderCompliance(Compute(Plant(), "2026-01-31"), ComplianceFormat::kTable),
               HasSubstr("compliant"));
+}
+
+TEST_F(ComplianceTest, EvidencePackWrittenAndCheckedAgainstTheLog) {
+  for (unsigned d = 1; d <= 20; ++d) Add(Utc(2026, 3, d), 1.5);
+  Add(Utc(2027, 1, 2), 9.0);  // another budget year: not in the pack
+  ASSERT_TRUE(log_->Close().ok());
+  auto keys = WriteNewKeyPair("/site", env_.get());
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  EvidencePackOptions o;
+  o.year = 2026;
+  o.secret_key_file = keys->secret_path;
+  o.env = env_.get();
+  auto pack = WriteEvidencePack("/log", Plant(), "/pack", o);
+  ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+  EXPECT_EQ(pack->records, 20u);
+  EXPECT_EQ(pack->checkpoint_seq, 21u);
+  EXPECT_TRUE(pack->signed_checkpoint);
+  ASSERT_EQ(pack->files.size(), 5u);
+  EXPECT_EQ(pack->files[0].first, "compliance-2026.json");
+  auto pub = ReadKeyFile(env_.get(), keys->public_path);
+  ASSERT_TRUE(pub.ok());
+  auto check = VerifyEvidencePack("/log", "/pack", *pub, env_.get());
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_EQ(check->records, 20u);
+  EXPECT_EQ(check->signature_checked_with, "the public key given");
+  // A second pack never goes over the first.
+  EXPECT_EQ(WriteEvidencePack("/log", Plant(), "/pack", o).status().code(), StatusCode::kInvalidArgument);
+  // Records changed in the pack, SHA256SUMS made to match: the log says otherwise.
+  auto csv = env_->ReadFileToBytes("/pack/records-2026.csv");
+  ASSERT_TRUE(csv.ok());
+  std::string text(csv->begin(), csv->end());
+  const size_t at = text.find(",1.5,");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 5, ",0.5,");
+  auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  ASSERT_TRUE(env_->WriteFileAtomic("/pack/records-2026.csv", bytes).ok());
+  auto sums = env_->ReadFileToBytes("/pack/SHA256SUMS");
+  std::string s(sums->begin(), sums->end());
+  const std::string old_sha = pack->files[2].second, new_sha = ToHexForTest(text);
+  s.replace(s.find(old_sha), old_sha.size(), new_sha);
+  ASSERT_TRUE(
+      env_->WriteFileAtomic("/pack/SHA256SUMS",
+                            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()))
+          .ok());
+  auto tampered = VerifyEvidencePack("/log", "/pack", *pub, env_.get());
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_THAT(tampered.status().message(), HasSubstr("records-2026.csv differs from the log's records"));
 }
 
 TEST_F(ComplianceTest, AsOfAfterTheYearIsRefused) {

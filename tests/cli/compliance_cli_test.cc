@@ -67,6 +67,23 @@ TEST(ComplianceCli, Allowance) {
   EXPECT_EQ(RunCli("--data-dir " + dir + " allowance 2026-13-01").code, 2);
 }
 
+TEST(ComplianceCli, EvidencePack) {
+  const std::string dir = MakeSite("compliance_pack", 1e6);
+  const std::string pack = dir + "/pack-2026";
+  auto made = RunCli("--data-dir " + dir + " compliance --year 2026 --as-of 2026-06-30 --pack " + pack);
+  ASSERT_EQ(made.code, 0) << made.err;
+  EXPECT_THAT(made.out, HasSubstr("30 records"));
+  EXPECT_THAT(SlurpFile(pack + "/SHA256SUMS"), HasSubstr("  records-2026.parquet\n"));
+  auto ok = RunCli("--data-dir " + dir + " verify --pack " + pack);
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  EXPECT_THAT(ok.out, HasSubstr("intact"));
+  std::ofstream(pack + "/compliance-2026.html", std::ios::app) << "<!-- edited -->";
+  auto bad = RunCli("--data-dir " + dir + " verify --pack " + pack);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("compliance-2026.html has SHA-256"));
+  EXPECT_EQ(RunCli("--data-dir " + dir + " compliance --year 2026 --pack " + pack).code, 2);  // not over it
+}
+
 TEST(ComplianceCli, Refusals) {
   const std::string empty = FreshTestDir("compliance_none");
   auto missing = RunCli("--data-dir " + empty + " --capacity-kw 10 compliance");

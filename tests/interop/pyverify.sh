@@ -4,7 +4,8 @@
 #   bash tests/interop/pyverify.sh BUDGET_AUDIT_BINARY [--keep DIR]
 #
 # Builds a log with `BUDGET_AUDIT_BINARY --log DIR log` (five days over two months: sealed month
-# files, a late tick, journal files overlapping sealed records, a journal tail of the current day;
+# files, a late tick, a journal tail of the current day, and from a copy an interrupted seal whose
+# journal overlaps sealed records;
 # non-UTC offsets, microseconds, non-ASCII text, int64 beyond 2^53, negative zero, subnormal and
 # extreme doubles), runs the script with the pyarrow stand-in of tests/interop/pyshim (DuckDB reads
 # the Parquet files, never budget-audit's reader) and checks that it reports the record count and
@@ -141,7 +142,9 @@ EOF
 log="$work/log"; rm -rf "$log" "$work/before-seal"
 # Both batches logged on 2026-06-01 by the writer's clock (BUDGET_AUDIT_TODAY): opening and closing
 # seal only the days that have ended, so the late tick waits in the journal for the day change
-# that batch 2's first tick brings, and the journal file it is in then overlaps sealed records.
+# that batch 2's first tick brings. Once that seal has published it, the journal file it was in
+# holds only sealed records and is deleted (docs/format.md §2.2): the journal is then batch 2's
+# own file. (Journal files overlapping sealed records are the interrupted seal's case, below.)
 export BUDGET_AUDIT_TODAY=2026-06-01
 if ! out="$("$cli" --log "$log" log <"$work/ticks1.jsonl" 2>&1)"; then fail "CLI log (batch 1)" "$out"; fi
 cp -a "$log" "$work/before-seal"   # for the interrupted seal below
@@ -149,10 +152,10 @@ if ! out="$("$cli" --log "$log" log <"$work/ticks2.jsonl" 2>&1)"; then fail "CLI
 summary="$("$cli" --log "$log" verify 2>&1 || true)"
 read -r n head <<<"$(cli_verify "$log")" || true
 if [[ "$summary" =~ verified:\ ([0-9]+)\ records\ \(([0-9]+)\ sealed\ in\ ([0-9]+)\ files,\ ([0-9]+)\ in\ ([0-9]+)\ journal ]] &&
-   (( BASH_REMATCH[3] >= 2 && BASH_REMATCH[4] >= 3 && BASH_REMATCH[5] >= 2 )) && [[ -n "${head:-}" ]]; then
+   (( BASH_REMATCH[3] >= 2 && BASH_REMATCH[4] >= 3 && BASH_REMATCH[5] >= 1 )) && [[ -n "${head:-}" ]]; then
   pass "log built: $n records, ${BASH_REMATCH[2]} sealed in ${BASH_REMATCH[3]} files, journal tail of ${BASH_REMATCH[4]}"
 else
-  fail "log built with sealed files, a journal tail and overlapping journal files" "$summary"
+  fail "log built with sealed files over two months and a journal tail" "$summary"
   echo "pyverify: $passed passed, $failed failed"; exit 1
 fi
 
@@ -198,8 +201,9 @@ d="$(copy a-journal-byte-crc)"; tamper flip "$d" -1 0 12 1
 expect_fail "(a) a journal record changed, its frame CRC recomputed" "$d" "hash"
 # A journal copy of a sealed record (first frame of the first file), changed and re-CRCed: its
 # stored hash no longer fits its content. The CLI's verify compares only the stored hash of such a
-# copy with the sealed chain, so its verdict is only reported.
-d="$(copy a-sealed-copy-crc)"; tamper flip "$d" 0 0 12 1
+# copy with the sealed chain, so its verdict is only reported. The log after batch 1 has such
+# copies: its journal file still holds the day not yet sealed, after the days sealed at the close.
+d="$work/a-sealed-copy-crc"; rm -rf "$d"; cp -a "$work/before-seal" "$d"; tamper flip "$d" 0 0 12 1
 expect_fail "(a) a journal copy of a sealed record changed, frame CRC recomputed" "$d" "sealed copy" -
 
 # (b) a sealed file re-written by DuckDB with one value changed

@@ -24,6 +24,8 @@ struct ComplianceCliOptions {
   std::string format;
   std::string output;
   bool check = false;
+  std::string pack;  // --pack DIR
+  std::string sign;  // --sign KEY (else signing_key from the config)
   std::string date;  // allowance
 };
 
@@ -64,7 +66,33 @@ Result<std::unique_ptr<LogSnapshot>> OpenLog(Context& ctx) {
   return snap;
 }
 
+int RunPack(Context& ctx, const ComplianceCliOptions& o, const Config& config) {
+  EvidencePackOptions po;
+  po.year = o.year;
+  if (!o.as_of.empty()) po.as_of = o.as_of;
+  po.secret_key_file = o.sign.empty() ? config.signing_key : o.sign;
+  po.env = ctx.env;
+  auto pack = WriteEvidencePack(ctx.LogDir(), CompliancePlantFromConfig(config), o.pack, po);
+  if (!pack.ok()) return ReportError(pack.status());
+  std::string text =
+      fmt::format("evidence pack {}: {} records, checkpoint at seq {}{}\n", pack->dir, pack->records,
+                  pack->checkpoint_seq, pack->signed_checkpoint ? " (signed)" : " (not signed)");
+  for (const auto& [name, sha] : pack->files) text += fmt::format("  {}  {}\n", sha, name);
+  text += "  SHA256SUMS lists them; budget-audit verify --pack DIR re-checks the pack against the log\n";
+  Status written = Emit(text, "");
+  return written.ok() ? kExitOk : ReportError(written);
+}
+
 int RunCompliance(Context& ctx, const ComplianceCliOptions& o) {
+  if (!o.pack.empty()) {
+    if (!o.output.empty() || !o.format.empty() || o.check) {
+      return ReportError(
+          Status::InvalidArgument("--pack writes its own files: it takes no -o, --format or --check"));
+    }
+    auto config = ctx.LoadConfig();
+    if (!config.ok()) return ReportError(config.status());
+    return RunPack(ctx, o, **config);
+  }
   auto format = Format(ctx, o.format, true);
   if (!format.ok()) return ReportError(format.status());
   auto config = ctx.LoadConfig();
@@ -121,6 +149,13 @@ void SetupCompliance(CLI::App& app, Context& ctx, Action& action) {
                     "Write to FILE (replaced atomically) instead of standard output");
     cmd->add_flag("--check", o->check,
                   "Exit 4 when the projection is above the ceiling (for cron and monitoring), else 0");
+    cmd->add_option(
+        "--pack", o->pack,
+        "Write the budget year's evidence pack into DIR (new or empty): the report as HTML and JSON, "
+        "the year's records as Parquet and CSV, a checkpoint (signed with --sign or signing_key) and "
+        "SHA256SUMS; verify --pack DIR re-checks it");
+    cmd->add_option("--sign", o->sign,
+                    "With --pack: the secret key file (keygen) to sign the checkpoint with");
     cmd->callback([&ctx, &action, o]() { action = [&ctx, o]() { return RunCompliance(ctx, *o); }; });
   }
   {

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "budget_audit/checkpoint.h"
+#include "budget_audit/compliance.h"
 #include "budget_audit/verify.h"
 #include "cli.h"
 
@@ -12,9 +13,35 @@ namespace {
 struct VerifyOpts {
   std::string checkpoint_file;
   std::string pubkey_file;
+  std::string pack;
 };
 
+// verify --pack DIR: the evidence pack against the log (compliance.h).
+int RunVerifyPack(Context& ctx, const VerifyOpts& o) {
+  if (!o.checkpoint_file.empty()) {
+    return ReportError(Status::InvalidArgument("--pack checks the pack's own checkpoint: no --checkpoint"));
+  }
+  std::optional<std::string> pub;
+  if (!o.pubkey_file.empty()) {
+    auto key = ReadKeyFile(ctx.env, o.pubkey_file);
+    if (!key.ok()) return ReportError(key.status());
+    pub = std::move(*key);
+  }
+  auto check = VerifyEvidencePack(ctx.LogDir(), o.pack, pub, ctx.env);
+  if (!check.ok()) return ReportError(check.status());
+  std::printf(
+      "evidence pack %s: intact; %zu files match SHA256SUMS; the log still holds the checkpoint's %llu "
+      "records%s; the %llu records of the pack's days equal the log's\n",
+      o.pack.c_str(), check->files.size(), static_cast<unsigned long long>(check->checkpoint_seq),
+      check->signature_checked_with.empty()
+          ? " (unsigned)"
+          : (", signature checked with " + check->signature_checked_with).c_str(),
+      static_cast<unsigned long long>(check->records));
+  return kExitOk;
+}
+
 int RunVerify(Context& ctx, const VerifyOpts& o) {
+  if (!o.pack.empty()) return RunVerifyPack(ctx, o);
   VerifyOptions vo;
   vo.env = ctx.env;
   if (!o.checkpoint_file.empty()) {
@@ -76,6 +103,10 @@ void SetupVerify(CLI::App& app, Context& ctx, Action& action) {
   v->add_option("--checkpoint", vo->checkpoint_file,
                 "Also prove that the log still holds exactly the prefix of this checkpoint");
   v->add_option("--pubkey", vo->pubkey_file, "Public key that must have signed the checkpoint");
+  v->add_option(
+      "--pack", vo->pack,
+      "Re-check an evidence pack (compliance --pack) against the log: its files against SHA256SUMS, "
+      "its checkpoint against the log, its records against the log's");
   v->callback([&ctx, &action, vo]() { action = [&ctx, vo]() { return RunVerify(ctx, *vo); }; });
 
   auto key = std::make_shared<std::string>();
