@@ -760,7 +760,8 @@ TEST(ConfigFileKeys, InTheOrderMessagesListThem) {
   EXPECT_THAT(keys,
               ::testing::ElementsAre("capacity_kw", "max_reduction_pct", "timezone", "data_dir",
                                      "annual_potential_kwh", "specific_yield_kwh_per_kwp", "monthly_share",
-                                     "budget_year_start", "potential_file", "monthly_file", "latitude"));
+                                     "budget_year_start", "potential_file", "monthly_file", "latitude",
+                                     "signing_key"));
 }
 
 TEST(ConfigComplianceKeys, ReadValidatedAndRelativeToTheFile) {

@@ -198,13 +198,26 @@ expect_ok "sealed files re-written by DuckDB (manifest re-hashed): same head" "$
 d="$(copy a-journal-byte)"; tamper flip "$d" -1 0 12 0
 expect_fail "(a) a byte of a journal record changed" "$d" "CRC"
 d="$(copy a-journal-byte-crc)"; tamper flip "$d" -1 0 12 1
-expect_fail "(a) a journal record changed, its frame CRC recomputed" "$d" "hash"
+# (Whether that record is also sealed depends on when the background seal ran: the verifier then
+# says the frame differs from its sealed copy instead.)
+expect_fail "(a) a journal record changed, its frame CRC recomputed" "$d" "hash\|sealed copy"
 # A journal copy of a sealed record (first frame of the first file), changed and re-CRCed: its
 # stored hash no longer fits its content. The CLI's verify compares only the stored hash of such a
 # copy with the sealed chain, so its verdict is only reported. The log after batch 1 has such
 # copies: its journal file still holds the day not yet sealed, after the days sealed at the close.
-d="$work/a-sealed-copy-crc"; rm -rf "$d"; cp -a "$work/before-seal" "$d"; tamper flip "$d" 0 0 12 1
-expect_fail "(a) a journal copy of a sealed record changed, frame CRC recomputed" "$d" "sealed copy" -
+# Whether a journal file still overlaps sealed records depends on when the background seal ran
+# (a file whose records are all sealed is deleted): the case runs on whichever copy has one.
+overlap=""
+for src in "$work/before-seal" "$log"; do
+  first="$(ls "$src/_journal" | sort | head -n 1)"; first="${first%.journal}"
+  if [[ -n "$first" ]] && (( 10#$first <= $(tamper manifest_field "$src" sealed_seq) )); then overlap="$src"; break; fi
+done
+if [[ -n "$overlap" ]]; then
+  d="$work/a-sealed-copy-crc"; rm -rf "$d"; cp -a "$overlap" "$d"; tamper flip "$d" 0 0 12 1
+  expect_fail "(a) a journal copy of a sealed record changed, frame CRC recomputed" "$d" "sealed copy" -
+else
+  echo "note (a) a journal copy of a sealed record: no journal file overlaps sealed records in this run"
+fi
 
 # (b) a sealed file re-written by DuckDB with one value changed
 change="SELECT * REPLACE (CASE WHEN seq = 3 THEN energy_cost_kwh + 1 ELSE energy_cost_kwh END AS energy_cost_kwh)"
