@@ -3,13 +3,21 @@
 // without an Arrow library.
 //
 // Each array the stream gives is a struct array whose children are the
-// requested columns. The cursor's RecordBatch is moved into a block shared
-// (shared_ptr) by the struct array and each child: the spec lets a consumer
-// move a child out and release the parent first, so every array, parent or
-// child, holds its own reference and frees its own private data. Fixed-width
-// columns are the RecordBatch's vectors as they are; a string column gets an
-// int32 offsets buffer and one byte buffer, and gate_passed a bitmap, built
-// once per batch.
+// requested columns. What the cursor (log::ChunkCursor) gives is moved into
+// a block shared (shared_ptr) by the struct array and each child: the spec
+// lets a consumer move a child out and release the parent first, so every
+// array, parent or child, holds its own reference and frees its own private
+// data. Two kinds of batch:
+// - a run of sealed rows (log::ColumnSlice, most of a history): the row
+//   group's decoded columns, shared, not copied. Fixed-width children point
+//   into the decoded vectors and string children at their uint32 offsets
+//   (valid int32 ones under 2 GiB of bytes) and bytes, from the run's
+//   first row on (Arrow offset 0); gate_passed (one byte a value) is
+//   packed into a bitmap;
+// - any other records (the journal's, a time range's or a date's): a
+//   RecordBatch, whose fixed-width columns are
+//   its vectors as they are; a string column gets an int32 offsets buffer
+//   and one byte buffer, and gate_passed a bitmap, built once per batch.
 //
 // Types and names are the sealed Parquet files' (log/slot_parquet.h), as
 // pyarrow reads them: timestamp as timestamp[us, tz=UTC], the strings as
@@ -27,6 +35,7 @@
 #include "budget_audit/log_reader.h"
 #include "capi/handles.h"
 #include "log/slot_parquet.h"
+#include "log/snapshot.h"
 
 namespace budget_audit::capi {
 namespace {
@@ -93,9 +102,12 @@ void ExportSchema(uint32_t columns, ArrowSchema* out) {
 
 // ---- arrays
 
-// One batch's memory, shared by the struct array and its children.
+// One batch's memory, shared by the struct array and its children: a
+// RecordBatch, or a run of sealed rows as their decoded columns (`slice`,
+// rows > 0), which fixed-width and string children point into.
 struct BatchData {
   RecordBatch rows;
+  log::ColumnSlice slice;
   std::vector<int32_t> offsets[log::kAuditColumnCount];  // string columns
   std::string chars[log::kAuditColumnCount];
   std::vector<uint8_t> bitmap;  // gate_passed
@@ -137,10 +149,54 @@ const void* FixedColumn(const RecordBatch& rows, uint32_t bit) {
   return nullptr;
 }
 
-// Builds the struct array of `data` (its rows filled) into *out.
+// An empty buffer's pointer (the spec lets it be null; not every consumer does).
+const uint8_t kNoBytes[1] = {0};
+
+// Fills child `c` (its private part `p`) with column `i` of a slice: the
+// decoded vectors themselves from the slice's first row on (the Arrow
+// offset stays 0, for consumers that ignore it); gate_passed packed.
+Status ExportSliceColumn(BatchData& d, size_t i, ArrowArray& c, ArrayPrivate& p) {
+  const log::ColumnSlice& s = d.slice;
+  const int k = s.column[i];
+  if (k < 0) return Status::Internal(std::string(log::kAuditColumnNames[i]) + ": not decoded");
+  const parquet::ColumnVector& v = (*s.cols)[static_cast<size_t>(k)];
+  const size_t n = s.rows;
+  switch (kColumns[i].kind) {
+    case Kind::kString: {
+      // The offsets from the slice's first row on, as they are (Arrow's
+      // first offset need not be 0); uint32 offsets are valid int32 ones
+      // while the bytes stay < 2 GiB.
+      if (v.offsets.size() < s.offset + n + 1 ||
+          v.offsets[s.offset + n] > static_cast<uint32_t>(std::numeric_limits<int32_t>::max())) {
+        return Status::ResourceExhausted(std::string(log::kAuditColumnNames[i]) +
+                                         ": a batch's strings exceed 2 GiB");
+      }
+      c.n_buffers = 3;
+      p.buffers[1] = v.offsets.data() + s.offset;
+      p.buffers[2] = v.data.empty() ? kNoBytes : v.data.data();
+      break;
+    }
+    case Kind::kBool: {
+      d.bitmap.assign((n + 7) / 8, 0);
+      const uint8_t* b = v.bools.data() + s.offset;
+      for (size_t r = 0; r < n; ++r) {
+        if (b[r]) d.bitmap[r / 8] |= static_cast<uint8_t>(1u << (r % 8));
+      }
+      p.buffers[1] = d.bitmap.data();
+      break;
+    }
+    case Kind::kTimestamp:
+    case Kind::kInt64: p.buffers[1] = v.i64.data() + s.offset; break;
+    case Kind::kDouble: p.buffers[1] = v.f64.data() + s.offset; break;
+  }
+  return Status::OK();
+}
+
+// Builds the struct array of `data` (its rows or its slice filled) into *out.
 Status ExportBatch(std::shared_ptr<BatchData> data, uint32_t columns, ArrowArray* out) {
   BatchData& d = *data;
-  const size_t n = d.rows.num_rows();
+  const bool sliced = d.slice.rows > 0;
+  const size_t n = sliced ? d.slice.rows : d.rows.num_rows();
   auto parent = std::make_unique<ArrayPrivate>();
   parent->data = data;
   for (size_t i = 0; i < log::kAuditColumnCount; ++i) {
@@ -151,41 +207,49 @@ Status ExportBatch(std::shared_ptr<BatchData> data, uint32_t columns, ArrowArray
     ArrowArray c{};
     c.length = static_cast<int64_t>(n);
     c.n_buffers = 2;
-    switch (def.kind) {
-      case Kind::kString: {
-        const auto& strings = StringColumn(d.rows, def.bit);
-        auto& offsets = d.offsets[i];
-        auto& chars = d.chars[i];
-        offsets.clear();
-        chars.clear();
-        offsets.reserve(n + 1);
-        offsets.push_back(0);
-        for (const std::string& s : strings) {
-          // Cannot happen within BA_MAX_BATCH_ROWS rows of strings of at
-          // most 4096 bytes; checked, not assumed.
-          if (s.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()) - chars.size()) {
-            return Status::ResourceExhausted(std::string(log::kAuditColumnNames[i]) +
-                                             ": a batch's strings exceed 2 GiB");
+    if (sliced) {
+      Status s = ExportSliceColumn(d, i, c, *p);
+      if (!s.ok()) {
+        for (ArrowArray& done : parent->children) done.release(&done);
+        return s;
+      }
+    } else {
+      switch (def.kind) {
+        case Kind::kString: {
+          const auto& strings = StringColumn(d.rows, def.bit);
+          auto& offsets = d.offsets[i];
+          auto& chars = d.chars[i];
+          offsets.clear();
+          chars.clear();
+          offsets.reserve(n + 1);
+          offsets.push_back(0);
+          for (const std::string& s : strings) {
+            // Cannot happen within BA_MAX_BATCH_ROWS rows of strings of at
+            // most 4096 bytes; checked, not assumed.
+            if (s.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()) - chars.size()) {
+              return Status::ResourceExhausted(std::string(log::kAuditColumnNames[i]) +
+                                               ": a batch's strings exceed 2 GiB");
+            }
+            chars += s;
+            offsets.push_back(static_cast<int32_t>(chars.size()));
           }
-          chars += s;
-          offsets.push_back(static_cast<int32_t>(chars.size()));
+          c.n_buffers = 3;
+          p->buffers[1] = offsets.data();
+          p->buffers[2] = chars.data();
+          break;
         }
-        c.n_buffers = 3;
-        p->buffers[1] = offsets.data();
-        p->buffers[2] = chars.data();
-        break;
-      }
-      case Kind::kBool: {
-        d.bitmap.assign((n + 7) / 8, 0);
-        for (size_t r = 0; r < n; ++r) {
-          if (d.rows.gate_passed[r]) d.bitmap[r / 8] |= static_cast<uint8_t>(1u << (r % 8));
+        case Kind::kBool: {
+          d.bitmap.assign((n + 7) / 8, 0);
+          for (size_t r = 0; r < n; ++r) {
+            if (d.rows.gate_passed[r]) d.bitmap[r / 8] |= static_cast<uint8_t>(1u << (r % 8));
+          }
+          p->buffers[1] = d.bitmap.data();
+          break;
         }
-        p->buffers[1] = d.bitmap.data();
-        break;
+        case Kind::kTimestamp:
+        case Kind::kInt64:
+        case Kind::kDouble: p->buffers[1] = FixedColumn(d.rows, def.bit); break;
       }
-      case Kind::kTimestamp:
-      case Kind::kInt64:
-      case Kind::kDouble: p->buffers[1] = FixedColumn(d.rows, def.bit); break;
     }
     c.buffers = p->buffers;
     c.release = ReleaseArray;
@@ -209,7 +273,7 @@ Status ExportBatch(std::shared_ptr<BatchData> data, uint32_t columns, ArrowArray
 struct StreamPrivate {
   // Declared before `cursor`, which borrows the snapshot.
   std::shared_ptr<SnapshotState> state;
-  std::unique_ptr<SnapshotCursor> cursor;
+  std::unique_ptr<log::ChunkCursor> cursor;
   uint32_t columns = 0;
   size_t batch_rows = 0;
   std::string last_error;
@@ -242,10 +306,10 @@ int GetNext(ArrowArrayStream* stream, ArrowArray* out) {
     Status s;
     {
       std::lock_guard<std::mutex> lock(p->state->mu);
-      s = p->cursor->Next(p->batch_rows, &data->rows);
+      s = p->cursor->Next(p->batch_rows, &data->slice, &data->rows);
     }
     if (!s.ok()) return Fail(p, s.code() == StatusCode::kResourceExhausted ? ENOMEM : EIO, s);
-    if (data->rows.num_rows() == 0) {  // the end
+    if (data->rows.num_rows() == 0 && data->slice.rows == 0) {  // the end
       *out = ArrowArray{};
       out->release = nullptr;
       return 0;
@@ -288,7 +352,7 @@ extern "C" int ba_snapshot_arrow_stream(ba_snapshot* snapshot, const ba_scan_opt
     p->batch_rows = batch_rows == 0 ? 65536 : std::min<size_t>(batch_rows, BA_MAX_BATCH_ROWS);
     {
       std::lock_guard<std::mutex> lock(p->state->mu);
-      auto c = p->state->snapshot->NewCursor(*scan);
+      auto c = ba::log::SnapshotAccess::NewChunkCursor(*p->state->snapshot, *scan);
       if (!c.ok()) return Report(c.status(), errmsg);
       p->cursor = std::move(*c);
     }

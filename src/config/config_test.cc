@@ -757,11 +757,10 @@ TEST_F(ConfigTest, LogLocation) {
 
 TEST(ConfigFileKeys, InTheOrderMessagesListThem) {
   std::vector<std::string> keys(ConfigFileKeys().begin(), ConfigFileKeys().end());
-  EXPECT_THAT(keys,
-              ::testing::ElementsAre("capacity_kw", "max_reduction_pct", "timezone", "data_dir",
-                                     "annual_potential_kwh", "specific_yield_kwh_per_kwp", "monthly_share",
-                                     "budget_year_start", "potential_file", "monthly_file", "latitude",
-                                     "signing_key"));
+  EXPECT_THAT(keys, ::testing::ElementsAre("capacity_kw", "max_reduction_pct", "timezone", "data_dir",
+                                           "annual_potential_kwh", "specific_yield_kwh_per_kwp",
+                                           "monthly_share", "budget_year_start", "potential_file",
+                                           "monthly_file", "latitude", "signing_key"));
 }
 
 TEST(ConfigComplianceKeys, ReadValidatedAndRelativeToTheFile) {

@@ -88,7 +88,7 @@ Status SealedFileCursor::LoadRowGroup() {
     rows_in_group_ = 0;
     if (group_ >= reader_->num_row_groups()) {
       done_ = true;
-      cols_.clear();
+      cols_.reset();
       return Status::OK();
     }
     if (group_ < filter_.first_group) continue;
@@ -123,10 +123,11 @@ Status SealedFileCursor::LoadRowGroup() {
         want.push_back(file_cols_[k]);
       }
     }
-    BA_ASSIGN_OR_RETURN(cols_, reader_->ReadRowGroup(group_, want));
+    BA_ASSIGN_OR_RETURN(auto cols, reader_->ReadRowGroup(group_, want));
+    cols_ = std::make_shared<std::vector<ColumnVector>>(std::move(cols));
     rows_in_group_ = static_cast<size_t>(reader_->row_group_num_rows(group_));
     for (size_t k = 0; k < kAuditColumnCount; ++k) {
-      if (decoded_[k] >= 0 && cols_[static_cast<size_t>(decoded_[k])].value_count() != rows_in_group_) {
+      if (decoded_[k] >= 0 && (*cols_)[static_cast<size_t>(decoded_[k])].value_count() != rows_in_group_) {
         return Status::Corruption(
             fmt::format("{}: row group {}: column '{}' has nulls", path(), group_, kAuditColumnNames[k]));
       }
@@ -142,7 +143,7 @@ Status SealedFileCursor::Advance() {
       continue;
     }
     const size_t i = pos_;
-    const int64_t seq = cols_[static_cast<size_t>(decoded_[kSeqColumn])].i64[i];
+    const int64_t seq = (*cols_)[static_cast<size_t>(decoded_[kSeqColumn])].i64[i];
     if (seq <= 0) {
       return Status::Corruption(
           fmt::format("{}: row {}: seq {} is not positive", path(), group_first_row_ + i, seq));
@@ -150,14 +151,14 @@ Status SealedFileCursor::Advance() {
     bool match =
         static_cast<uint64_t>(seq) <= filter_.max_seq && static_cast<uint64_t>(seq) >= filter_.min_seq;
     if (match && decoded_[kTs] >= 0) {
-      const int64_t ts = cols_[static_cast<size_t>(decoded_[kTs])].i64[i];
+      const int64_t ts = (*cols_)[static_cast<size_t>(decoded_[kTs])].i64[i];
       if ((filter_.since_us && ts < *filter_.since_us) || (filter_.until_us && ts >= *filter_.until_us) ||
           (filter_.timestamp && ts != *filter_.timestamp)) {
         match = false;
       }
     }
     if (match && filter_.date &&
-        cols_[static_cast<size_t>(decoded_[kDate])].ByteArrayAt(i) != *filter_.date) {
+        (*cols_)[static_cast<size_t>(decoded_[kDate])].ByteArrayAt(i) != *filter_.date) {
       match = false;
     }
     if (match) {
@@ -181,7 +182,7 @@ void Get(const ColumnVector& c, size_t i, std::string& v) { v.assign(c.ByteArray
 
 void SealedFileCursor::Materialize(size_t i) {
   auto col = [&](size_t k) -> const ColumnVector* {
-    return decoded_[k] >= 0 ? &cols_[static_cast<size_t>(decoded_[k])] : nullptr;
+    return decoded_[k] >= 0 ? &(*cols_)[static_cast<size_t>(decoded_[k])] : nullptr;
   };
   row_index_ = group_first_row_ + i;
   row_.seq = static_cast<uint64_t>(col(kSeqColumn)->i64[i]);
@@ -202,6 +203,35 @@ Status SealedFileCursor::Next() {
   return Advance();
 }
 
+Result<bool> SealedFileCursor::TakeSlice(uint64_t below, size_t max_rows, ColumnSlice* slice) {
+  slice->rows = 0;
+  if (done_ || filter_.since_us || filter_.until_us || filter_.timestamp || filter_.date) return false;
+  // The current row matched (Advance()): seq >= min_seq, > 0, <= max_seq.
+  const std::vector<int64_t>& seqs = (*cols_)[static_cast<size_t>(decoded_[kSeqColumn])].i64;
+  const uint64_t first = static_cast<uint64_t>(seqs[pos_]);
+  const uint64_t last_allowed = std::min<uint64_t>(filter_.max_seq, below - 1);
+  if (below == 0 || first > last_allowed) return false;
+  size_t end = pos_ + 1;
+  const size_t limit = pos_ + std::min(rows_in_group_ - pos_, std::max<size_t>(max_rows, 1));
+  uint64_t last = first;
+  while (end < limit && seqs[end] > 0 && static_cast<uint64_t>(seqs[end]) == last + 1 &&
+         last + 1 <= last_allowed) {
+    ++last;
+    ++end;
+  }
+  slice->cols = cols_;
+  slice->column = decoded_;
+  slice->offset = pos_;
+  slice->rows = end - pos_;
+  slice->first_seq = first;
+  slice->last_seq = last;
+  // Stand on the slice's last row, as if the rows were taken one by one:
+  // Next() moves past it.
+  pos_ = end - 1;
+  Materialize(pos_);
+  return true;
+}
+
 SealedMerge::SealedMerge(std::vector<SealedFile> files, SealedOpener open)
     : files_(std::move(files)), open_(std::move(open)) {
   std::sort(files_.begin(), files_.end(),
@@ -218,7 +248,7 @@ Status SealedMerge::Insert(Active a) {
   return Status::OK();
 }
 
-Result<bool> SealedMerge::Next() {
+Status SealedMerge::Settle() {
   if (current_) {
     // Move past the row handed out last.
     Active a = std::move(*current_);
@@ -238,9 +268,37 @@ Result<bool> SealedMerge::Next() {
     BA_ASSIGN_OR_RETURN(auto cursor, open_(files_[f]));
     if (cursor && !cursor->done()) BA_RETURN_IF_ERROR(Insert(Active{std::move(cursor), f}));
   }
+  return Status::OK();
+}
+
+Result<bool> SealedMerge::Next() {
+  BA_RETURN_IF_ERROR(Settle());
   if (active_.empty()) return false;
   current_ = std::move(active_.begin()->second);
   active_.erase(active_.begin());
+  return true;
+}
+
+Result<bool> SealedMerge::NextSlice(size_t max_rows, ColumnSlice* slice) {
+  slice->rows = 0;
+  BA_RETURN_IF_ERROR(Settle());
+  if (active_.empty()) return false;
+  // The slice's rows come before every other open file's current row and
+  // before the first row of the next file to open (Settle() opened every
+  // file whose min_seq is <= this row's seq): the rows Next() would give
+  // one by one, with nothing opened meanwhile.
+  auto it = active_.begin();
+  uint64_t below = UINT64_MAX;
+  if (std::next(it) != active_.end()) below = std::next(it)->first;
+  if (next_ < files_.size()) below = std::min(below, files_[next_].min_seq);
+  Active a = std::move(it->second);
+  active_.erase(it);
+  Result<bool> took = a.cursor->TakeSlice(below, max_rows, slice);
+  if (!took.ok()) return took.status();
+  if (!*took) slice->rows = 0;
+  // The row handed out last (the slice's last one): the next call moves
+  // past it, with Next()'s checks.
+  current_ = std::move(a);
   return true;
 }
 

@@ -38,6 +38,16 @@ struct RowFilter {
   bool FileMayMatch(const SealedFile& f) const;
 };
 
+// A run of consecutive rows of one row group, as its decoded columns
+// (shared: the cursor moves on without copying them). Row i of the run is
+// value offset + i of each column (the columns hold no nulls).
+struct ColumnSlice {
+  std::shared_ptr<const std::vector<parquet::ColumnVector>> cols;
+  std::vector<int> column;  // audit column (kAuditColumnCount) -> index in cols, or -1
+  size_t offset = 0, rows = 0;
+  uint64_t first_seq = 0, last_seq = 0;
+};
+
 class SealedFileCursor {
  public:
   // Opens `path`; positions on the first matching row (done() if none).
@@ -54,6 +64,13 @@ class SealedFileCursor {
   uint64_t row_index() const { return row_index_; }
   // Moves to the next matching row.
   Status Next();
+  // Hands out the current row and those after it in its row group as
+  // columns, when all of them are wanted: the filter is only by seq, their
+  // seqs run on by one from the current row's, are <= the filter's max_seq
+  // and < `below`. At most `max_rows` rows. The cursor then stands on the
+  // slice's last row (as if the rows were taken one by one: Next() moves
+  // past it). False (nothing moved) when the filter is not only by seq.
+  Result<bool> TakeSlice(uint64_t below, size_t max_rows, ColumnSlice* slice);
 
   const std::string& path() const { return reader_->path(); }
 
@@ -68,7 +85,7 @@ class SealedFileCursor {
   RowFilter filter_;
   std::vector<size_t> file_cols_;  // file column index per audit column (12 with seq)
   std::vector<int> decoded_;       // audit column -> index in cols_, or -1
-  std::vector<parquet::ColumnVector> cols_;
+  std::shared_ptr<std::vector<parquet::ColumnVector>> cols_;  // the group's, shared with slices
   int group_ = -1;
   size_t rows_in_group_ = 0, pos_ = 0;
   uint64_t group_first_row_ = 0, row_index_ = 0;
@@ -87,6 +104,12 @@ class SealedMerge {
   SealedMerge(std::vector<SealedFile> files, SealedOpener open);
   // Moves to the next row: false at the end.
   Result<bool> Next();
+  // As Next(), but when the rows from the next one on are a run of one
+  // file that no other file's row comes between (SealedFileCursor::
+  // TakeSlice), hands them out as *slice (rows > 0) instead; else
+  // slice->rows is 0 and row() is the next row. Same rows, order and
+  // checks as Next().
+  Result<bool> NextSlice(size_t max_rows, ColumnSlice* slice);
   // The current row (after Next() gave true), its file and its index there.
   const SeqRecord& row() const { return current_->cursor->row(); }
   const SealedFile& file() const { return files_[current_->file]; }
@@ -98,6 +121,7 @@ class SealedMerge {
     size_t file;  // index in files_
   };
   Status Insert(Active a);
+  Status Settle();  // moves past the row handed out, opens the files due
 
   std::vector<SealedFile> files_;  // by min_seq
   SealedOpener open_;

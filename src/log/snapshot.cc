@@ -222,10 +222,18 @@ class LogSnapshot::Stream {
                    [&im, columns, filter](const SealedFile& f) { return im.OpenSealed(f, columns, filter); });
   }
 
-  // The next record (false at the end); valid until the next call.
-  Result<bool> Next(uint64_t* seq, const SlotRecord** record) {
+  // The next record (false at the end); valid until the next call. With
+  // `slice`: a run of up to `max_rows` sealed records as their columns
+  // instead when SealedMerge::NextSlice gives one (slice->rows > 0).
+  Result<bool> Next(uint64_t* seq, const SlotRecord** record, log::ColumnSlice* slice = nullptr,
+                    size_t max_rows = 0) {
+    if (slice) slice->rows = 0;
     if (merge_) {
-      BA_ASSIGN_OR_RETURN(bool more, merge_->Next());
+      BA_ASSIGN_OR_RETURN(bool more, slice ? merge_->NextSlice(max_rows, slice) : merge_->Next());
+      if (more && slice && slice->rows > 0) {
+        last_sealed_ = slice->last_seq;
+        return true;
+      }
       if (more) {
         last_sealed_ = merge_->row().seq;
         *seq = last_sealed_;
@@ -441,6 +449,62 @@ Result<SnapshotTotals> SnapshotAccess::Totals(const LogSnapshot& snap) {
   }
   t.energy_cost_sum = sum.Result();
   return t;
+}
+
+Result<std::unique_ptr<ChunkCursor>> SnapshotAccess::NewChunkCursor(const LogSnapshot& snap,
+                                                                    const ScanOptions& options) {
+  // A local class: it may name LogSnapshot::Stream as this friend does.
+  class Cursor final : public ChunkCursor {
+   public:
+    Cursor(std::unique_ptr<LogSnapshot::Stream> stream, ColumnSet columns)
+        : stream_(std::move(stream)), columns_(columns) {}
+    Status Next(size_t max_rows, ColumnSlice* slice, RecordBatch* batch) override {
+      batch->Clear();
+      batch->columns = columns_;
+      *slice = ColumnSlice{};
+      if (!failed_.ok()) return failed_;
+      if (pending_.rows > 0) {  // a run met while the last batch was filling
+        *slice = std::move(pending_);
+        pending_ = ColumnSlice{};
+        return Status::OK();
+      }
+      if (!stream_) return Status::OK();
+      max_rows = std::max<size_t>(max_rows, 1);
+      uint64_t seq = 0;
+      const SlotRecord* record = nullptr;
+      ColumnSlice run;
+      while (batch->num_rows() < max_rows) {
+        Result<bool> more = stream_->Next(&seq, &record, &run, max_rows);
+        if (!more.ok()) {
+          failed_ = more.status();
+          batch->Clear();
+          return failed_;
+        }
+        if (!*more) {
+          stream_.reset();
+          break;
+        }
+        if (run.rows > 0) {
+          if (batch->num_rows() == 0) {
+            *slice = std::move(run);
+          } else {
+            pending_ = std::move(run);
+          }
+          break;
+        }
+        batch->Add(seq, *record);
+      }
+      return Status::OK();
+    }
+
+   private:
+    std::unique_ptr<LogSnapshot::Stream> stream_;  // null once used up
+    ColumnSet columns_;
+    ColumnSlice pending_;
+    Status failed_;
+  };
+  return std::unique_ptr<ChunkCursor>(
+      new Cursor(std::make_unique<LogSnapshot::Stream>(*snap.impl_, options), options.columns & kAllColumns));
 }
 
 Status ForEachRecord(Env* env, const std::string& dir, const std::function<Status(const SeqRecord&)>& fn) {

@@ -14,6 +14,7 @@
 #include "budget_audit/env.h"
 #include "budget_audit/log_reader.h"
 #include "log/manifest.h"
+#include "log/sealed_reader.h"
 #include "log/slot_parquet.h"
 
 namespace budget_audit::log {
@@ -28,8 +29,28 @@ struct SnapshotTotals {
   double energy_cost_sum = 0.0;
 };
 
+// A view's records pulled for a column-oriented consumer (the C ABI's
+// Arrow stream): runs of sealed rows that SealedMerge::NextSlice hands out
+// come as their decoded columns (no copy; where month files' seqs
+// interleave, a run stops before another file's row), every other record
+// (the journal's, a time range's or a date's) in a RecordBatch. Same records, order and checks as
+// LogSnapshot::NewCursor.
+class ChunkCursor {
+ public:
+  virtual ~ChunkCursor() = default;
+  // The next up to `max_rows` records (at least 1 unless the end is
+  // reached) in *slice (slice->rows > 0, *batch empty) or in *batch
+  // (slice->rows == 0); both empty at the end. After an error the cursor is
+  // spent (every later call gives the same error).
+  virtual Status Next(size_t max_rows, ColumnSlice* slice, RecordBatch* batch) = 0;
+};
+
 // The library's own readers' access to a snapshot's internals.
 struct SnapshotAccess {
+  // The records of `options` as a ChunkCursor (the snapshot must outlive it).
+  static Result<std::unique_ptr<ChunkCursor>> NewChunkCursor(const LogSnapshot& snap,
+                                                             const ScanOptions& options);
+
   // Totals over every record in the view. Sealed files are read through
   // the summaries their manifest entries carry (docs/format.md §2.4; a file
   // without one, or holding part of the last partial numpy chunk, is
