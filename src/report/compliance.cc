@@ -118,7 +118,7 @@ Status ReadPvgis(const std::string& path, const FileText& f, double capacity_kw,
   }
   double total = 0;
   for (double v : e_m) total += v;
-  if (!(total > 0)) return bad("the months' E_m sum to 0");
+  if (!(total > 0) || !std::isfinite(total)) return bad("the months' E_m sum to 0 or overflow");
   double e_y = total;
   if (auto t = outputs->find("totals"); t != outputs->end() && t->is_object() && t->contains(mount) &&
                                         (*t)[mount].is_object() && (*t)[mount].contains("E_y") &&
@@ -131,7 +131,10 @@ Status ReadPvgis(const std::string& path, const FileText& f, double capacity_kw,
       (*in)["pv_module"].contains("peakpower") && (*in)["pv_module"]["peakpower"].is_number()) {
     peak = (*in)["pv_module"]["peakpower"].get<double>();
   }
-  if (!(peak > 0)) return bad("no \"inputs.pv_module.peakpower\"");
+  if (!(peak > 0) || !std::isfinite(peak)) return bad("no \"inputs.pv_module.peakpower\" > 0");
+  if (!(e_y > 0) || !std::isfinite(e_y))
+    return bad(fmt::format("outputs.totals.{}.E_y {} is not a yield > 0", mount, e_y));
+  if (!std::isfinite(e_y * capacity_kw / peak)) return bad("the potential overflows a double");
   p->basis = "pvgis";
   p->source = fmt::format("{} (sha256 {})", path, f.sha256_hex);
   p->annual_kwh = e_y * capacity_kw / peak;
@@ -196,7 +199,9 @@ Status ReadMonthlyFile(const std::string& path, const FileText& f, Potential* p)
     return Status::InvalidArgument(fmt::format("monthly_file {}: {} months, expected 12", path, count));
   double total = 0;
   for (double v : kwh) total += v;
-  if (!(total > 0)) return Status::InvalidArgument(fmt::format("monthly_file {}: the months sum to 0", path));
+  if (!(total > 0) || !std::isfinite(total)) {
+    return Status::InvalidArgument(fmt::format("monthly_file {}: the months sum to 0 or overflow", path));
+  }
   p->basis = "monthly_file";
   p->source = fmt::format("{} (sha256 {})", path, f.sha256_hex);
   p->annual_kwh = total;
