@@ -416,7 +416,10 @@ void Loader::ReadMonthlyShare(const toml::node& node, const std::string& path, F
 
 void Loader::ReadTable(const toml::table& table, const std::string& path, bool named_explicitly,
                        FileValues* out) {
-  for (const auto& [k, node] : table) {
+  for (const auto& entry : table) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambdas below.
+    const auto& k = entry.first;
+    const auto& node = entry.second;
     const std::string_view key = k.str();
     const ConfigOrigin origin = At(path, node.source());
     auto number = [&](std::optional<Sourced<double>>& slot, std::string (*check)(double)) {
