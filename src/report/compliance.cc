@@ -342,7 +342,9 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
   if (options.as_of) {
     BA_ASSIGN_OR_RETURN(as_of, ParseDateArgument(*options.as_of));
   }
-  const auto [start, end] = BudgetYear(md, options.year, as_of);
+  // Not a structured binding: clang 14 cannot capture one in the scan's lambda.
+  const std::pair<int64_t, int64_t> year_days = BudgetYear(md, options.year, as_of);
+  const int64_t start = year_days.first, end = year_days.second;
   if (!options.as_of) as_of = std::min(today, end);
   if (as_of > end) {
     return Status::InvalidArgument(
@@ -613,7 +615,8 @@ Result<Allowance> ComputeAllowance(const LogSnapshot& snap, const CompliancePlan
   if (date) {
     BA_ASSIGN_OR_RETURN(day, ParseDateArgument(*date));
   }
-  const auto [start, end] = BudgetYear(md, std::nullopt, day);
+  const std::pair<int64_t, int64_t> year_days = BudgetYear(md, std::nullopt, day);
+  const int64_t start = year_days.first, end = year_days.second;
   Allowance a;
   a.date = FormatDate(day);
   a.budget_year_start = FormatDate(start);
