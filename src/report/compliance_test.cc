@@ -377,6 +377,8 @@ TEST_F(ComplianceTest, EvidencePackWrittenAndCheckedAgainstTheLog) {
   ASSERT_TRUE(check.ok()) << check.status().ToString();
   EXPECT_EQ(check->records, 20u);
   EXPECT_EQ(check->signature_checked_with, "the public key given");
+  // Never inside the log directory.
+  EXPECT_EQ(WriteEvidencePack("/log", Plant(), "/log/pack", o).status().code(), StatusCode::kInvalidArgument);
   // A second pack never goes over the first.
   EXPECT_EQ(WriteEvidencePack("/log", Plant(), "/pack", o).status().code(), StatusCode::kInvalidArgument);
   // Records changed in the pack, SHA256SUMS made to match: the log says otherwise.

@@ -1,5 +1,8 @@
 // The evidence pack of a budget year (compliance.h, docs/compliance.md):
 // written from one snapshot of the log, checked again against the log.
+#include <algorithm>
+#include <filesystem>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -72,6 +75,19 @@ uint64_t CsvRows(const std::string& csv) {
 Result<EvidencePack> WriteEvidencePack(const std::string& log_dir, const CompliancePlant& plant,
                                        const std::string& pack_dir, const EvidencePackOptions& options) {
   Env* env = options.env ? options.env : Env::Default();
+  // Never inside the log: pandas and Spark read every *.parquet below a
+  // log directory as sealed history.
+  {
+    namespace fs = std::filesystem;
+    const fs::path log = fs::absolute(log_dir).lexically_normal(),
+                   pack = fs::absolute(pack_dir).lexically_normal();
+    const auto l = std::mismatch(log.begin(), log.end(), pack.begin(), pack.end()).first;
+    if (l == log.end() || (std::next(l) == log.end() && l->empty())) {  // "/log/" ends in ""
+      return Status::InvalidArgument(
+          fmt::format("{} is inside the log {}: readers take every .parquet file there for sealed history",
+                      pack_dir, log_dir));
+    }
+  }
   BA_ASSIGN_OR_RETURN(bool exists, env->FileExists(pack_dir));
   if (exists) {
     BA_ASSIGN_OR_RETURN(bool is_dir, env->IsDirectory(pack_dir));
