@@ -462,15 +462,25 @@ class BudgetAuditLog:
 
     def _default_output(self) -> "tuple[int, Optional[dict]]":
         """(records, rollup) of one view, for python -m budget_audit; (0, None) for no data."""
-        core = self._open_snapshot()
-        if core is None or core.last_seq == 0:
+        if not self._exists():
             return 0, None
-        s = self.settings()
-        if s["capacity_kw"] is None:
-            raise ConfigError(s["missing_capacity_message"])
-        records, text = _core.weekly_report_json(self._dir, s["capacity_kw"], s["max_reduction_pct"],
-                                                 s["max_reduction_pct_is_integer"], _numpy_sums_whole_arrays())
-        return records, json.loads(text)
+        try:
+            s = self.settings()
+        except ConfigError:
+            core = self._open_snapshot()  # a broken setting matters only with records to report
+            if core is None or core.last_seq == 0:
+                return 0, None
+            raise
+        try:  # one view: the report says how many records it covered
+            records, text = _core.weekly_report_json(self._dir, s["capacity_kw"], s["max_reduction_pct"],
+                                                     s["max_reduction_pct_is_integer"], _numpy_sums_whole_arrays())
+        except LogNotFoundError:
+            return 0, None
+        except InvalidError:
+            if s["capacity_kw"] is None:
+                raise ConfigError(s["missing_capacity_message"]) from None
+            raise
+        return (records, json.loads(text)) if records else (0, None)
 
     def compliance(self, year: Optional[int] = None, as_of: Any = None, format: str = "dict") -> Any:
         """The budget year's compliance report (docs/compliance.md): the plant's real potential,
