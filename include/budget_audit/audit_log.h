@@ -60,6 +60,12 @@ struct AuditLogOptions {
   // the days that have ended (SealEndedDays); default: the UTC date. The
   // command-line tool passes the configured time zone's.
   std::function<std::string(int64_t utc_us)> local_date;
+  // The site's IANA zone (the configuration's `timezone`); empty: UTC.
+  // Sealed files' site summaries, which let the compliance report read the
+  // manifest instead of the rows, count local days in it (docs/format.md
+  // §2.4); a report in another zone decodes the files. Open() fails with
+  // InvalidArgument for an unknown zone.
+  std::string timezone;
   // Month files a seal writes at once, each on its own thread (a bulk load
   // seals several months per seal). More than 1 needs an Env whose files
   // may be written from several threads at once.

@@ -247,6 +247,12 @@ BA_C_API int ba_log_options_set_seal_policy(ba_log_options* options, int seal_po
 /* Written into the log's _lock file for the message a second writer gets
  * (e.g. "controller pid 1234"); NUL-terminated, copied. */
 BA_C_API int ba_log_options_set_holder_info(ba_log_options* options, const char* holder_info);
+/* The site's IANA zone (the configuration's `timezone`, e.g.
+ * "Europe/Paris"; default UTC): the days BA_SEAL_DAILY seals end at its
+ * midnights, and the sealed files' summaries count its local days (the
+ * compliance report reads them instead of the rows). BA_INVALID_ARGUMENT
+ * for a zone the system's tz database does not know. */
+BA_C_API int ba_log_options_set_timezone(ba_log_options* options, const char* timezone);
 /* Records ba_log_log_slot keeps while the disk refuses them (default 100000). */
 BA_C_API int ba_log_options_set_retry_queue_capacity(ba_log_options* options, size_t capacity);
 

@@ -107,6 +107,9 @@ struct ImportOptions {
   // Written into the log's lock for another writer's message; default
   // "budget-audit import (pid N)".
   std::string holder_info;
+  // The site's IANA zone, for the sealed files' site summaries
+  // (AuditLogOptions::timezone); empty: UTC.
+  std::string timezone;
   // May be empty. See ImportEvent.
   std::function<void(const ImportEvent&)> on_event;
 };

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "budget_audit/audit_log.h"
+#include "budget_audit/config.h"
 #include "budget_audit/env.h"
 #include "budget_audit/log_reader.h"
 #include "budget_audit/status.h"
@@ -157,6 +158,17 @@ int ba_log_options_set_holder_info(ba_log_options* options, const char* holder_i
   if (options == nullptr || holder_info == nullptr) return BA_INVALID_ARGUMENT;
   return Guard(nullptr, [&] {
     options->options.holder_info = holder_info;
+    return BA_OK;
+  });
+}
+
+int ba_log_options_set_timezone(ba_log_options* options, const char* timezone) {
+  if (options == nullptr || timezone == nullptr) return BA_INVALID_ARGUMENT;
+  return Guard(nullptr, [&] {
+    auto date = ba::SiteDateFunction(timezone);
+    if (!date.ok()) return BA_INVALID_ARGUMENT;
+    options->options.local_date = std::move(*date);
+    options->options.timezone = timezone;
     return BA_OK;
   });
 }

@@ -45,6 +45,7 @@
 #include "log/validate.h"
 #include "util/civil_time.h"
 #include "util/sha256.h"
+#include "util/time_zone.h"
 
 namespace budget_audit {
 
@@ -543,7 +544,11 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& dir, const A
   im->env = options.env ? options.env : Env::Default();
   im->dir = dir;
   im->journal_dir = JoinPath(dir, log::kJournalDirName);
-  im->sealer = std::make_unique<log::Sealer>(im->env, dir, options.seal_threads);
+  TimeZone zone;
+  if (!options.timezone.empty()) {
+    BA_ASSIGN_OR_RETURN(zone, TimeZone::Load(options.timezone));
+  }
+  im->sealer = std::make_unique<log::Sealer>(im->env, dir, options.seal_threads, std::move(zone));
   if (!options.journal && options.sync != SyncMode::kNone) {
     return Status::InvalidArgument("AuditLogOptions: journal = false needs SyncMode::kNone");
   }

@@ -162,6 +162,7 @@ class BulkLoad {
     ao.journal = false;
     // ...each month file on its own core (the reading thread waits meanwhile).
     ao.seal_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+    ao.timezone = o_.timezone;
     ao.holder_info =
         o_.holder_info.empty() ? fmt::format("budget-audit import (pid {})", ::getpid()) : o_.holder_info;
     auto opened = AuditLog::Open(sum_.log_dir, ao);

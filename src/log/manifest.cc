@@ -184,6 +184,12 @@ Result<Manifest> ParseManifest(const Bytes& bytes, const std::string& path) {
       }
       s.summary = std::move(sum);
     }
+    element site;
+    if (!o["site"].get(site)) {
+      auto parsed = SiteSummaryFromJson(site, fmt::format("{}: {}", path, s.name));
+      if (!parsed.ok()) return parsed.status();
+      s.site = std::move(*parsed);
+    }
     m.files.push_back(std::move(s));
   }
   return m;
@@ -208,6 +214,7 @@ std::string EntryJson(const SealedFile& f) {
     e["summary"] = {
         {"gate_passed", f.summary->gate_passed}, {"dates", f.summary->dates}, {"energy_cost_runs", runs}};
   }
+  if (f.site) e["site"] = SiteSummaryToJson(*f.site);
   return e.dump();
 }
 
@@ -230,7 +237,7 @@ Status WriteManifest(Env* env, const std::string& dir, const Manifest& m) {
     const SealedFile& f = m.files[i];
     // An entry is re-encoded only when its file changed (a seal writes the
     // manifest again with every month's summary in it).
-    const std::string key = f.sha256 + (f.summary ? "+summary" : "");
+    const std::string key = f.sha256 + (f.summary ? "+summary" : "") + (f.site ? "+site" : "");
     if (f.json_cache_key != key) {
       f.json_cache = EntryJson(f);
       f.json_cache_key = key;

@@ -9,6 +9,7 @@
 #include "budget_audit/env.h"
 #include "log/names.h"
 #include "log/record.h"
+#include "log/site_summary.h"
 #include "log/summary.h"
 
 namespace budget_audit::log {
@@ -22,6 +23,10 @@ struct SealedFile {
   int64_t min_timestamp_us = 0, max_timestamp_us = 0;
   std::string sha256;                  // hex, of the whole file
   std::optional<FileSummary> summary;  // absent: too many runs, or an older log
+  // The compliance report's (log/site_summary.h); absent: a file sealed
+  // before site summaries, one with too many gaps or intervals, or one
+  // whose earlier rows were summarised in another zone.
+  std::optional<SiteSummary> site;
   // The entry's manifest text, reused while sha256 (and so everything
   // above) is unchanged: a seal rewrites the manifest, and re-encoding
   // every month's summary each time would grow with the square of the

@@ -42,8 +42,8 @@ class HashingFile final : public WritableFile {
 
 }  // namespace
 
-Sealer::Sealer(Env* env, std::string dir, size_t threads)
-    : env_(env), dir_(std::move(dir)), threads_(std::max<size_t>(threads, 1)) {}
+Sealer::Sealer(Env* env, std::string dir, size_t threads, TimeZone zone)
+    : env_(env), dir_(std::move(dir)), threads_(std::max<size_t>(threads, 1)), zone_(std::move(zone)) {}
 
 Result<Manifest> Sealer::Seal(const Manifest& manifest, std::span<const SeqRecord> records,
                               std::span<const ChainHash> hashes, size_t take, bool repair) {
@@ -208,6 +208,21 @@ Status Sealer::SealMonth(const Manifest& manifest, MonthJob& job, bool files_mat
     SummaryBuilder summary(had_rows ? std::move(*out.summary) : FileSummary{});
     for (const auto& r : all) summary.Add(r.seq, r.record);
     out.summary = summary.Finish();
+  }
+  // The site summary likewise, in the site's zone: a file whose earlier
+  // rows were summarised in another zone (the configuration changed) keeps
+  // none, as does one with more gaps than a summary holds.
+  if (had_rows && out.site && out.site->timezone != zone_.name()) out.site.reset();
+  if (!had_rows || out.site) {
+    SiteSummaryBuilder site = had_rows ? SiteSummaryBuilder(zone_, std::move(*out.site))
+                                       : SiteSummaryBuilder(zone_, kSiteOffsetToleranceDeg);
+    for (const auto& r : all) site.Add(r.seq, r.record);
+    SiteSummary s = site.Finish();
+    if (s.overflow) {
+      out.site.reset();
+    } else {
+      out.site = std::move(s);
+    }
   }
   job.result = std::move(out);
   return Status::OK();

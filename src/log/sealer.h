@@ -23,6 +23,7 @@
 #include "log/record.h"
 #include "log/slot_parquet.h"
 #include "parquet/file_reader.h"
+#include "util/time_zone.h"
 
 namespace budget_audit::log {
 
@@ -35,7 +36,8 @@ class Sealer {
   // `threads`: month files a seal writes at once (a bulk load seals several
   // months per seal); more than 1 needs an Env whose files may be written
   // from several threads at once.
-  Sealer(Env* env, std::string dir, size_t threads);
+  // `zone`: the site's, for the files' site summaries (log/site_summary.h).
+  Sealer(Env* env, std::string dir, size_t threads, TimeZone zone = TimeZone::Utc());
 
   // Seals records[0, take) (the unsealed records in seq order, the first
   // one manifest.sealed_seq + 1, with their chain hashes) into their month
@@ -71,6 +73,7 @@ class Sealer {
   Env* env_;
   std::string dir_;
   size_t threads_;
+  TimeZone zone_;
   std::atomic<bool> files_ahead_{false};
 };
 

@@ -451,6 +451,49 @@ Result<SnapshotTotals> SnapshotAccess::Totals(const LogSnapshot& snap) {
   return t;
 }
 
+Status SnapshotAccess::ForEachStretch(
+    const LogSnapshot& snap, int64_t since_us, int64_t until_us,
+    const std::function<Status(const SealedFile* file, bool whole, const StretchRows& rows)>& fn) {
+  const LogSnapshot::Impl& im = *snap.impl_;
+  RowFilter filter;
+  filter.max_seq = im.manifest.sealed_seq;
+  filter.since_us = since_us;
+  filter.until_us = until_us;
+  std::vector<const SealedFile*> files;
+  for (const auto& f : im.manifest.files) files.push_back(&f);
+  std::sort(files.begin(), files.end(),
+            [](const SealedFile* a, const SealedFile* b) { return a->min_seq < b->min_seq; });
+  bool interleaved = false;
+  for (size_t i = 1; i < files.size(); ++i) interleaved |= files[i - 1]->max_seq >= files[i]->min_seq;
+  if (interleaved) {
+    ScanOptions scan;
+    scan.since_us = since_us;
+    scan.until_us = until_us;
+    return fn(nullptr, false, [&](const std::function<Status(uint64_t, const SlotRecord&)>& each) {
+      return snap.Scan(scan, each);
+    });
+  }
+  for (const SealedFile* f : files) {
+    if (!filter.FileMayMatch(*f)) continue;
+    const bool whole = f->min_timestamp_us >= since_us && f->max_timestamp_us < until_us;
+    BA_RETURN_IF_ERROR(fn(f, whole, [&](const std::function<Status(uint64_t, const SlotRecord&)>& each) {
+      BA_ASSIGN_OR_RETURN(auto cursor, im.OpenSealed(*f, kAllColumns, filter));
+      while (!cursor->done()) {
+        BA_RETURN_IF_ERROR(each(cursor->row().seq, cursor->row().record));
+        BA_RETURN_IF_ERROR(cursor->Next());
+      }
+      return Status::OK();
+    }));
+  }
+  return fn(nullptr, false, [&](const std::function<Status(uint64_t, const SlotRecord&)>& each) -> Status {
+    for (const auto& e : im.journal) {
+      if (!filter.Matches(0, e.record)) continue;  // (max_seq is the sealed files')
+      BA_RETURN_IF_ERROR(each(e.seq, e.record));
+    }
+    return Status::OK();
+  });
+}
+
 Result<std::unique_ptr<ChunkCursor>> SnapshotAccess::NewChunkCursor(const LogSnapshot& snap,
                                                                     const ScanOptions& options) {
   // A local class: it may name LogSnapshot::Stream as this friend does.

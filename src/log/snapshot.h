@@ -45,8 +45,24 @@ class ChunkCursor {
   virtual Status Next(size_t max_rows, ColumnSlice* slice, RecordBatch* batch) = 0;
 };
 
+// Reads a stretch's records (those in the requested time range) in seq order.
+using StretchRows = std::function<Status(const std::function<Status(uint64_t, const SlotRecord&)>&)>;
+
 // The library's own readers' access to a snapshot's internals.
 struct SnapshotAccess {
+  // The view's records with timestamps in [since_us, until_us), as
+  // consecutive stretches in seq order, for readers that use a sealed
+  // file's manifest summaries when they may (the compliance report): each
+  // sealed file holding some of them, in seq order, then the journal's. `fn`
+  // gets the file's manifest entry (null for the journal; null for a single
+  // stretch of every record when the files' seqs interleave, after late
+  // records), whether every row of the file lies in the range (its
+  // summaries then describe exactly the stretch), and a function reading
+  // the stretch's records (all columns).
+  static Status ForEachStretch(
+      const LogSnapshot& snap, int64_t since_us, int64_t until_us,
+      const std::function<Status(const SealedFile* file, bool whole, const StretchRows& rows)>& fn);
+
   // The records of `options` as a ChunkCursor (the snapshot must outlive it).
   static Result<std::unique_ptr<ChunkCursor>> NewChunkCursor(const LogSnapshot& snap,
                                                              const ScanOptions& options);

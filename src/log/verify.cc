@@ -138,8 +138,19 @@ class Verifier {
     struct Seen {
       uint64_t rows = 0, first = 0, last = 0;
       SummaryBuilder summary;
+      std::optional<SiteSummaryBuilder> site;
     };
     std::map<std::string, Seen> seen;
+    // Site summaries are rebuilt in the zone each names.
+    for (const auto& f : manifest_.files) {
+      if (!f.site) continue;
+      auto zone = TimeZone::Load(f.site->timezone);
+      if (!zone.ok()) {
+        return Status::Corruption(fmt::format("{}: the manifest's site summary names zone \"{}\": {}", f.name,
+                                              f.site->timezone, zone.status().message()));
+      }
+      seen[f.name].site.emplace(*zone, f.site->offset_tolerance_deg.v);
+    }
     BA_RETURN_IF_ERROR(MergeSealedFiles(
         manifest_.files, [&](const SealedFile& f) { return Open(f, intent); },
         [&](const SeqRecord& row, const SealedFile& f, uint64_t index) -> Status {
@@ -147,6 +158,7 @@ class Verifier {
           if (s.rows++ == 0) s.first = row.seq;
           s.last = row.seq;
           if (f.summary) s.summary.Add(row.seq, row.record);
+          if (s.site) s.site->Add(row.seq, row.record);
           return Next(row.seq, row.record, fmt::format("{} (row {})", f.name, index));
         }));
     for (const auto& f : manifest_.files) {
@@ -160,6 +172,10 @@ class Verifier {
       if (f.summary && s.summary.Finish() != f.summary) {
         return Status::Corruption(
             fmt::format("{}: the manifest's report summary does not match the file's rows", f.name));
+      }
+      if (f.site && !(s.site->summary() == *f.site)) {
+        return Status::Corruption(fmt::format(
+            "{}: the manifest's site summary (for compliance) does not match the file's rows", f.name));
       }
     }
     return Status::OK();

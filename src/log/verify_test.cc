@@ -103,9 +103,17 @@ TEST_F(VerifyTest, ValueRewrittenByAValidWriterIsFound) {
   ASSERT_TRUE(s.IsCorruption());
   // The file's report summary no longer matches its rows...
   EXPECT_NE(s.message().find("report summary"), std::string::npos) << s.message();
-  // ...and without a summary (the attacker dropped it) the chain gives it away.
+  // ...nor does its site summary...
   for (auto& f : m.files) {
     if (f.name == "2026-05.parquet") f.summary.reset();
+  }
+  ASSERT_TRUE(WriteManifest(env_.get(), "/log", m).ok());
+  s = Verify();
+  ASSERT_TRUE(s.IsCorruption());
+  EXPECT_NE(s.message().find("site summary"), std::string::npos) << s.message();
+  // ...and without summaries (the attacker dropped them) the chain gives it away.
+  for (auto& f : m.files) {
+    if (f.name == "2026-05.parquet") f.site.reset();
   }
   ASSERT_TRUE(WriteManifest(env_.get(), "/log", m).ok());
   s = Verify();

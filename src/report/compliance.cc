@@ -16,6 +16,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "log/site_summary.h"
+#include "log/snapshot.h"
 #include "report/compliance_html.h"
 #include "util/civil_time.h"
 #include "util/sha256.h"
@@ -237,16 +239,8 @@ std::string MonthKey(int64_t day) {
   return fmt::format("{:04}-{:02}", c.year, c.month);
 }
 
-// A sum that keeps the digits a long run of small costs would lose.
-struct Sum {
-  double s = 0, c = 0;
-  void Add(double x) {
-    const double t = s + x;
-    c += std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
-    s = t;
-  }
-  double value() const { return s + c; }
-};
+// Costs are summed with compensation (log/site_summary.h).
+using Sum = log::CompensatedSum;
 
 struct Group {
   Sum spent;
@@ -266,11 +260,6 @@ std::string IsoUtc(int64_t us) { return FormatTimestamp(us, 1000000, true); }
 // "1 record", "2 records".
 std::string Count(int64_t n, std::string_view noun) {
   return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-}
-
-void Keep(ComplianceFinding& f, uint64_t seq) {
-  ++f.count;
-  if (f.seqs.size() < kSeqsKept) f.seqs.push_back(seq);
 }
 
 }  // namespace
@@ -368,10 +357,15 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
   for (int64_t d = start; d <= as_of; ++d) share += DayShare(m, d);
   r.expected_share_to_date = share;
 
-  // The covered records: their site-local day in [start, as_of].
+  // The covered records (their site-local day in [start, as_of]), stretch
+  // by stretch in seq order: a sealed file the period holds whole through
+  // its manifest's site summary, any other file and the journal from their
+  // rows; each stretch's figures are summed on their own, then combined
+  // (docs/compliance.md, "How the figures are summed").
   const int64_t covered_days = as_of >= start ? as_of - start + 1 : 0;
   std::vector<Sum> per_day(static_cast<size_t>(covered_days));
-  std::map<std::string, Group> months, stages, sources;
+  std::vector<int64_t> day_slots(per_day.size()), day_interventions(per_day.size());
+  std::map<std::string, Group> stages, sources;
   std::set<std::string> dates;
   Sum spent;
   ComplianceFinding no_gate{"cost_without_gate", "error", "", 0, {}, {}, std::nullopt};
@@ -383,84 +377,175 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
   double worst_deviation = 0;
   uint64_t worst_deviation_seq = 0;
   int64_t deviation_n = 0;
-  // The controller's own counters against our running sum (from the first
-  // covered record's difference on).
+  std::map<int64_t, uint64_t> intervals;          // whole seconds -> count
+  std::vector<std::pair<int64_t, int64_t>> gaps;  // (previous, next), longer than an hour
+  std::optional<int64_t> previous_ts, first_ts;
+  // The controller's counters: the first covered record's differences are
+  // the references; each stretch's checks, in seq order (a stretch read
+  // through its summary whose extremes leave the tolerance is read again
+  // from its rows, once it is known that the controller fills them).
+  bool controller_counts = false;
   std::optional<double> spent_base, total_base;
-  bool controller_counts = false;  // a controller that fills its counters (all zeros: it does not)
+  struct StretchChecks {
+    std::string file;  // to read again; empty: resolved
+    double spent_reference = 0, total_reference = 0;
+    log::ControllerChecks checks;
+  };
+  std::vector<StretchChecks> stretch_checks;
+  const double tol = plant.controller_tolerance_kwh;
+
+  auto keep = [](ComplianceFinding& f, const log::SiteFlagged& s) {
+    f.count += static_cast<int64_t>(s.count);
+    for (uint64_t q : s.seqs) {
+      if (f.seqs.size() < kSeqsKept) f.seqs.push_back(q);
+    }
+  };
+  // Adds one stretch's figures. `checks`: its controller checks when they
+  // were computed from its rows; else (a summary) from its extremes.
+  auto combine = [&](const log::SiteSummary& s, const log::ControllerChecks* checks,
+                     const std::string& file) {
+    if (s.records == 0) return;
+    if (!checks && previous_ts) {  // (a stretch from rows began with the gap before it)
+      const int64_t gap = s.first_ts - *previous_ts;
+      if (gap > 0) ++intervals[log::IntervalSeconds(gap)];
+      if (gap > log::SiteSummary::kLongGapUs) gaps.emplace_back(*previous_ts, s.first_ts);
+    }
+    for (const auto& [sec, n] : s.intervals) intervals[sec] += n;
+    gaps.insert(gaps.end(), s.gaps.begin(), s.gaps.end());
+    if (!first_ts) first_ts = s.first_ts;
+    previous_ts = std::max(previous_ts.value_or(s.max_ts), s.max_ts);
+
+    const double before = spent.value();
+    if (!spent_base) {
+      spent_base = s.spent_diff_first.v;
+      total_base = s.total_first.v;
+    }
+    controller_counts |= s.controller_counts;
+    StretchChecks sc;
+    sc.spent_reference = before + *spent_base;
+    sc.total_reference = *total_base;
+    if (checks) {
+      sc.checks = *checks;
+    } else {
+      const double lo = std::fabs(s.spent_diff_min.v - sc.spent_reference);
+      const double hi = std::fabs(s.spent_diff_max.v - sc.spent_reference);
+      const double tlo = std::fabs(s.total_min.v - sc.total_reference);
+      const double thi = std::fabs(s.total_max.v - sc.total_reference);
+      if (lo <= tol && hi <= tol && tlo <= tol && thi <= tol) {
+        sc.checks.spent_worst = std::max(lo, hi);
+        sc.checks.total_worst = std::max(tlo, thi);
+      } else {
+        sc.file = file;
+      }
+    }
+    stretch_checks.push_back(std::move(sc));
+
+    spent.Add(s.total.spent.value());
+    r.slots += static_cast<int64_t>(s.total.slots);
+    r.interventions += static_cast<int64_t>(s.total.interventions);
+    for (const auto& [day, c] : s.days) {
+      if (day < start || day > as_of) continue;  // (never: stretches hold covered records)
+      const size_t i = static_cast<size_t>(day - start);
+      per_day[i].Add(c.spent.value());
+      day_slots[i] += static_cast<int64_t>(c.slots);
+      day_interventions[i] += static_cast<int64_t>(c.interventions);
+    }
+    for (auto [from, to] : {std::pair{&s.stages, &stages}, std::pair{&s.sources, &sources}}) {
+      for (const auto& [key, c] : *from) {
+        Group& g = (*to)[key];
+        g.spent.Add(c.spent.value());
+        g.slots += static_cast<int64_t>(c.slots);
+        g.interventions += static_cast<int64_t>(c.interventions);
+      }
+    }
+    dates.insert(s.dates.begin(), s.dates.end());
+    keep(no_gate, s.no_gate);
+    no_gate_kwh.Add(s.no_gate.kwh.value());
+    keep(negative, s.negative);
+    negative_kwh.Add(s.negative.kwh.value());
+    keep(deviation, s.deviation);
+    keep(not_site_day, s.not_site_day);
+    keep(backwards, s.backwards);
+    deviation_sum.Add(s.deviation_sum.value());
+    deviation_n += static_cast<int64_t>(s.deviation_n);
+    if (s.worst_deviation.v > worst_deviation) {
+      worst_deviation = s.worst_deviation.v;
+      worst_deviation_seq = s.worst_deviation_seq;
+    }
+  };
+
+  if (covered_days > 0) {
+    const int64_t since_us = tz.StartOfDay(start), until_us = tz.StartOfDay(as_of + 1);
+    // Builds a stretch's figures from its rows, where it sits in the period.
+    auto from_rows =
+        [&](const log::StretchRows& rows,
+            const log::SiteContext& context) -> Result<std::pair<log::SiteSummary, log::ControllerChecks>> {
+      log::SiteSummaryBuilder b(tz, plant.offset_tolerance_deg, context);
+      BA_RETURN_IF_ERROR(rows([&](uint64_t seq, const SlotRecord& rec) -> Status {
+        const int64_t day = tz.LocalDays(rec.timestamp_us);
+        if (day >= start && day <= as_of) b.Add(seq, rec);
+        return Status::OK();
+      }));
+      log::ControllerChecks checks = b.checks();
+      return std::make_pair(b.Finish(), checks);
+    };
+    BA_RETURN_IF_ERROR(log::SnapshotAccess::ForEachStretch(
+        snap, since_us, until_us,
+        [&](const log::SealedFile* f, bool whole, const log::StretchRows& rows) -> Status {
+          if (f && whole && f->site && f->site->timezone == tz.name() &&
+              f->site->offset_tolerance_deg.v == plant.offset_tolerance_deg && f->site->records == f->rows &&
+              (!previous_ts || f->site->min_ts >= *previous_ts)) {
+            combine(*f->site, nullptr, f->name);
+            return Status::OK();
+          }
+          log::SiteContext context;
+          context.previous_ts = previous_ts;
+          if (spent_base) {
+            context.spent_reference = spent.value() + *spent_base;
+            context.total_reference = *total_base;
+          }
+          context.controller_tolerance_kwh = tol;
+          BA_ASSIGN_OR_RETURN(auto built, from_rows(rows, context));
+          combine(built.first, &built.second, "");
+          return Status::OK();
+        }));
+    // Stretches whose counters left the tolerance, read again (only when
+    // the controller fills its counters at all: else nothing is checked).
+    if (controller_counts) {
+      std::map<std::string, StretchChecks*> again;
+      for (auto& sc : stretch_checks) {
+        if (!sc.file.empty()) again[sc.file] = &sc;
+      }
+      if (!again.empty()) {
+        BA_RETURN_IF_ERROR(log::SnapshotAccess::ForEachStretch(
+            snap, since_us, until_us,
+            [&](const log::SealedFile* f, bool, const log::StretchRows& rows) -> Status {
+              auto it = f ? again.find(f->name) : again.end();
+              if (it == again.end()) return Status::OK();
+              log::SiteContext context;
+              context.spent_reference = it->second->spent_reference;
+              context.total_reference = it->second->total_reference;
+              context.controller_tolerance_kwh = tol;
+              BA_ASSIGN_OR_RETURN(auto built, from_rows(rows, context));
+              it->second->checks = built.second;
+              it->second->file.clear();
+              return Status::OK();
+            }));
+      }
+    }
+  }
+  // The controller checks, stretch by stretch in seq order.
   double worst_spent_gap = 0, worst_total_gap = 0;
   uint64_t spent_gap_from = 0, total_gap_from = 0;
   int64_t spent_gap_n = 0, total_gap_n = 0;
-  std::vector<int64_t> intervals;
-  std::vector<std::pair<int64_t, int64_t>> gaps;  // (previous, next) timestamps
-  std::optional<int64_t> previous_ts, first_ts;
-
-  if (covered_days > 0) {
-    ScanOptions scan;
-    scan.since_us = tz.StartOfDay(start);
-    scan.until_us = tz.StartOfDay(as_of + 1);
-    BA_RETURN_IF_ERROR(snap.Scan(scan, [&](uint64_t seq, const SlotRecord& rec) -> Status {
-      const int64_t day = tz.LocalDays(rec.timestamp_us);
-      if (day < start || day > as_of) return Status::OK();
-      const double cost = rec.energy_cost_kwh;
-      spent.Add(cost);
-      per_day[static_cast<size_t>(day - start)].Add(cost);
-      ++r.slots;
-      if (rec.gate_passed) ++r.interventions;
-      for (auto* g : {&months[MonthKey(day)], &stages[rec.stage_id], &sources[rec.source]}) {
-        g->spent.Add(cost);
-        ++g->slots;
-        if (rec.gate_passed) ++g->interventions;
-      }
-      dates.insert(rec.date);
-      // Ledger checks.
-      if (cost != 0 && !rec.gate_passed) {
-        Keep(no_gate, seq);
-        no_gate_kwh.Add(cost);
-      }
-      if (cost < 0) {
-        Keep(negative, seq);
-        negative_kwh.Add(cost);
-      }
-      if (rec.planned_offset_deg != 0 || rec.actual_offset_deg != 0) {
-        const double dev = std::fabs(rec.planned_offset_deg - rec.actual_offset_deg);
-        deviation_sum.Add(dev);
-        ++deviation_n;
-        if (dev > worst_deviation) {
-          worst_deviation = dev;
-          worst_deviation_seq = seq;
-        }
-        if (dev > plant.offset_tolerance_deg) Keep(deviation, seq);
-      }
-      if (FormatDate(day) != rec.date) Keep(not_site_day, seq);
-      if (!first_ts) first_ts = rec.timestamp_us;
-      if (previous_ts) {
-        if (rec.timestamp_us < *previous_ts) {
-          Keep(backwards, seq);
-        } else {
-          const int64_t gap = rec.timestamp_us - *previous_ts;
-          if (gap > 0) intervals.push_back(gap);
-          gaps.emplace_back(*previous_ts, rec.timestamp_us);
-        }
-      }
-      previous_ts = std::max(previous_ts.value_or(rec.timestamp_us), rec.timestamp_us);
-      if (rec.budget_spent_kwh != 0 || rec.budget_remaining_kwh != 0) controller_counts = true;
-      const double ours = spent.value();
-      const double spent_diff = rec.budget_spent_kwh - ours;
-      if (!spent_base) spent_base = spent_diff;
-      const double spent_gap = std::fabs(spent_diff - *spent_base);
-      if (spent_gap > plant.controller_tolerance_kwh) {
-        if (spent_gap_n++ == 0) spent_gap_from = seq;
-      }
-      if (spent_gap > worst_spent_gap) worst_spent_gap = spent_gap;
-      const double total = rec.budget_spent_kwh + rec.budget_remaining_kwh;
-      if (!total_base) total_base = total;
-      const double total_gap = std::fabs(total - *total_base);
-      if (total_gap > plant.controller_tolerance_kwh) {
-        if (total_gap_n++ == 0) total_gap_from = seq;
-      }
-      if (total_gap > worst_total_gap) worst_total_gap = total_gap;
-      return Status::OK();
-    }));
+  for (const auto& sc : stretch_checks) {
+    const log::ControllerChecks& c = sc.checks;
+    if (c.spent_n > 0 && spent_gap_n == 0) spent_gap_from = c.spent_from;
+    if (c.total_n > 0 && total_gap_n == 0) total_gap_from = c.total_from;
+    spent_gap_n += static_cast<int64_t>(c.spent_n);
+    total_gap_n += static_cast<int64_t>(c.total_n);
+    worst_spent_gap = std::max(worst_spent_gap, c.spent_worst);
+    worst_total_gap = std::max(worst_total_gap, c.total_worst);
   }
 
   r.spent_kwh = spent.value();
@@ -484,13 +569,22 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
     }
   }
 
-  // Months of the budget year through as_of, each with its budget.
+  // Months of the budget year through as_of, each with its budget: the sums
+  // of their days.
   for (int64_t d = start; d <= as_of;) {
     const CivilDate c = CivilFromDays(d);
-    const std::string key = MonthKey(d);
-    const Group& g = months[key];
-    r.months.push_back({key, g.spent.value(), r.ceiling_kwh * m[c.month - 1], g.interventions, g.slots});
-    d = (c.month == 12 ? DaysFromCivil(c.year + 1, 1, 1) : DaysFromCivil(c.year, c.month + 1, 1));
+    const int64_t next =
+        c.month == 12 ? DaysFromCivil(c.year + 1, 1, 1) : DaysFromCivil(c.year, c.month + 1, 1);
+    Group g;
+    for (int64_t e = d; e < next && e <= as_of; ++e) {
+      const size_t i = static_cast<size_t>(e - start);
+      g.spent.Add(per_day[i].value());
+      g.slots += day_slots[i];
+      g.interventions += day_interventions[i];
+    }
+    r.months.push_back(
+        {MonthKey(d), g.spent.value(), r.ceiling_kwh * m[c.month - 1], g.interventions, g.slots});
+    d = next;
   }
   r.by_stage = Sorted(stages);
   r.by_source = Sorted(sources);
@@ -562,9 +656,18 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
     if (period_end > *previous_ts) gaps.emplace_back(*previous_ts, period_end);
   }
   if (!intervals.empty()) {
-    std::vector<int64_t> sorted = intervals;
-    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
-    const int64_t usual = sorted[sorted.size() / 2];
+    // The median interval, in whole seconds (the middle one when sorted).
+    uint64_t n = 0;
+    for (const auto& kv : intervals) n += kv.second;
+    uint64_t below = 0;
+    int64_t usual = 0;
+    for (const auto& [sec, count] : intervals) {
+      if (below + count > n / 2) {
+        usual = sec * 1000000;
+        break;
+      }
+      below += count;
+    }
     const double limit =
         std::max(static_cast<double>(usual) * plant.outage_factor, static_cast<double>(kMicrosPerHour));
     ComplianceFinding f{"outage", "warning", "", 0, {}, {}, std::nullopt};
@@ -623,16 +726,26 @@ Result<Allowance> ComputeAllowance(const LogSnapshot& snap, const CompliancePlan
   a.budget_year_end = FormatDate(end);
   a.potential = potential;
   a.ceiling_kwh = plant.ceiling_pct / 100.0 * potential.annual_kwh;
+  // Spent before `date`: a file the stretch holds whole through its site
+  // summary, the rest from the rows (summed as the report sums them).
   Sum before;
   if (day > start) {
-    ScanOptions scan;
-    scan.columns = kColTimestamp | kColEnergyCost;
-    scan.since_us = tz.StartOfDay(start);
-    scan.until_us = tz.StartOfDay(day);
-    BA_RETURN_IF_ERROR(snap.Scan(scan, [&](uint64_t, const SlotRecord& rec) -> Status {
-      before.Add(rec.energy_cost_kwh);
-      return Status::OK();
-    }));
+    BA_RETURN_IF_ERROR(log::SnapshotAccess::ForEachStretch(
+        snap, tz.StartOfDay(start), tz.StartOfDay(day),
+        [&](const log::SealedFile* f, bool whole, const log::StretchRows& rows) -> Status {
+          if (f && whole && f->site && f->site->timezone == tz.name() && f->site->records == f->rows) {
+            before.Add(f->site->total.spent.value());
+            return Status::OK();
+          }
+          Sum part;
+          BA_RETURN_IF_ERROR(rows([&](uint64_t, const SlotRecord& rec) -> Status {
+            const int64_t d = tz.LocalDays(rec.timestamp_us);
+            if (d >= start && d < day) part.Add(rec.energy_cost_kwh);
+            return Status::OK();
+          }));
+          before.Add(part.value());
+          return Status::OK();
+        }));
   }
   a.spent_before_kwh = before.value();
   a.day_share = DayShare(potential.monthly_share, day);

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "budget_audit/audit_log.h"
 #include "budget_audit/checkpoint.h"
+#include "log/manifest.h"
 #include "util/civil_time.h"
 #include "util/sha256.h"
 #include "util/time_zone.h"
@@ -401,6 +403,114 @@ TEST_F(ComplianceTest, EvidencePackWrittenAndCheckedAgainstTheLog) {
   auto tampered = VerifyEvidencePack("/log", "/pack", *pub, env_.get());
   ASSERT_FALSE(tampered.ok());
   EXPECT_THAT(tampered.status().message(), HasSubstr("records-2026.csv differs from the log's records"));
+}
+
+// A site in Paris, sealed by a writer configured with its zone: January to
+// early April every ten minutes, something for every ledger check, the last
+// days in the journal.
+class SummarisedLog : public ComplianceTest {
+ protected:
+  void Build(bool drift) {
+    AuditLogOptions o;
+    o.env = env_.get();
+    o.sync = SyncMode::kNone;
+    o.seal_policy = SealPolicy::kManual;
+    o.timezone = "Europe/Paris";
+    auto log = AuditLog::Open("/site", o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    auto tz = TimeZone::Load("Europe/Paris");
+    ASSERT_TRUE(tz.ok());
+    double ours = 0;
+    int i = 0;
+    for (int64_t t = tz->StartOfDay(DaysFromCivil(2026, 1, 1)); t < Utc(2026, 4, 10, 20);
+         t += kHour / 6, ++i) {
+      if (i == 4000) t += 6 * kHour;  // an outage in February
+      SlotRecord r;
+      r.timestamp_us = i == 4500 ? t - kHour - 7 * 60 * 1000000LL : t;  // one record behind
+      r.date = FormatDate(tz->LocalDays(r.timestamp_us) + (i == 100 ? 1 : 0));
+      r.gate_passed = i % 4 != 0;
+      r.energy_cost_kwh = r.gate_passed ? 0.01 * (i % 13) : (i == 3000 ? 0.7 : 0.0);
+      if (i == 200) r.energy_cost_kwh = -0.2;
+      r.stage_id = i % 3 == 0 ? "flowering" : "growth";
+      r.source = i % 11 == 0 ? "manual" : "plan";
+      r.planned_offset_deg = r.gate_passed ? 12 : 0;
+      r.actual_offset_deg = r.gate_passed ? (i % 500 == 1 ? 15.5 : 12.25) : 0;
+      ours += r.energy_cost_kwh;
+      r.budget_spent_kwh = ours + (drift && i > 9000 ? 2.0 : 0.0);
+      r.budget_remaining_kwh = 800 - ours;
+      ASSERT_TRUE((*log)->Append(r).ok()) << i;
+      if (r.timestamp_us < Utc(2026, 4, 5) && t + kHour / 6 >= Utc(2026, 4, 5)) {
+        ASSERT_TRUE((*log)->Seal().ok());
+      }
+    }
+    ASSERT_TRUE((*log)->Close().ok());
+  }
+  ComplianceReport At(const std::string& as_of, const std::string& year_start = "01-01") {
+    CompliancePlant p = Plant();
+    p.timezone = "Europe/Paris";
+    p.budget_year_start = year_start;
+    ComplianceOptions o;
+    o.as_of = as_of;
+    o.env = env_.get();
+    auto snap = LogSnapshot::Open("/site", env_.get());
+    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
+    auto r = ComputeCompliance(**snap, p, o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ComplianceReport{};
+  }
+  double AllowanceOn(const std::string& date) {
+    CompliancePlant p = Plant();
+    p.timezone = "Europe/Paris";
+    auto snap = LogSnapshot::Open("/site", env_.get());
+    EXPECT_TRUE(snap.ok());
+    auto a = ComputeAllowance(**snap, p, date, env_.get());
+    EXPECT_TRUE(a.ok()) << a.status().ToString();
+    return a.ok() ? a->spent_before_kwh : -1;
+  }
+  // The manifest without its site summaries: every file read from its rows.
+  void DropSiteSummaries() {
+    auto m = log::ReadManifest(env_.get(), "/site");
+    ASSERT_TRUE(m.ok());
+    for (auto& f : m->files) {
+      ASSERT_TRUE(f.site.has_value()) << f.name;
+      f.site.reset();
+    }
+    ASSERT_TRUE(log::WriteManifest(env_.get(), "/site", *m).ok());
+  }
+};
+
+TEST_F(SummarisedLog, ManifestSummariesGiveTheRowsFiguresBitForBit) {
+  Build(/*drift=*/true);
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"2026-04-08", "01-01"}, {"2026-03-31", "01-01"}, {"2026-04-08", "02-15"}, {"2026-01-31", "01-01"}};
+  std::vector<std::string> with;
+  for (const auto& [as_of, start] : cases)
+    with.push_back(RenderCompliance(At(as_of, start), ComplianceFormat::kJson));
+  const double before = AllowanceOn("2026-03-20");
+  const ComplianceReport r = At("2026-04-08");
+  std::set<std::string> checks;
+  for (const auto& f : r.findings) checks.insert(f.check);
+  for (const char* c :
+       {"cost_without_gate", "negative_cost", "offset_deviation", "controller_spent_disagrees", "outage",
+        "timestamps_backwards", "date_not_site_day"}) {
+    EXPECT_TRUE(checks.count(c)) << c;
+  }
+  DropSiteSummaries();
+  for (size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_EQ(RenderCompliance(At(cases[i].first, cases[i].second), ComplianceFormat::kJson), with[i])
+        << cases[i].first << " " << cases[i].second;
+  }
+  EXPECT_EQ(AllowanceOn("2026-03-20"), before);
+}
+
+TEST_F(SummarisedLog, WholeMonthsAreReadFromTheManifestOnly) {
+  Build(/*drift=*/false);
+  const std::string full = RenderCompliance(At("2026-04-08"), ComplianceFormat::kJson);
+  // February and March lie whole in the period: their rows are not needed.
+  for (const char* name : {"/site/2026-02.parquet", "/site/2026-03.parquet"}) {
+    ASSERT_TRUE(env_->DeleteFile(name).ok()) << name;
+  }
+  EXPECT_EQ(RenderCompliance(At("2026-04-08"), ComplianceFormat::kJson), full);
 }
 
 TEST_F(ComplianceTest, AsOfAfterTheYearIsRefused) {

@@ -131,6 +131,8 @@ static void test_writer(const char* dir) {
   CHECK(ba_log_options_set_seal_policy(options, BA_SEAL_MANUAL) == BA_OK);
   CHECK(ba_log_options_set_seal_policy(options, 42) == BA_INVALID_ARGUMENT);
   CHECK(ba_log_options_set_holder_info(options, "capi_test") == BA_OK);
+  CHECK(ba_log_options_set_timezone(options, "No/Such_Zone") == BA_INVALID_ARGUMENT);
+  CHECK(ba_log_options_set_timezone(options, "Europe/Paris") == BA_OK);
   CHECK(ba_log_options_set_retry_queue_capacity(options, 16) == BA_OK);
 
   ba_log* log = NULL;

@@ -44,6 +44,10 @@ class ImportCommand {
     ImportOptions io;
     io.env = ctx_.env;
     io.truncate_sub_micros = opts_.truncate_nanos;
+    // The sealed months' site summaries count local days in the site's zone
+    // (a configuration that does not load leaves them in UTC; the reports
+    // then decode those files).
+    if (auto config = ctx_.LoadConfig(); config.ok()) io.timezone = (*config)->timezone;
     io.on_event = [this](const ImportEvent& e) { OnEvent(e); };
     auto summary = ImportFiles(ctx_.LogDir(), opts_.paths, io);
     ClearProgress();

@@ -133,26 +133,35 @@ class LineReader {
   int error_ = 0;
 };
 
-// The site's date at an instant, from the configured time zone. A broken
-// configuration must not stop the log from being written: then UTC, with a
-// warning.
-Result<std::function<std::string(int64_t)>> SiteDate(Context& ctx) {
-  // A replay of a past season (and the tests) may fix the day the writer
-  // takes as today: the configuration is then not needed.
-  if (const char* today = std::getenv(kEnvToday); today && *today) return SiteDateFunction(kDefaultTimezone);
+// The site's zone (for the sealed files' site summaries) and its date at an
+// instant, from the configuration. A broken configuration must not stop the
+// log from being written: then UTC, with a warning (none when a replay of a
+// past season fixes the day, where the configuration is not needed).
+struct SiteClock {
+  std::string zone;
+  std::function<std::string(int64_t)> date;
+};
+
+Result<SiteClock> SiteDate(Context& ctx) {
+  const char* today = std::getenv(kEnvToday);
+  const bool replay = today && *today;
   std::string zone = kDefaultTimezone;
   auto config = ctx.LoadConfig();
   if (config.ok()) {
     zone = (*config)->timezone;
-  } else {
+  } else if (!replay) {
     std::fprintf(stderr, "budget-audit: warning: %s; the days to seal are counted in UTC\n",
                  config.status().message().c_str());
   }
   auto site_date = SiteDateFunction(zone);
-  if (site_date.ok() || zone == kDefaultTimezone) return site_date;
-  std::fprintf(stderr, "budget-audit: warning: %s; the days to seal are counted in UTC\n",
-               site_date.status().message().c_str());
-  return SiteDateFunction(kDefaultTimezone);
+  if (site_date.ok()) return SiteClock{zone, std::move(*site_date)};
+  if (zone == kDefaultTimezone) return site_date.status();
+  if (!replay) {
+    std::fprintf(stderr, "budget-audit: warning: %s; the days to seal are counted in UTC\n",
+                 site_date.status().message().c_str());
+  }
+  BA_ASSIGN_OR_RETURN(auto utc, SiteDateFunction(kDefaultTimezone));
+  return SiteClock{kDefaultTimezone, std::move(utc)};
 }
 
 // Says on stderr, once per distinct failure, that sealing failed.
@@ -189,9 +198,10 @@ Result<std::unique_ptr<AuditLog>> OpenWriter(const std::string& dir, AuditLogOpt
 int RunSeal(Context& ctx, bool all, double wait_seconds) {
   AuditLogOptions ao;
   ao.env = ctx.env;
-  auto site_date = SiteDate(ctx);
-  if (!site_date.ok()) return ReportError(site_date.status());
-  ao.local_date = std::move(*site_date);
+  auto site = SiteDate(ctx);
+  if (!site.ok()) return ReportError(site.status());
+  ao.local_date = std::move(site->date);
+  ao.timezone = site->zone;
   const std::string dir = ctx.LogDir();
   auto exists = ctx.env->FileExists(dir);
   if (exists.ok() && !*exists) return ReportError(Status::NotFound(fmt::format("no log at {}", dir)));
@@ -225,9 +235,10 @@ int RunLog(Context& ctx, const LogOptions& o) {
     return ReportError(
         Status::InvalidArgument(fmt::format("--sync {}: expected always, batch or none", o.sync)));
   }
-  auto site_date = SiteDate(ctx);
-  if (!site_date.ok()) return ReportError(site_date.status());
-  ao.local_date = std::move(*site_date);
+  auto site = SiteDate(ctx);
+  if (!site.ok()) return ReportError(site.status());
+  ao.local_date = std::move(site->date);
+  ao.timezone = site->zone;
   TickJsonOptions parse;
   parse.require_timestamp = true;  // docs/validation.md: a resent tick would be logged twice
   parse.truncate_sub_micros = o.truncate_nanos;
