@@ -484,31 +484,40 @@ class BudgetAuditLog:
 
     def compliance(self, year: Optional[int] = None, as_of: Any = None, format: str = "dict") -> Any:
         """The budget year's compliance report (docs/compliance.md): the plant's real potential,
-        the seasons, site-local days, where the budget went, the ledger checks. ``format``:
-        "dict" (the JSON parsed), "json", "table" or "html" (text)."""
+        the seasons, site-local days, where the budget went, the ledger checks; ``budget-audit
+        compliance [--year Y] [--as-of DATE] --format json|table|html``, the same figures and text.
+        ``year``: the budget year starting in that calendar year (default: the one holding
+        ``as_of``); ``as_of``: the last day covered, a date or ``YYYY-MM-DD`` (default: today in
+        the site's zone, or the year's last day when that is earlier). ``format``: "dict" (the
+        JSON parsed), "json", "table" or "html" (text). Raises ConfigError for the settings (no
+        capacity for the potential's basis, a potential file missing or malformed) and
+        InvalidError for the arguments (a bad date, an as_of after the budget year), with the
+        command's words."""
         if format not in ("dict", "json", "table", "html"):
             raise InvalidError(f'format: expected "dict", "json", "table" or "html", got {format!r}')
-        day = None if as_of is None else self._date_text(as_of)
+        day = None if as_of is None else self._date_argument(as_of, "as_of")
         text = self._with_settings(_core.compliance_text, year=year, as_of=day,
                                    format="json" if format == "dict" else format)
         return json.loads(text) if format == "dict" else text
 
-    def allowance(self, date: Any = None) -> dict:
-        """The energy (kWh) the controller may sacrifice on the site-local day ``date`` (default:
-        today) so that the budget year stays within its ceiling: ``allowance_kwh`` and how it
-        was computed."""
-        day = None if date is None else self._date_text(date)
-        return json.loads(self._with_settings(_core.allowance_json, date=day))
+    def allowance(self, date: Any = None, format: str = "dict") -> Any:
+        """The energy (kWh) the controller may sacrifice on the site-local day ``date`` (a date or
+        ``YYYY-MM-DD``; default: today) so that the budget year stays within its ceiling:
+        ``allowance_kwh`` and how it was computed (``budget-audit allowance [DATE]``).
+        ``format``: "dict" (the JSON parsed), "json" or "table" (text). Errors as compliance()."""
+        if format not in ("dict", "json", "table"):
+            raise InvalidError(f'format: expected "dict", "json" or "table", got {format!r}')
+        day = None if date is None else self._date_argument(date, "date")
+        text = self._with_settings(_core.allowance_text, date=day, format="table" if format == "table" else "json")
+        return json.loads(text) if format == "dict" else text
 
     def _with_settings(self, fn, **kw):
         self.settings()  # a wrong setting is a ConfigError naming it
         if not self._exists():
             raise LogNotFoundError(f"no audit log at {self._dir}")
-        try:
-            return fn(self._dir, self._config_file, self._capacity_kw, self._pct, self._pct_is_integer,
-                      self._timezone, **kw)
-        except InvalidError as e:
-            raise ConfigError(str(e)) from None
+        # The settings' own errors come as ConfigError, the arguments' as InvalidError.
+        return fn(self._dir, self._config_file, self._capacity_kw, self._pct, self._pct_is_integer,
+                  self._timezone, **kw)
 
     def verify(self) -> dict:
         """Verifies the whole log (every sealed file's SHA-256, every seq, the hash chain, the
@@ -541,6 +550,16 @@ class BudgetAuditLog:
             return _dt.date.fromisoformat(text).isoformat()
         except ValueError:
             raise InvalidError(f"date: expected YYYY-MM-DD, got {text!r}") from None
+
+    @staticmethod
+    def _date_argument(value: Any, what: str) -> str:
+        """A day argument of compliance() and allowance(): a date (a datetime: its own calendar
+        date) as YYYY-MM-DD; text as given, for the library to judge in the command's words."""
+        if isinstance(value, _dt.date):  # a datetime too
+            return BudgetAuditLog._date_text(value)
+        if isinstance(value, str):
+            return value
+        raise InvalidError(f"{what}: expected a date or 'YYYY-MM-DD', got {type(value).__name__}")
 
     @staticmethod
     def _column_bits(columns: Optional[Iterable[str]], seq: bool) -> int:

@@ -63,9 +63,9 @@ const char* CodeName(StatusCode code) {
 // (module state that outlives every object of the module).
 PyObject* g_error_classes = nullptr;
 
-[[noreturn]] void Raise(const Status& s) {
-  PyObject* cls = nullptr;
-  if (g_error_classes != nullptr) {
+// `s` as an exception of class `cls` (nullptr: the one registered for its code).
+[[noreturn]] void RaiseAs(PyObject* cls, const Status& s) {
+  if (cls == nullptr && g_error_classes != nullptr) {
     nb::object key = nb::int_(static_cast<int>(s.code()));
     cls = PyDict_GetItem(g_error_classes, key.ptr());  // borrowed
   }
@@ -77,6 +77,24 @@ PyObject* g_error_classes = nullptr;
   }
   PyErr_SetObject(cls, exc.ptr());
   throw nb::python_error();
+}
+
+[[noreturn]] void Raise(const Status& s) { RaiseAs(nullptr, s); }
+
+// A problem with the plant's settings (a value, the potential file they
+// name: missing, malformed) as the package's ConfigError, which
+// BudgetAuditLog.settings() raises too; a read the disk refused stays a
+// StorageError.
+[[noreturn]] void RaiseSettingsError(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kCorruption:
+    case StatusCode::kNotSupported: break;
+    default: Raise(s);
+  }
+  nb::object cls = nb::module_::import_("budget_audit.errors").attr("ConfigError");
+  RaiseAs(cls.ptr(), s);
 }
 
 template <typename T>
@@ -164,6 +182,7 @@ class Writer {
     o.retry_queue_capacity = retry_queue_capacity;
     o.lock_wait = std::chrono::milliseconds(static_cast<int64_t>(lock_wait_seconds * 1000));
     o.local_date = Check(SiteDateFunction(timezone));
+    o.timezone = timezone;
     Result<std::unique_ptr<AuditLog>> log = [&] {
       nb::gil_scoped_release release;
       return AuditLog::Open(dir, o);
@@ -430,47 +449,78 @@ std::string DailySummaryJson(const std::string& dir, const std::string& date, bo
 }
 
 // compliance / allowance (compliance.h) with the plant's settings from the
-// configuration the package loaded (the same explicit values).
+// configuration the package loaded (the same explicit values). What the
+// settings get wrong (no capacity for the basis, a potential file missing
+// or malformed) is a ConfigError; what the call gets wrong (a bad date, an
+// as-of after the budget year) an InvalidError, in the command's words.
+
+// The plant, its potential resolved (so that the settings' errors come
+// first and are told from the call's).
+Result<CompliancePlant> PlantFromSettings(const ConfigOptions& co) {
+  BA_ASSIGN_OR_RETURN(Config c, LoadConfig(co));
+  CompliancePlant plant = CompliancePlantFromConfig(c);
+  BA_RETURN_IF_ERROR(ResolvePotential(plant).status());
+  return plant;
+}
+
+ComplianceFormat ComplianceFormatFromName(const std::string& format) {
+  return format == "table"  ? ComplianceFormat::kTable
+         : format == "html" ? ComplianceFormat::kHtml
+                            : ComplianceFormat::kJson;
+}
+
 std::string ComplianceText(const std::string& dir, std::optional<std::string> config,
                            std::optional<double> capacity_kw, std::optional<double> pct, bool pct_is_integer,
                            std::optional<std::string> timezone, std::optional<int> year,
                            std::optional<std::string> as_of, const std::string& format) {
-  ComplianceFormat f = format == "table"  ? ComplianceFormat::kTable
-                       : format == "html" ? ComplianceFormat::kHtml
-                                          : ComplianceFormat::kJson;
-  ConfigOptions co = MakeConfigOptions(std::nullopt, std::move(config), capacity_kw, pct, pct_is_integer,
-                                       std::move(timezone));
+  const ComplianceFormat f = ComplianceFormatFromName(format);
+  const ConfigOptions co = MakeConfigOptions(std::nullopt, std::move(config), capacity_kw, pct,
+                                             pct_is_integer, std::move(timezone));
   Result<std::string> r = Status::OK();
+  bool settings_failed = false;
   {
     nb::gil_scoped_release release;
     r = [&]() -> Result<std::string> {
-      BA_ASSIGN_OR_RETURN(Config c, LoadConfig(co));
+      Result<CompliancePlant> plant = PlantFromSettings(co);
+      if (!plant.ok()) {
+        settings_failed = true;
+        return plant.status();
+      }
       BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir));
       ComplianceOptions o;
       o.year = year;
       o.as_of = as_of;
-      BA_ASSIGN_OR_RETURN(ComplianceReport rep, ComputeCompliance(*snap, CompliancePlantFromConfig(c), o));
+      BA_ASSIGN_OR_RETURN(ComplianceReport rep, ComputeCompliance(*snap, *plant, o));
       return RenderCompliance(rep, f);
     }();
   }
+  if (settings_failed) RaiseSettingsError(r.status());
   return Check(std::move(r));
 }
 
-std::string AllowanceJson(const std::string& dir, std::optional<std::string> config,
+std::string AllowanceText(const std::string& dir, std::optional<std::string> config,
                           std::optional<double> capacity_kw, std::optional<double> pct, bool pct_is_integer,
-                          std::optional<std::string> timezone, std::optional<std::string> date) {
-  ConfigOptions co = MakeConfigOptions(std::nullopt, std::move(config), capacity_kw, pct, pct_is_integer,
-                                       std::move(timezone));
+                          std::optional<std::string> timezone, std::optional<std::string> date,
+                          const std::string& format) {
+  const ComplianceFormat f = format == "table" ? ComplianceFormat::kTable : ComplianceFormat::kJson;
+  const ConfigOptions co = MakeConfigOptions(std::nullopt, std::move(config), capacity_kw, pct,
+                                             pct_is_integer, std::move(timezone));
   Result<std::string> r = Status::OK();
+  bool settings_failed = false;
   {
     nb::gil_scoped_release release;
     r = [&]() -> Result<std::string> {
-      BA_ASSIGN_OR_RETURN(Config c, LoadConfig(co));
+      Result<CompliancePlant> plant = PlantFromSettings(co);
+      if (!plant.ok()) {
+        settings_failed = true;
+        return plant.status();
+      }
       BA_ASSIGN_OR_RETURN(auto snap, LogSnapshot::Open(dir));
-      BA_ASSIGN_OR_RETURN(Allowance a, ComputeAllowance(*snap, CompliancePlantFromConfig(c), date));
-      return RenderAllowance(a, ComplianceFormat::kJson);
+      BA_ASSIGN_OR_RETURN(Allowance a, ComputeAllowance(*snap, *plant, date));
+      return RenderAllowance(a, f);
     }();
   }
+  if (settings_failed) RaiseSettingsError(r.status());
   return Check(std::move(r));
 }
 
@@ -602,9 +652,9 @@ NB_MODULE(_core, m) {
   m.def("compliance_text", &ComplianceText, nb::arg("dir"), nb::arg("config").none(),
         nb::arg("capacity_kw").none(), nb::arg("pct").none(), nb::arg("pct_is_integer"),
         nb::arg("timezone").none(), nb::arg("year").none(), nb::arg("as_of").none(), nb::arg("format"));
-  m.def("allowance_json", &AllowanceJson, nb::arg("dir"), nb::arg("config").none(),
+  m.def("allowance_text", &AllowanceText, nb::arg("dir"), nb::arg("config").none(),
         nb::arg("capacity_kw").none(), nb::arg("pct").none(), nb::arg("pct_is_integer"),
-        nb::arg("timezone").none(), nb::arg("date").none());
+        nb::arg("timezone").none(), nb::arg("date").none(), nb::arg("format"));
   m.def("verify_json", &VerifyJson);
   m.def("checkpoint_json", &CheckpointJson, nb::arg("dir"), nb::arg("key_file").none());
   m.def("import_json", &ImportJson);

@@ -398,6 +398,8 @@ Cumulative CumulativeSeries(const ComplianceReport& r) {
 
   if (const auto a = Day(r.as_of); a && *a >= c.year.start && *a - c.year.start < n) {
     c.as_of = *a - c.year.start;
+    // The spend stops at as_of: a day after it is not the report's.
+    std::erase_if(c.spend, [&](const auto& p) { return p.first > *c.as_of; });
   } else if (!c.spend.empty()) {
     c.as_of = c.spend.back().first;
   }
@@ -425,6 +427,25 @@ Cumulative CumulativeSeries(const ComplianceReport& r) {
   for (const auto& [i, kwh] : c.projection) c.hi = std::max(c.hi, kwh), c.lo = std::min(c.lo, kwh);
   if (c.have_expected) c.lo = std::min(c.lo, r.ceiling_kwh);
   return c;
+}
+
+// "30 Sep 2026" (or "30 Sep") of a day since 1970-01-01.
+std::string DayLabel(int64_t day, bool with_year) {
+  const CivilDate d = CivilFromDays(day);
+  return with_year ? fmt::format("{}{}{}{}{}", d.day, kNbsp, kMonthAbbr[d.month - 1], kNbsp, d.year)
+                   : fmt::format("{}{}{}", d.day, kNbsp, kMonthAbbr[d.month - 1]);
+}
+
+// The as-of line down a chart at x, labelled above the plot: "as of 30 Sep",
+// after the line, or before it where the label would leave the chart.
+void AsOfMarker(std::string& out, const Variant& v, double x, int64_t day) {
+  Out(out, "<line class=\"asof\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", C(x), C(v.top - 4), C(x),
+      C(v.height - v.bottom));
+  const std::string text = "as of " + DayLabel(day, false);
+  const double width = static_cast<double>(CodePoints(text).size()) * 0.62 * v.font;
+  const bool end = x > v.left + v.plot_width() * 0.75 || x + 4 + width > v.width - 2;
+  Out(out, "<text class=\"label asof-label\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>\n",
+      C(end ? x - 4 : x + 4), C(v.top - 8), end ? "end" : "start", text);
 }
 
 // The x of the end of day index i (i = -1: the year's start).
@@ -525,49 +546,130 @@ void CumulativeChart(std::string& out, const ComplianceReport& r, const Cumulati
     Out(area, " L{},{} Z", C(DayX(v, y, static_cast<double>(c.spend.back().first))), C(s.Y(0)));
     Out(out, "<path class=\"spend-area\" d=\"{}\"/>\n", area);
     Out(out, "<polyline class=\"spend\" points=\"{}\"/>\n", Points(v, y, s, c.spend, true));
+    const auto& [i, kwh] = c.spend.back();
+    Out(out,
+        "<circle class=\"spend-end\" cx=\"{}\" cy=\"{}\" r=\"3.5\"><title>Spent by {}: {}</title></circle>\n",
+        C(DayX(v, y, static_cast<double>(i))), C(s.Y(kwh)), DayLabel(y.start + i, true), Kwh(kwh));
   } else {
     // Low in the middle, clear of the expected curve.
     Out(out, "<text class=\"empty\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">No spend recorded yet</text>\n",
         C(v.left + v.plot_width() * 0.6), C(v.height - v.bottom - 12));
   }
-  if (c.as_of) {
-    const double x = DayX(v, y, static_cast<double>(*c.as_of));
-    Out(out, "<line class=\"asof\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", C(x), C(v.top - 4), C(x),
-        C(v.height - v.bottom));
-    const bool end = x > v.left + v.plot_width() * 0.75;
-    const CivilDate d = CivilFromDays(y.start + *c.as_of);
-    Out(out, "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">as of {}{}{}</text>\n",
-        C(end ? x - 4 : x + 4), C(v.top - 8), end ? "end" : "start", d.day, kNbsp, kMonthAbbr[d.month - 1]);
-  }
+  if (c.as_of) AsOfMarker(out, v, DayX(v, y, static_cast<double>(*c.as_of)), y.start + *c.as_of);
   out += "</svg>\n";
 }
 
 // ---- chart 2: monthly bars
 
-void MonthlyChart(std::string& out, const ComplianceReport& r, const Variant& v) {
-  OpenSvg(out, v, v.height, "Monthly spend against the monthly budgets");
+// A month of chart 2: one of the report's (through as_of), or one of the
+// budget year's after them, with its budget only.
+struct MonthBar {
+  std::string key;  // "YYYY-MM" (or whatever the report says)
+  std::optional<std::pair<int64_t, unsigned>> ym;
+  double spent_kwh = 0, budget_kwh = 0;
+  int64_t interventions = 0, slots = 0;
+  bool ahead = false;  // begins after as_of
+};
+
+struct MonthBars {
+  std::vector<MonthBar> bars;
+  // as_of's place along the bars: the index of its month plus the part of
+  // the month through it (none when as_of is not a date in the bars).
+  std::optional<double> as_of_at;
+  std::optional<int64_t> as_of;  // days since 1970-01-01
+  bool any_ahead = false;
+};
+
+int64_t FirstOfMonth(const std::pair<int64_t, unsigned>& ym) { return DaysFromCivil(ym.first, ym.second, 1); }
+
+std::pair<int64_t, unsigned> NextMonth(const std::pair<int64_t, unsigned>& ym) {
+  return ym.second == 12 ? std::make_pair(ym.first + 1, 1u) : std::make_pair(ym.first, ym.second + 1);
+}
+
+MonthBars MonthSeries(const ComplianceReport& r) {
+  MonthBars m;
+  m.as_of = Day(r.as_of);
+  std::optional<int64_t> latest;  // the first day of the report's latest month
+  for (const auto& month : r.months) {
+    MonthBar b;
+    b.key = month.month;
+    b.ym = ParseMonth(month.month);
+    b.spent_kwh = month.spent_kwh;
+    b.budget_kwh = month.budget_kwh;
+    b.interventions = month.interventions;
+    b.slots = month.slots;
+    if (b.ym) latest = std::max(latest.value_or(INT64_MIN), FirstOfMonth(*b.ym));
+    m.bars.push_back(std::move(b));
+  }
+  // The budget year's months after the report's, each with its budget
+  // (ceiling × the month's share): the whole year is drawn.
+  const std::optional<int64_t> start = Day(r.budget_year_start), end = Day(r.budget_year_end);
+  if (start && end && *end >= *start && *end - *start < kMaxDays) {
+    const CivilDate first = CivilFromDays(*start);
+    for (std::pair<int64_t, unsigned> ym{first.year, first.month}; FirstOfMonth(ym) <= *end;
+         ym = NextMonth(ym)) {
+      if (latest && FirstOfMonth(ym) <= *latest) continue;
+      MonthBar b;
+      b.key = fmt::format("{:04}-{:02}", ym.first, ym.second);
+      b.ym = ym;
+      b.budget_kwh = r.ceiling_kwh * r.potential.monthly_share[ym.second - 1];
+      m.bars.push_back(std::move(b));
+    }
+  }
+  if (!m.as_of) return m;
+  const CivilDate a = CivilFromDays(*m.as_of);
+  std::optional<size_t> first_ahead;
+  for (size_t k = 0; k < m.bars.size(); ++k) {
+    MonthBar& b = m.bars[k];
+    if (!b.ym) continue;
+    if (FirstOfMonth(*b.ym) > *m.as_of) {
+      b.ahead = true;
+      m.any_ahead = true;
+      if (!first_ahead) first_ahead = k;
+    } else if (!m.as_of_at && b.ym->first == a.year && b.ym->second == a.month) {
+      m.as_of_at = static_cast<double>(k) + a.day / static_cast<double>(DaysInMonth(a.year, a.month));
+    }
+  }
+  if (!m.as_of_at && first_ahead) m.as_of_at = static_cast<double>(*first_ahead);
+  return m;
+}
+
+void MonthlyChart(std::string& out, const MonthBars& months, const Variant& v) {
+  OpenSvg(out, v, v.height, "Monthly spend against the monthly budgets, over the whole budget year");
   double lo = 0, hi = 0;
-  for (const auto& m : r.months) {
+  for (const auto& m : months.bars) {
     hi = std::max({hi, Finite(m.spent_kwh), Finite(m.budget_kwh)});
     lo = std::min({lo, Finite(m.spent_kwh), Finite(m.budget_kwh)});
   }
   const Scale s = MakeScale(lo, hi, v.narrow ? 4 : 5, v.top, v.height - v.bottom);
-  YAxis(out, v, s, "kWh");
   const double base = v.height - v.bottom;
-  const size_t n = r.months.size();
+  const size_t n = months.bars.size();
   const double band = n > 0 ? v.plot_width() / static_cast<double>(n) : v.plot_width();
+  // The months after the as-of date, shaded (under the grid, as in chart 1).
+  const bool marked = months.as_of_at && *months.as_of_at < static_cast<double>(n);
+  if (marked) {
+    const double x = v.left + band * *months.as_of_at;
+    Out(out, "<rect class=\"future\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n", C(x), C(v.top),
+        C(v.left + band * static_cast<double>(n) - x), C(v.plot_height()));
+  }
+  YAxis(out, v, s, "kWh");
   const size_t every = band >= 2.2 * v.font ? 1 : band * 3 >= 2.2 * v.font ? 3 : std::max<size_t>(1, n / 4);
   const double y0 = s.Y(0);
   for (size_t k = 0; k < n; ++k) {
-    const ComplianceMonth& m = r.months[k];
+    const MonthBar& m = months.bars[k];
     const double x = v.left + band * static_cast<double>(k);
     const double spent = Finite(m.spent_kwh), budget = Finite(m.budget_kwh);
     const bool over = spent > budget * (1 + 1e-9) && spent > 0;
-    Out(out, "<g><title>{}: spent {} of a budget of {} ({} of it); {} in {}</title>\n", Esc(m.month),
-        Kwh(m.spent_kwh), Kwh(m.budget_kwh),
-        std::isfinite(m.budget_kwh) && m.budget_kwh > 0 ? Pct(m.spent_kwh / m.budget_kwh)
-                                                        : std::string(kDash),
-        Plural(m.interventions, "intervention", "interventions"), Plural(m.slots, "slot", "slots"));
+    if (m.ahead && spent == 0) {
+      Out(out, "<g class=\"ahead\"><title>{}: a budget of {} (after the as-of date)</title>\n", Esc(m.key),
+          Kwh(m.budget_kwh));
+    } else {
+      Out(out, "<g><title>{}: spent {} of a budget of {} ({} of it); {} in {}</title>\n", Esc(m.key),
+          Kwh(m.spent_kwh), Kwh(m.budget_kwh),
+          std::isfinite(m.budget_kwh) && m.budget_kwh > 0 ? Pct(m.spent_kwh / m.budget_kwh)
+                                                          : std::string(kDash),
+          Plural(m.interventions, "intervention", "interventions"), Plural(m.slots, "slot", "slots"));
+    }
     if (budget != 0) {
       const double yb = s.Y(budget);
       Out(out, "<rect class=\"bar budget\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n",
@@ -580,22 +682,21 @@ void MonthlyChart(std::string& out, const ComplianceReport& r, const Variant& v)
           C(std::max(0.5, std::fabs(y0 - ys))));
     }
     out += "</g>\n";
-    const auto ym = ParseMonth(m.month);
     if (k % every == 0) {
       const double xm = x + band / 2;
-      if (ym) {
+      if (m.ym) {
         Out(out, "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", C(xm),
-            C(base + v.font + 6), MonthTick(ym->second, band * static_cast<double>(every), v.font));
-        if (k == 0 || ym->second == 1) {
+            C(base + v.font + 6), MonthTick(m.ym->second, band * static_cast<double>(every), v.font));
+        if (k == 0 || m.ym->second == 1) {
           Out(out, "<text class=\"tick year\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", C(xm),
-              C(base + 2 * v.font + 10), ym->first);
+              C(base + 2 * v.font + 10), m.ym->first);
         }
       } else {
         bool cut = false;
         Out(out, "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", C(xm),
             C(base + v.font + 6),
             EscTruncated(
-                m.month,
+                m.key,
                 std::max<size_t>(1, static_cast<size_t>(band * static_cast<double>(every) / (0.75 * v.font))),
                 &cut));
       }
@@ -607,6 +708,7 @@ void MonthlyChart(std::string& out, const ComplianceReport& r, const Variant& v)
     Out(out, "<text class=\"empty\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">No months to show</text>\n",
         C(v.left + v.plot_width() / 2), C(v.top + v.plot_height() / 2));
   }
+  if (marked) AsOfMarker(out, v, v.left + band * *months.as_of_at, *months.as_of);
   out += "</svg>\n";
 }
 
@@ -759,6 +861,8 @@ svg .projection-end{fill:#fff;stroke:var(--spend);stroke-width:2}
 svg .asof{stroke:#4b5563;stroke-width:1;stroke-dasharray:3 3}
 svg .label{fill:#3d4856;font-weight:600}
 svg .budget{fill:var(--budget);stroke:var(--budget-line);stroke-width:1}
+svg .ahead .budget{fill-opacity:.6;stroke-dasharray:3 2}
+svg .spend-end{fill:var(--spend);stroke:#fff;stroke-width:1.5}
 svg .spent{fill:var(--spend)}
 svg .over{fill:var(--over)}
 svg .key{fill:#17202b}
@@ -958,13 +1062,16 @@ void MonthlySection(std::string& out, const ComplianceReport& r) {
   out +=
       "<section class=\"chart\" id=\"monthly\">\n<h2>Monthly spend against the monthly "
       "budgets</h2>\n<figure>\n";
-  MonthlyChart(out, r, kBarsWide);
-  MonthlyChart(out, r, kBarsNarrow);
+  const MonthBars months = MonthSeries(r);
+  MonthlyChart(out, months, kBarsWide);
+  MonthlyChart(out, months, kBarsNarrow);
   out +=
       "<ul class=\"legend\"><li><span class=\"sw box budget\"></span>Monthly budget (ceiling × the month's "
       "share)</li><li><span class=\"sw box spent\"></span>Spent</li><li><span class=\"sw box "
       "over\"></span>Spent, "
-      "over the month's budget</li></ul>\n</figure>\n</section>\n";
+      "over the month's budget</li>";
+  if (months.any_ahead) out += "<li><span class=\"sw box future\"></span>After the as-of date</li>";
+  out += "</ul>\n</figure>\n</section>\n";
   if (r.months.empty()) return;
   out +=
       "<div class=\"table-wrap\"><table class=\"months\"><thead><tr><th>Month</th><th class=\"n\">Spent "

@@ -7,7 +7,9 @@
 //               COMPLIANT, of the projection) and the key figures
 //   chart 1     cumulative spend per day over the whole budget year, against
 //               the ceiling and the season-expected curve (and the projection)
-//   chart 2     monthly spend against the monthly budgets, and their table
+//   chart 2     monthly spend against the monthly budgets over the whole
+//               budget year (the months after as-of: their budgets only),
+//               and the table of the months through as-of
 //   charts 3/4  spend per stage and per source (the top 15, then "N more")
 //   findings    the ledger checks' findings
 //   basis       the potential's basis and provenance, the 12 monthly shares

@@ -5,7 +5,8 @@
 // but the SVG namespace, and every string from the report escaped.
 //
 // With BA_HTML_OUT=DIR set, the pages are written to DIR (typical.html,
-// empty.html, hostile.html, many_stages.html) for the browser test
+// empty.html, hostile.html, many_stages.html, as_of_march.html,
+// southern.html) for the browser test
 // (tests/browser/run.sh).
 #include "report/compliance_html.h"
 
@@ -172,6 +173,64 @@ ComplianceReport Empty() {
   return r;
 }
 
+// A report as the library makes it (ComputeCompliance): its days and months
+// through as_of only, here 15 March of a calendar budget year.
+ComplianceReport AsOfMarch() {
+  ComplianceReport r = Typical();
+  r.as_of = "2026-03-15";
+  const int64_t start = *ParseDate(r.budget_year_start);
+  const int64_t as_of = *ParseDate(r.as_of);
+  r.days.resize(static_cast<size_t>(as_of - start + 1));
+  r.spent_kwh = r.days.back().cumulative_kwh;
+  r.expected_share_to_date = r.days.back().expected_cumulative_share;
+  r.budget_to_date_kwh = r.ceiling_kwh * r.expected_share_to_date;
+  r.pace = r.spent_kwh / r.budget_to_date_kwh;
+  r.projected_kwh = r.spent_kwh / r.expected_share_to_date;
+  r.compliant_projection = *r.projected_kwh <= r.ceiling_kwh;
+  r.months.resize(3);
+  r.months[2].spent_kwh = 0;
+  r.months[2].slots = 0;
+  for (const auto& day : r.days) {
+    if (day.date.substr(0, 7) == "2026-03") r.months[2].spent_kwh += day.spent_kwh, r.months[2].slots += 96;
+  }
+  r.months[2].interventions = r.months[2].slots * 31 / 100;
+  return r;
+}
+
+// A southern site's budget year from 1 July, as of 20 September.
+ComplianceReport SouthernSeptember() {
+  ComplianceReport r = AsOfMarch();
+  r.budget_year_start = "2026-07-01";
+  r.budget_year_end = "2027-06-30";
+  r.as_of = "2026-09-20";
+  r.timezone = "Australia/Sydney";
+  const int64_t start = *ParseDate(r.budget_year_start);
+  const int64_t as_of = *ParseDate(r.as_of);
+  r.days.clear();
+  r.months.clear();
+  double cumulative = 0, expected = 0;
+  for (int64_t d = start; d <= as_of; ++d) {
+    const double spent = r.ceiling_kwh * DayShare(d) * 0.9;
+    cumulative += spent;
+    expected += DayShare(d);
+    r.days.push_back({FormatDate(d), spent, cumulative, expected});
+    const std::string month = FormatDate(d).substr(0, 7);
+    if (r.months.empty() || r.months.back().month != month) {
+      r.months.push_back({month, 0, r.ceiling_kwh * kShares[CivilFromDays(d).month - 1], 0, 0});
+    }
+    r.months.back().spent_kwh += spent;
+    r.months.back().slots += 96;
+  }
+  r.spent_kwh = cumulative;
+  r.expected_share_to_date = expected;
+  r.budget_to_date_kwh = r.ceiling_kwh * expected;
+  r.pace = 0.9;
+  r.projected_kwh = cumulative / expected;
+  r.compliant_projection = true;
+  r.days_of_budget_left = std::nullopt;
+  return r;
+}
+
 constexpr std::string_view kScript = "<script>alert(1)</script>";
 
 ComplianceReport Hostile() {
@@ -259,6 +318,43 @@ size_t Occurrences(const std::string& s, std::string_view what) {
   for (size_t i = s.find(what); i != std::string::npos; i = s.find(what, i + 1)) ++n;
   return n;
 }
+
+// The page's SVG elements whose aria-label begins with `label`, in order
+// (the wide drawing, then the narrow one).
+std::vector<std::string> Charts(const std::string& html, std::string_view label) {
+  std::vector<std::string> out;
+  for (size_t at = html.find("<svg "); at != std::string::npos; at = html.find("<svg ", at + 1)) {
+    const size_t end = html.find("</svg>", at);
+    if (end == std::string::npos) break;
+    const std::string svg = html.substr(at, end + 6 - at);
+    if (svg.find(fmt::format("aria-label=\"{}", label)) != std::string::npos) out.push_back(svg);
+  }
+  return out;
+}
+
+// The value of attribute `name` of the first element of `svg` holding
+// `marker` (e.g. "class=\"spend\""), or "".
+std::string Attribute(const std::string& svg, std::string_view marker, std::string_view name) {
+  const size_t at = svg.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t open = svg.rfind('<', at);
+  const size_t close = svg.find('>', at);
+  const std::string element = svg.substr(open, close - open);
+  const std::string key = fmt::format(" {}=\"", name);
+  const size_t v = element.find(key);
+  if (v == std::string::npos) return "";
+  const size_t begin = v + key.size();
+  return element.substr(begin, element.find('"', begin) - begin);
+}
+
+// The x of a polyline's last point.
+std::string LastX(const std::string& points) {
+  const std::string last = points.substr(points.rfind(' ') + 1);
+  return last.substr(0, last.find(','));
+}
+
+// An SVG coordinate as the page writes it.
+std::string Coordinate(double v) { return fmt::format("{:.1f}", v); }
 
 // The checks every page passes.
 void ExpectSound(const std::string& html, bool urls_in_text = false) {
@@ -359,11 +455,16 @@ TEST(ComplianceHtml, EmptyReportHasAxesAndNoBars) {
   const std::string html = report::ComplianceHtml(r);
   ExpectSound(html);
   MaybeWrite("empty.html", html);
-  EXPECT_THAT(html, Not(HasSubstr("class=\"bar ")));
+  // Nothing spent; the year's twelve monthly budgets, April's covered (the
+  // as-of day is its first), the eleven after it ahead.
+  EXPECT_THAT(html, Not(HasSubstr("class=\"bar spent\"")));
+  EXPECT_THAT(html, Not(HasSubstr("class=\"bar over\"")));
+  EXPECT_EQ(Occurrences(html, "class=\"bar budget\""), 2u * 12);
+  EXPECT_EQ(Occurrences(html, "<g class=\"ahead\">"), 2u * 11);
   EXPECT_THAT(html, HasSubstr("class=\"axis\""));
   EXPECT_THAT(html, HasSubstr("class=\"grid\""));
   EXPECT_THAT(html, HasSubstr("No spend recorded yet"));
-  EXPECT_THAT(html, HasSubstr("No months to show"));
+  EXPECT_THAT(html, Not(HasSubstr("No months to show")));
   EXPECT_THAT(html, HasSubstr("No stages in the budget year"));
   EXPECT_THAT(html, HasSubstr("No sources in the budget year"));
   EXPECT_THAT(html, HasSubstr("No findings"));
@@ -380,6 +481,134 @@ TEST(ComplianceHtml, EmptyReportHasAxesAndNoBars) {
 TEST(ComplianceHtml, DefaultStructRenders) {
   const std::string html = report::ComplianceHtml(ComplianceReport{});
   ExpectSound(html);
+  EXPECT_THAT(html, HasSubstr("No months to show"));  // no budget year to draw
+}
+
+// The library's report stops at as_of (its days and months); the charts
+// show the whole budget year: every month's budget bar (no spent bar after
+// as_of), the season-expected curve and the ceiling to the year's last day,
+// the spend up to as_of and no further, marked "as of".
+TEST(ComplianceHtml, TheWholeYearWithAsOfInMarch) {
+  const ComplianceReport r = AsOfMarch();
+  ASSERT_EQ(r.months.size(), 3u);
+  const std::string html = report::ComplianceHtml(r);
+  ExpectSound(html);
+  MaybeWrite("as_of_march.html", html);
+
+  const std::vector<std::string> monthly = Charts(html, "Monthly spend");
+  ASSERT_EQ(monthly.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    const std::string& svg = monthly[k];
+    const bool narrow = k == 1;
+    SCOPED_TRACE(narrow ? "narrow" : "wide");
+    EXPECT_EQ(Occurrences(svg, "class=\"bar budget\""), 12u);
+    EXPECT_EQ(Occurrences(svg, "class=\"bar spent\"") + Occurrences(svg, "class=\"bar over\""), 3u);
+    EXPECT_EQ(Occurrences(svg, "<g class=\"ahead\">"), 9u);
+    EXPECT_THAT(svg, HasSubstr(narrow ? ">D</text>" : ">Dec</text>"));
+    // A month after as_of: its budget, ceiling × its share.
+    EXPECT_THAT(svg, HasSubstr("<title>2026-10: a budget of 3,850\u00a0kWh (after the as-of date)</title>"));
+    EXPECT_THAT(svg, HasSubstr("<title>2026-03: spent "));
+    // The months after as_of shaded from 15/31 into March (the third band)
+    // to the plot's right edge, with the as-of line there.
+    const double left = narrow ? 44 : 74, right = narrow ? 372 : 836;
+    const double x = left + (right - left) / 12 * (2 + 15.0 / 31);
+    EXPECT_EQ(Attribute(svg, "class=\"future\"", "x"), Coordinate(x));
+    EXPECT_EQ(Attribute(svg, "class=\"future\"", "width"), Coordinate(right - x));
+    EXPECT_EQ(Attribute(svg, "class=\"asof\"", "x1"), Coordinate(x));
+    EXPECT_THAT(svg, HasSubstr(">as of 15\u00a0Mar</text>"));
+  }
+
+  const std::vector<std::string> cumulative = Charts(html, "Cumulative spend");
+  ASSERT_EQ(cumulative.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    const std::string& svg = cumulative[k];
+    const bool narrow = k == 1;
+    SCOPED_TRACE(narrow ? "narrow" : "wide");
+    const double left = narrow ? 44 : 74, right = narrow ? 370 : 836;
+    // 15 March is day 74 of 365: the end of its day.
+    const std::string as_of_x = Coordinate(left + 74.0 / 365 * (right - left));
+    EXPECT_EQ(Attribute(svg, "class=\"asof\"", "x1"), as_of_x);
+    EXPECT_EQ(LastX(Attribute(svg, "class=\"spend\"", "points")), as_of_x);
+    EXPECT_EQ(Attribute(svg, "class=\"spend-end\"", "cx"), as_of_x);
+    EXPECT_THAT(svg, HasSubstr(">as of 15\u00a0Mar</text>"));
+    EXPECT_THAT(svg, HasSubstr("<title>Spent by 15\u00a0Mar\u00a02026: "));
+    // The expected curve, the projection and the ceiling run to the year's end.
+    const std::string end_x = Coordinate(right);
+    EXPECT_EQ(LastX(Attribute(svg, "class=\"expected\"", "points")), end_x);
+    EXPECT_EQ(LastX(Attribute(svg, "class=\"projection\"", "points")), end_x);
+    EXPECT_EQ(Attribute(svg, "class=\"ceiling\"", "x2"), end_x);
+    EXPECT_EQ(Attribute(svg, "class=\"future\"", "x"), as_of_x);
+  }
+  EXPECT_EQ(Occurrences(html, "After the as-of date"), 2u);  // both charts' legends
+  // The table holds the months through as_of.
+  EXPECT_THAT(html, HasSubstr("<td>Mar 2026</td>"));
+  EXPECT_THAT(html, Not(HasSubstr("<td>Apr 2026</td>")));
+}
+
+TEST(ComplianceHtml, ASouthernYearRunsFromJulyToJune) {
+  const ComplianceReport r = SouthernSeptember();
+  const std::string html = report::ComplianceHtml(r);
+  ExpectSound(html);
+  MaybeWrite("southern.html", html);
+  const std::vector<std::string> monthly = Charts(html, "Monthly spend");
+  ASSERT_EQ(monthly.size(), 2u);
+  const std::string& wide = monthly[0];
+  EXPECT_EQ(Occurrences(wide, "class=\"bar budget\""), 12u);
+  EXPECT_EQ(Occurrences(wide, "class=\"bar spent\""), 3u);
+  // In the year's order, July 2026 to June 2027.
+  size_t at = 0;
+  for (int i = 0; i < 12; ++i) {
+    const int64_t year = i < 6 ? 2026 : 2027;
+    const unsigned month = static_cast<unsigned>((6 + i) % 12 + 1);
+    const size_t next = wide.find(fmt::format("<title>{}-{:02}: ", year, month), at);
+    ASSERT_NE(next, std::string::npos) << year << "-" << month;
+    at = next;
+  }
+  EXPECT_THAT(wide, HasSubstr("<title>2027-06: a budget of 7,150\u00a0kWh"));  // 55,000 × 13 %
+  // The first month on the axis is July.
+  const std::string month_tick = "text-anchor=\"middle\">";
+  const size_t first_month = wide.find(month_tick);
+  ASSERT_NE(first_month, std::string::npos);
+  EXPECT_EQ(wide.substr(first_month + month_tick.size(), 4), "Jul<");
+  EXPECT_THAT(wide, HasSubstr(">2026</text>"));
+  EXPECT_THAT(wide, HasSubstr(">2027</text>"));
+  EXPECT_THAT(wide, HasSubstr(">as of 20\u00a0Sep</text>"));
+  // The cumulative chart: the spend ends at as_of, day 82 of 365.
+  const std::vector<std::string> cumulative = Charts(html, "Cumulative spend");
+  ASSERT_EQ(cumulative.size(), 2u);
+  const std::string as_of_x = Coordinate(74 + 82.0 / 365 * (836 - 74));
+  EXPECT_EQ(LastX(Attribute(cumulative[0], "class=\"spend\"", "points")), as_of_x);
+  EXPECT_EQ(Attribute(cumulative[0], "class=\"asof\"", "x1"), as_of_x);
+}
+
+TEST(ComplianceHtml, SpendAfterAsOfIsNotDrawn) {
+  ComplianceReport r = Typical();  // days through 30 June
+  r.as_of = "2026-03-15";
+  const std::string html = report::ComplianceHtml(r);
+  ExpectSound(html);
+  const std::vector<std::string> cumulative = Charts(html, "Cumulative spend");
+  ASSERT_EQ(cumulative.size(), 2u);
+  const std::string as_of_x = Coordinate(74 + 74.0 / 365 * (836 - 74));
+  EXPECT_EQ(LastX(Attribute(cumulative[0], "class=\"spend\"", "points")), as_of_x);
+}
+
+TEST(ComplianceHtml, MonthsAheadWithFiguresThatAreNotFinite) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  ComplianceReport r = AsOfMarch();
+  r.potential.monthly_share[9] = nan;
+  std::string html = report::ComplianceHtml(r);
+  ExpectSound(html);
+  EXPECT_THAT(html, HasSubstr("<title>2026-10: a budget of —"));
+  EXPECT_EQ(Occurrences(Charts(html, "Monthly spend")[0], "class=\"bar budget\""), 11u);
+  r.ceiling_kwh = std::numeric_limits<double>::infinity();
+  html = report::ComplianceHtml(r);
+  ExpectSound(html);
+  // An absurd budget year still gives a bounded number of months.
+  r = AsOfMarch();
+  r.budget_year_end = "9999-12-31";
+  html = report::ComplianceHtml(r);
+  ExpectSound(html);
+  EXPECT_LE(Occurrences(html, "class=\"bar budget\""), 2u * 13);
 }
 
 TEST(ComplianceHtml, HostileStringsAreEscaped) {
