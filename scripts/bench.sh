@@ -18,7 +18,10 @@
 #
 # Environment: BENCH_QUICK=1 (a quick check: small inputs, fewer runs; writes
 # BUILD_DIR/RESULTS-quick.md unless BENCH_OUT says otherwise), BENCH_OUT=FILE,
-# BENCH_RUNS, BENCH_ROWS, BENCH_SCALING, BENCH_APPEND_SIZES, BENCH_KEEP=1 (see
+# BENCH_RUNS, BENCH_ROWS, BENCH_SCALING, BENCH_APPEND_SIZES, BENCH_KEEP=1,
+# BENCH_SECTIONS=a,b,... (only those sections: appends, month,
+# python-strategy, import, reports, compliance, size, scaling, python; e.g.
+# BENCH_QUICK=1 BENCH_SECTIONS=compliance for a look at one figure; see
 # bench/peers/run.mjs); BENCH_PYTHON=0 (no Python section), BENCH_VENV=DIR,
 # BENCH_PY_RUNS, BENCH_PY_LOAD_SIZES, BENCH_PY_TICK_SIZES (see
 # bench/python_bench.py).
@@ -80,8 +83,15 @@ node "$peers/run.mjs" --build "$build" --work "$work" --out "$out" --repo "$repo
 # the C++ library, appended to $out as section 6 and summary rows. Run by the
 # venv's python; scripts/python-env.sh creates the venv if needed and
 # (re)installs the package from this checkout first, so the figures are of
-# this source. BENCH_PYTHON=0 skips it; BENCH_VENV=DIR uses another venv.
-if [[ "${BENCH_PYTHON:-1}" != 0 ]]; then
+# this source. BENCH_PYTHON=0 skips it, as does a BENCH_SECTIONS without
+# "python"; BENCH_VENV=DIR uses another venv.
+python_section=1
+if [[ "${BENCH_PYTHON:-1}" == 0 ]]; then
+  python_section=0
+elif [[ -n "${BENCH_SECTIONS:-}" && ",${BENCH_SECTIONS// /}," != *,python,* ]]; then
+  python_section=0
+fi
+if [[ "$python_section" == 1 ]]; then
   venv="${BENCH_VENV:-$repo/.venv}"
   echo "bench: the Python package: installing it into $venv (scripts/python-env.sh)…" >&2
   bash "$repo/scripts/python-env.sh" "$venv" >&2
