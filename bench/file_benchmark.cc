@@ -71,8 +71,10 @@ void BM_ReadAuditFile(benchmark::State& state) {
     (void)(*w)->WriteRowGroup(log::AuditColumns(rows));
     (void)(*w)->Close();
   }
+  parquet::ReadOptions ro;
+  ro.decode_threads = static_cast<size_t>(state.range(2));  // 1: serial; 2: a group's chunks on two threads
   for (auto _ : state) {
-    auto r = parquet::FileReader::Open(env.get(), "/b/x.parquet");
+    auto r = parquet::FileReader::Open(env.get(), "/b/x.parquet", ro);
     if (!r.ok()) state.SkipWithError("open failed");
     std::vector<size_t> all(12);
     for (size_t i = 0; i < 12; ++i) all[i] = i;
@@ -87,7 +89,10 @@ void BM_ReadAuditFile(benchmark::State& state) {
 // Codecs: 0 none, 1 snappy, 2 gzip, 6 zstd, 7 lz4_raw; data page v1 / v2.
 #define CODEC_ARGS ->ArgsProduct({{0, 1, 2, 6, 7}, {0, 1}})->Unit(benchmark::kMillisecond)
 BENCHMARK(BM_WriteAuditFile) CODEC_ARGS;
-BENCHMARK(BM_ReadAuditFile) CODEC_ARGS;
+BENCHMARK(BM_ReadAuditFile)
+    ->ArgsProduct({{0, 1, 2, 6, 7}, {0, 1}, {1, 2}})
+    ->ArgNames({"codec", "v2", "threads"})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace budget_audit

@@ -1,7 +1,10 @@
 #include "parquet/file_reader.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -219,7 +222,15 @@ Result<std::vector<uint8_t>> FileReader::ReadRawChunk(int row_group, size_t colu
   return ReadRange(static_cast<uint64_t>(*start), static_cast<uint64_t>(cm.total_compressed_size));
 }
 
-Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) const {
+// A chunk's bytes, read (and its shape checked) before decoding: `empty`
+// for a chunk without pages.
+struct FileReader::ChunkBytes {
+  bool empty = false;
+  uint64_t start = 0;
+  std::vector<uint8_t> bytes;
+};
+
+Result<FileReader::ChunkBytes> FileReader::FetchChunk(int row_group, size_t column) const {
   if (row_group < 0 || row_group >= num_row_groups()) {
     return Status::InvalidArgument(fmt::format("{}: no row group {}", path_, row_group));
   }
@@ -233,9 +244,10 @@ Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) c
   }
   const RowGroup& rg = md_.row_groups[row_group];
   const ColumnMetaData& cm = *rg.columns[column].meta_data;
+  ChunkBytes chunk;
   if (IsEmptyChunk(rg, cm)) {
-    ChunkDecodeOptions o;
-    return DecodeColumnChunk(col, cm, 0, {}, 0, o);  // no pages: an empty vector of the type
+    chunk.empty = true;
+    return chunk;
   }
   const int64_t start = ChunkStart(cm);
   if (static_cast<uint64_t>(cm.total_compressed_size) > options_.max_chunk_bytes) {
@@ -250,11 +262,21 @@ Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) c
     const uint64_t data_end = file_size_ - 8 - footer_length_;
     length += std::min<uint64_t>(100, data_end - static_cast<uint64_t>(start) - length);
   }
-  BA_ASSIGN_OR_RETURN(auto bytes, ReadRange(static_cast<uint64_t>(start), length));
+  chunk.start = static_cast<uint64_t>(start);
+  BA_ASSIGN_OR_RETURN(chunk.bytes, ReadRange(chunk.start, length));
+  return chunk;
+}
+
+// Decoding touches no state of the reader (several run at once).
+Result<ColumnVector> FileReader::DecodeChunk(int row_group, size_t column, const ChunkBytes& chunk) const {
+  const ColumnDescriptor& col = schema_.column(column);
+  const RowGroup& rg = md_.row_groups[row_group];
+  const ColumnMetaData& cm = *rg.columns[column].meta_data;
   ChunkDecodeOptions o;
+  if (chunk.empty) return DecodeColumnChunk(col, cm, 0, {}, 0, o);  // no pages: an empty vector of the type
   o.verify_crc = options_.verify_page_crc;
   o.max_page_bytes = options_.max_chunk_bytes;
-  auto result = DecodeColumnChunk(col, cm, rg.num_rows, bytes, static_cast<uint64_t>(start), o);
+  auto result = DecodeColumnChunk(col, cm, rg.num_rows, chunk.bytes, chunk.start, o);
   if (!result.ok()) {
     return result.status().WithContext(
         fmt::format("{}: row group {}, column '{}'", path_, row_group, col.path));
@@ -262,13 +284,53 @@ Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) c
   return result;
 }
 
+Result<ColumnVector> FileReader::ReadColumnChunk(int row_group, size_t column) const {
+  BA_ASSIGN_OR_RETURN(auto chunk, FetchChunk(row_group, column));
+  return DecodeChunk(row_group, column, chunk);
+}
+
 Result<std::vector<ColumnVector>> FileReader::ReadRowGroup(int row_group,
                                                            const std::vector<size_t>& columns) const {
+  // The bytes are read in order on this thread (a file object serves one
+  // thread); a large group's chunks are then decoded on two threads, each
+  // taking the largest chunk left, as a month file's dozen columns of
+  // zstd pages take tens of milliseconds.
+  std::vector<ChunkBytes> chunks;
+  chunks.reserve(columns.size());
+  uint64_t total = 0;
+  for (size_t c : columns) {
+    BA_ASSIGN_OR_RETURN(auto chunk, FetchChunk(row_group, c));
+    total += chunk.bytes.size();
+    chunks.push_back(std::move(chunk));
+  }
+  std::vector<Result<ColumnVector>> decoded(columns.size(), Status::Internal("not decoded"));
+  const bool parallel = options_.decode_threads > 1 && columns.size() > 1 && total >= kParallelDecodeBytes;
+  if (!parallel) {
+    for (size_t i = 0; i < columns.size(); ++i) decoded[i] = DecodeChunk(row_group, columns[i], chunks[i]);
+  } else {
+    std::vector<size_t> order(columns.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return chunks[a].bytes.size() > chunks[b].bytes.size(); });
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t k; (k = next.fetch_add(1)) < order.size();) {
+        const size_t i = order[k];
+        decoded[i] = DecodeChunk(row_group, columns[i], chunks[i]);
+      }
+    };
+    {
+      std::vector<std::jthread> helpers;
+      const size_t threads = std::min<size_t>(options_.decode_threads, columns.size());
+      for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+      work();
+    }
+  }
   std::vector<ColumnVector> out;
   out.reserve(columns.size());
-  for (size_t c : columns) {
-    BA_ASSIGN_OR_RETURN(auto v, ReadColumnChunk(row_group, c));
-    out.push_back(std::move(v));
+  for (auto& d : decoded) {
+    if (!d.ok()) return d.status();  // the first failing column's, in the given order
+    out.push_back(std::move(*d));
   }
   return out;
 }

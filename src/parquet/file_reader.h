@@ -35,7 +35,12 @@ struct ReadOptions {
   // A single column chunk larger than this (compressed or decompressed) is
   // refused rather than allocated.
   uint64_t max_chunk_bytes = 2ull << 30;
+  // ReadRowGroup decodes a group's chunks on this many threads when they
+  // hold at least kParallelDecodeBytes (the file is still read from one).
+  size_t decode_threads = 2;
 };
+
+inline constexpr uint64_t kParallelDecodeBytes = 256u << 10;
 
 class FileReader {
  public:
@@ -80,6 +85,9 @@ class FileReader {
   std::vector<uint8_t> buffer_;  // OpenBuffer's image
   std::string path_;
   ReadOptions options_;
+  struct ChunkBytes;
+  Result<ChunkBytes> FetchChunk(int row_group, size_t column) const;
+  Result<ColumnVector> DecodeChunk(int row_group, size_t column, const ChunkBytes& chunk) const;
   uint64_t file_size_ = 0;
   uint32_t footer_length_ = 0;
   FileMetaData md_;

@@ -323,3 +323,63 @@ TEST(FileWriter, CopyRowGroupIsVerbatimAndReadsBack) {
 
 }  // namespace
 }  // namespace budget_audit::parquet
+
+namespace budget_audit::parquet {
+namespace {
+
+// A group of large chunks is decoded on two threads: the same columns as on
+// one, and a damaged chunk is named as on one (the first in the order asked).
+TEST(FileReader, ParallelDecodeGivesTheSerialColumnsAndErrors) {
+  auto env = NewMemEnv();
+  ASSERT_TRUE(env->CreateDir("/t").ok());
+  std::mt19937_64 rng(5);
+  std::vector<ColumnSpec> specs;
+  std::vector<ColumnVector> cols(6);
+  for (size_t c = 0; c < cols.size(); ++c) {
+    specs.push_back(DoubleColumn("d" + std::to_string(c)));
+    cols[c].type = Type::DOUBLE;
+    for (int i = 0; i < 60000; ++i) cols[c].f64.push_back(static_cast<double>(rng() % 1000000) * 1e-3);
+  }
+  {
+    auto w = FileWriter::Open(env.get(), "/t/p.parquet", specs, {});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->WriteRowGroup(cols).ok());
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  ReadOptions serial;
+  serial.decode_threads = 1;
+  auto one = FileReader::Open(env.get(), "/t/p.parquet", serial);
+  auto two = FileReader::Open(env.get(), "/t/p.parquet");
+  ASSERT_TRUE(one.ok() && two.ok());
+  uint64_t bytes = 0;
+  for (const auto& c : (*two)->metadata().row_groups[0].columns) bytes += c.meta_data->total_compressed_size;
+  ASSERT_GE(bytes, kParallelDecodeBytes);  // large enough to be decoded in parallel
+  const std::vector<size_t> order = {4, 0, 5, 1, 3, 2};
+  auto a = (*one)->ReadRowGroup(0, order);
+  auto b = (*two)->ReadRowGroup(0, order);
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (size_t i = 0; i < order.size(); ++i) {
+    EXPECT_EQ((*a)[i].f64, cols[order[i]].f64);
+    EXPECT_EQ((*b)[i].f64, (*a)[i].f64);
+  }
+  // Damage columns 1 and 3: both readers name the first asked of them.
+  auto bytes_in = *env->ReadFileToBytes("/t/p.parquet");
+  for (size_t c : {1, 3}) {
+    const auto& cm = *(*two)->metadata().row_groups[0].columns[c].meta_data;
+    const size_t at = static_cast<size_t>(cm.data_page_offset);
+    for (size_t k = 0; k < 8; ++k) bytes_in[at + k] = 0xff;  // the page header
+  }
+  ASSERT_TRUE(env->WriteFileAtomic("/t/p.parquet", bytes_in).ok());
+  one = FileReader::Open(env.get(), "/t/p.parquet", serial);
+  two = FileReader::Open(env.get(), "/t/p.parquet");
+  ASSERT_TRUE(one.ok() && two.ok());
+  a = (*one)->ReadRowGroup(0, order);
+  b = (*two)->ReadRowGroup(0, order);
+  ASSERT_FALSE(a.ok());
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(a.status().ToString(), b.status().ToString());
+  EXPECT_NE(a.status().message().find("'d1'"), std::string::npos) << a.status().ToString();
+}
+
+}  // namespace
+}  // namespace budget_audit::parquet
