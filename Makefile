@@ -7,7 +7,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
 VENV ?= .venv
 
-.PHONY: all deps build test unit interop adversarial fuzz fuzz-build bench run clean format format-check \
+.PHONY: all deps build test unit interop adversarial fleet-kill fuzz fuzz-build bench run clean format format-check \
 	venv python python-test browser
 
 all: build
@@ -21,11 +21,12 @@ build: deps
 
 # The C++ sources formatted as .clang-format says, then unit tests under
 # ASan+UBSan, then the interop suite against DuckDB, then the adversarial
-# suite (DuckDB globbing during seals, kills mid-seal, a full disk), then the
+# suite (DuckDB globbing during seals, kills mid-seal, a full disk), then
+# publish killed at random moments (DuckDB reading the fleet store), then the
 # Python package's suite (side by side with the Python version, on pandas,
 # pyarrow, polars and DuckDB), then the compliance report's page in headless
 # Chromium, then a bounded fuzzing run of every target over its seed corpus.
-test: format-check unit interop adversarial python-test browser fuzz
+test: format-check unit interop adversarial fleet-kill python-test browser fuzz
 
 # clang-format 14 over every C and C++ source (scripts/format.sh).
 format: deps
@@ -64,6 +65,11 @@ interop: deps
 
 adversarial: deps
 	bash tests/adversarial/run.sh $(ASAN_BUILD)/budget-audit
+
+# publish killed with SIGKILL at random moments and resumed, DuckDB reading
+# the fleet store after every kill (docs/fleet.md).
+fleet-kill: deps venv
+	bash tests/fleet/publish_kill.sh $(ASAN_BUILD)/budget-audit $(VENV)/bin/python
 
 fuzz-build: deps
 	CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBA_FUZZ=ON -DBA_TESTS=OFF

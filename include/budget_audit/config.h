@@ -35,6 +35,8 @@
 //   monthly_file = "monthly.csv"       # or 12 monthly kWh from the plant's own model
 //   latitude = 48.1                    # the default monthly shares' hemisphere
 //   signing_key = "site.key"           # signs an evidence pack's checkpoint
+//   site_id = "fr-beauce-01"           # the site's name in a fleet store (publish):
+//                                      # 1..64 of A-Z a-z 0-9 . _ -
 //   data_dir = "/var/lib/budget-audit" # only in a file named by --config or
 //                                      # BUDGET_AUDIT_CONFIG (see below)
 // Integers are accepted where a number is expected. annual_potential_kwh,
@@ -198,12 +200,16 @@ struct Config {
   // The secret key (budget-audit keygen) an evidence pack's checkpoint is
   // signed with; relative to the config file. File key only.
   std::string signing_key;
+  // The site's identity in a fleet store (`publish`, docs/fleet.md): 1 to
+  // 64 characters of [A-Za-z0-9._-], not "." or "..". File key only; empty
+  // when not set.
+  std::string site_id;
 
   // Where each value above came from.
   struct Provenance {
     ConfigOrigin data_dir, config_file, capacity_kw, max_reduction_pct, timezone, annual_potential_kwh,
         specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file, monthly_file, latitude,
-        signing_key;
+        signing_key, site_id;
   } origin;
 
   // The names the explicit values had, for messages that say how to set a
@@ -276,6 +282,10 @@ inline constexpr char kEnvToday[] = "BUDGET_AUDIT_TODAY";
 Result<std::function<std::string(int64_t utc_us)>> SiteDateFunction(
     const std::string& timezone,
     const GetEnvFunction& getenv = [](const char* name) -> const char* { return std::getenv(name); });
+
+// "" when `site_id` is a valid site id (see Config::site_id), else what is
+// wrong with it, for a message ("\"a/b\": the character '/' is not allowed ...").
+std::string CheckSiteId(std::string_view site_id);
 
 // What to say when a report needs the capacity and none is set: the three
 // ways to set it (named as config.explicit_names says), with the config file

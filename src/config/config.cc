@@ -68,11 +68,12 @@ constexpr std::string_view kKeyPotentialFile = "potential_file";
 constexpr std::string_view kKeyMonthlyFile = "monthly_file";
 constexpr std::string_view kKeyLatitude = "latitude";
 constexpr std::string_view kKeySigningKey = "signing_key";
+constexpr std::string_view kKeySiteId = "site_id";
 
 constexpr std::string_view kKnownKeys[] = {
-    kKeyCapacityKw,         kKeyMaxReductionPct, kKeyTimezone,     kKeyDataDir,
-    kKeyAnnualPotentialKwh, kKeySpecificYield,   kKeyMonthlyShare, kKeyBudgetYearStart,
-    kKeyPotentialFile,      kKeyMonthlyFile,     kKeyLatitude,     kKeySigningKey,
+    kKeyCapacityKw,    kKeyMaxReductionPct, kKeyTimezone,        kKeyDataDir,       kKeyAnnualPotentialKwh,
+    kKeySpecificYield, kKeyMonthlyShare,    kKeyBudgetYearStart, kKeyPotentialFile, kKeyMonthlyFile,
+    kKeyLatitude,      kKeySigningKey,      kKeySiteId,
 };
 
 // Other spellings people will try, compared in lower case: the Python
@@ -90,6 +91,7 @@ constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
     {"year_start", kKeyBudgetYearStart},
     {"pvgis_file", kKeyPotentialFile},
     {"lat", kKeyLatitude},
+    {"site-id", kKeySiteId},
 };
 
 constexpr const char* kMonthNames[12] = {"January",   "February", "March",    "April",
@@ -264,6 +266,7 @@ class Loader {
     std::optional<Sourced<std::string>> monthly_file;
     std::optional<Sourced<double>> latitude;
     std::optional<Sourced<std::string>> signing_key;
+    std::optional<Sourced<std::string>> site_id;
   };
 
   void Report(const ConfigOrigin& origin, std::string_view key, std::string_view problem) {
@@ -462,6 +465,10 @@ void Loader::ReadTable(const toml::table& table, const std::string& path, bool n
                                     : out->signing_key) = Sourced<std::string>{std::move(file), origin};
         }
       }
+    } else if (key == kKeySiteId) {
+      if (auto s = string(); s && Check(origin, key, CheckSiteId(*s))) {
+        out->site_id = Sourced<std::string>{*s, origin};
+      }
     } else if (key == kKeyTimezone) {
       if (auto s = string(); s && Check(origin, key, CheckTimezone(*s))) {
         out->timezone = Sourced<std::string>{*s, origin};
@@ -484,7 +491,8 @@ void Loader::ReadTable(const toml::table& table, const std::string& path, bool n
       }
     } else {
       std::string problem = "unknown key";
-      const std::optional<std::string_view> suggestion = SuggestKey(key);
+      // A [header] is not a misspelt key ([site] is not site_id).
+      const std::optional<std::string_view> suggestion = node.is_table() ? std::nullopt : SuggestKey(key);
       if (suggestion) problem += fmt::format(" (did you mean {}?)", *suggestion);
       bool explained = suggestion.has_value();
       if (const toml::table* sub = node.as_table()) {
@@ -614,6 +622,7 @@ Result<Config> Loader::Run() {
   TakeFirst(config.monthly_file, config.origin.monthly_file, from_file.monthly_file);
   TakeFirst(config.latitude, config.origin.latitude, from_file.latitude);
   TakeFirst(config.signing_key, config.origin.signing_key, from_file.signing_key);
+  TakeFirst(config.site_id, config.origin.site_id, from_file.site_id);
   return config;
 }
 
@@ -622,6 +631,22 @@ std::string FormatNumber(double v) { return fmt::format("{}", v); }
 }  // namespace
 
 std::span<const std::string_view> ConfigFileKeys() { return kKnownKeys; }
+
+std::string CheckSiteId(std::string_view v) {
+  if (v.empty()) return "the site id is empty (1 to 64 characters of A-Z a-z 0-9 . _ -)";
+  if (v.size() > 64) {
+    return fmt::format("\"{}\" has {} characters, at most 64 are allowed", v, v.size());
+  }
+  for (char c : v) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    if (!ok) {
+      return fmt::format("\"{}\": the character {:?} is not allowed (only A-Z a-z 0-9 . _ -)", v, c);
+    }
+  }
+  if (v == "." || v == "..") return fmt::format("\"{}\" is not a site id (it names a directory)", v);
+  return "";
+}
 
 std::string ConfigOrigin::ToString() const {
   switch (kind) {
@@ -729,6 +754,11 @@ std::string DescribeConfig(const Config& c) {
     line(kKeySigningKey, TomlQuote(c.signing_key), c.origin.signing_key);
   } else {
     unset(kKeySigningKey);
+  }
+  if (!c.site_id.empty()) {
+    line(kKeySiteId, TomlQuote(c.site_id), c.origin.site_id);
+  } else {
+    unset(kKeySiteId);
   }
   return out;
 }

@@ -463,7 +463,7 @@ TEST_F(ConfigTest, AllProblemsAtOnceInOrder) {
                 "  ./data/budget_audit.toml:3:1: \"colour\": unknown key; the keys are capacity_kw, "
                 "max_reduction_pct, timezone, data_dir, annual_potential_kwh, "
                 "specific_yield_kwh_per_kwp, monthly_share, budget_year_start, potential_file, "
-                "monthly_file, latitude, signing_key\n"
+                "monthly_file, latitude, signing_key, site_id\n"
                 "  ./data/budget_audit.toml:4:21: max_reduction_pct: must be a percentage in (0, 100], "
                 "got 101");
 }
@@ -760,7 +760,7 @@ TEST(ConfigFileKeys, InTheOrderMessagesListThem) {
   EXPECT_THAT(keys, ::testing::ElementsAre("capacity_kw", "max_reduction_pct", "timezone", "data_dir",
                                            "annual_potential_kwh", "specific_yield_kwh_per_kwp",
                                            "monthly_share", "budget_year_start", "potential_file",
-                                           "monthly_file", "latitude", "signing_key"));
+                                           "monthly_file", "latitude", "signing_key", "site_id"));
 }
 
 TEST(ConfigComplianceKeys, ReadValidatedAndRelativeToTheFile) {

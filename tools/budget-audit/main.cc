@@ -15,6 +15,12 @@
 #include "cli.h"
 #include "parquet/file_writer.h"
 
+namespace budget_audit::cli {
+// publish (cmd_publish.cc) and fleet verify / fleet compliance (cmd_fleet.cc).
+void SetupPublish(CLI::App& app, Context& ctx, Action& action);
+void SetupFleet(CLI::App& app, Context& ctx, Action& action);
+}  // namespace budget_audit::cli
+
 namespace {
 
 // Started with descriptor 0, 1 or 2 closed (`budget-audit log >&- 2>&-`),
@@ -70,6 +76,8 @@ int Run(int argc, char** argv) {
   SetupVerify(app, ctx, action);
   SetupReports(app, ctx, action);
   SetupCompliance(app, ctx, action);
+  SetupPublish(app, ctx, action);
+  SetupFleet(app, ctx, action);
 
   try {
     app.parse(argc, argv);
