@@ -16,6 +16,7 @@
 
 #include "budget_audit/audit_log.h"
 #include "env/fault_env.h"
+#include "env/forwarding_env.h"
 #include "fleet/store.h"
 #include "log/manifest.h"
 #include "parquet/file_reader.h"
@@ -380,41 +381,20 @@ TEST_F(FleetTest, FleetComplianceEqualsEachSitesOwnCompliance) {
 }
 
 // An Env that runs `hook` once, just before the first read of `path`.
-class HookEnv final : public Env {
+class HookEnv final : public ForwardingEnv {
  public:
   HookEnv(Env* base, std::string path, std::function<void()> hook)
-      : base_(base), path_(std::move(path)), hook_(std::move(hook)) {}
+      : ForwardingEnv(base), path_(std::move(path)), hook_(std::move(hook)) {}
   Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {
     if (path == path_ && hook_) {
       auto h = std::move(hook_);
       hook_ = nullptr;
       h();
     }
-    return base_->NewRandomAccessFile(path);
+    return base()->NewRandomAccessFile(path);
   }
-  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& p) override {
-    return base_->NewWritableFile(p);
-  }
-  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& p) override {
-    return base_->NewAppendableFile(p);
-  }
-  Result<bool> FileExists(const std::string& p) override { return base_->FileExists(p); }
-  Result<bool> IsDirectory(const std::string& p) override { return base_->IsDirectory(p); }
-  Result<uint64_t> GetFileSize(const std::string& p) override { return base_->GetFileSize(p); }
-  Result<std::vector<std::string>> GetChildren(const std::string& d) override {
-    return base_->GetChildren(d);
-  }
-  Status CreateDir(const std::string& d) override { return base_->CreateDir(d); }
-  Status DeleteFile(const std::string& p) override { return base_->DeleteFile(p); }
-  Status RenameFile(const std::string& a, const std::string& b) override { return base_->RenameFile(a, b); }
-  Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
-  Result<std::unique_ptr<FileLock>> TryLockFile(const std::string& p, const std::string& h) override {
-    return base_->TryLockFile(p, h);
-  }
-  int64_t NowMicros() override { return base_->NowMicros(); }
 
  private:
-  Env* base_;
   std::string path_;
   std::function<void()> hook_;
 };

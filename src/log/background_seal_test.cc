@@ -12,6 +12,7 @@
 #include "budget_audit/audit_log.h"
 #include "budget_audit/log_reader.h"
 #include "env/fault_env.h"
+#include "env/forwarding_env.h"
 #include "log/snapshot.h"
 #include "log/verify.h"
 
@@ -34,9 +35,9 @@ SlotRecord Tick(int i) {
 
 // An Env whose month-file publications (the rename of a seal's temporary)
 // wait at a gate until it opens, or fail while `fail` is set.
-class GateEnv final : public Env {
+class GateEnv final : public ForwardingEnv {
  public:
-  explicit GateEnv(Env* base) : base_(base) {}
+  explicit GateEnv(Env* base) : ForwardingEnv(base) {}
   void Open() {
     std::lock_guard<std::mutex> l(mu_);
     open_ = true;
@@ -50,23 +51,6 @@ class GateEnv final : public Env {
   std::atomic<bool> fail{false};
   std::atomic<int> renames{0};
 
-  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& p) override {
-    return base_->NewRandomAccessFile(p);
-  }
-  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& p) override {
-    return base_->NewWritableFile(p);
-  }
-  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& p) override {
-    return base_->NewAppendableFile(p);
-  }
-  Result<bool> FileExists(const std::string& p) override { return base_->FileExists(p); }
-  Result<bool> IsDirectory(const std::string& p) override { return base_->IsDirectory(p); }
-  Result<uint64_t> GetFileSize(const std::string& p) override { return base_->GetFileSize(p); }
-  Result<std::vector<std::string>> GetChildren(const std::string& d) override {
-    return base_->GetChildren(d);
-  }
-  Status CreateDir(const std::string& d) override { return base_->CreateDir(d); }
-  Status DeleteFile(const std::string& p) override { return base_->DeleteFile(p); }
   Status RenameFile(const std::string& from, const std::string& to) override {
     if (to.size() > 8 && to.compare(to.size() - 8, 8, ".parquet") == 0) {
       std::unique_lock<std::mutex> l(mu_);
@@ -77,16 +61,10 @@ class GateEnv final : public Env {
       if (fail) return Status::IOError(fmt::format("{}: injected rename failure", to));
       ++renames;
     }
-    return base_->RenameFile(from, to);
+    return base()->RenameFile(from, to);
   }
-  Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
-  Result<std::unique_ptr<FileLock>> TryLockFile(const std::string& p, const std::string& h) override {
-    return base_->TryLockFile(p, h);
-  }
-  int64_t NowMicros() override { return base_->NowMicros(); }
 
  private:
-  Env* base_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool open_ = false;

@@ -12,6 +12,7 @@
 #include "budget_audit/audit_log.h"
 #include "budget_audit/log_reader.h"
 #include "env/fault_env.h"
+#include "env/forwarding_env.h"
 #include "log/manifest.h"
 #include "util/bytes.h"
 
@@ -31,45 +32,27 @@ SlotRecord Tick(int i) {
 }
 
 // An Env that remembers the name of every file created in the log directory.
-class RecordingEnv final : public Env {
+class RecordingEnv final : public ForwardingEnv {
  public:
-  explicit RecordingEnv(Env* base) : base_(base) {}
+  explicit RecordingEnv(Env* base) : ForwardingEnv(base) {}
   std::set<std::string> created() {
     std::lock_guard<std::mutex> l(mu_);
     return created_;
   }
-  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& p) override {
-    return base_->NewRandomAccessFile(p);
-  }
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& p) override {
     Note(p);
-    return base_->NewWritableFile(p);
+    return base()->NewWritableFile(p);
   }
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& p) override {
     Note(p);
-    return base_->NewAppendableFile(p);
+    return base()->NewAppendableFile(p);
   }
-  Result<bool> FileExists(const std::string& p) override { return base_->FileExists(p); }
-  Result<bool> IsDirectory(const std::string& p) override { return base_->IsDirectory(p); }
-  Result<uint64_t> GetFileSize(const std::string& p) override { return base_->GetFileSize(p); }
-  Result<std::vector<std::string>> GetChildren(const std::string& d) override {
-    return base_->GetChildren(d);
-  }
-  Status CreateDir(const std::string& d) override { return base_->CreateDir(d); }
-  Status DeleteFile(const std::string& p) override { return base_->DeleteFile(p); }
-  Status RenameFile(const std::string& f, const std::string& t) override { return base_->RenameFile(f, t); }
-  Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
-  Result<std::unique_ptr<FileLock>> TryLockFile(const std::string& p, const std::string& h) override {
-    return base_->TryLockFile(p, h);
-  }
-  int64_t NowMicros() override { return base_->NowMicros(); }
 
  private:
   void Note(const std::string& p) {
     std::lock_guard<std::mutex> l(mu_);
     created_.insert(BaseName(p));
   }
-  Env* base_;
   std::mutex mu_;
   std::set<std::string> created_;
 };

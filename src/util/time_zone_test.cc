@@ -8,6 +8,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "env/forwarding_env.h"
+
 namespace budget_audit {
 namespace {
 
@@ -37,35 +39,15 @@ std::string LoadError(std::string_view name) {
 }
 
 // An Env whose clock is fixed (everything else is an in-memory file system).
-class FixedClockEnv final : public Env {
+class FixedClockEnv final : public ForwardingEnv {
  public:
-  explicit FixedClockEnv(int64_t now) : base_(NewMemEnv()), now_(now) {}
-  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& p) override {
-    return base_->NewRandomAccessFile(p);
-  }
-  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& p) override {
-    return base_->NewWritableFile(p);
-  }
-  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& p) override {
-    return base_->NewAppendableFile(p);
-  }
-  Result<bool> FileExists(const std::string& p) override { return base_->FileExists(p); }
-  Result<bool> IsDirectory(const std::string& p) override { return base_->IsDirectory(p); }
-  Result<uint64_t> GetFileSize(const std::string& p) override { return base_->GetFileSize(p); }
-  Result<std::vector<std::string>> GetChildren(const std::string& d) override {
-    return base_->GetChildren(d);
-  }
-  Status CreateDir(const std::string& d) override { return base_->CreateDir(d); }
-  Status DeleteFile(const std::string& p) override { return base_->DeleteFile(p); }
-  Status RenameFile(const std::string& a, const std::string& b) override { return base_->RenameFile(a, b); }
-  Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
-  Result<std::unique_ptr<FileLock>> TryLockFile(const std::string& p, const std::string& info) override {
-    return base_->TryLockFile(p, info);
-  }
+  explicit FixedClockEnv(int64_t now) : FixedClockEnv(NewMemEnv(), now) {}
   int64_t NowMicros() override { return now_; }
 
  private:
-  std::unique_ptr<Env> base_;
+  FixedClockEnv(std::unique_ptr<Env> mem, int64_t now)
+      : ForwardingEnv(mem.get()), mem_(std::move(mem)), now_(now) {}
+  std::unique_ptr<Env> mem_;
   int64_t now_;
 };
 
