@@ -20,11 +20,22 @@
 # BUILD_DIR/RESULTS-quick.md unless BENCH_OUT says otherwise), BENCH_OUT=FILE,
 # BENCH_RUNS, BENCH_ROWS, BENCH_SCALING, BENCH_APPEND_SIZES, BENCH_KEEP=1,
 # BENCH_SECTIONS=a,b,... (only those sections: appends, month,
-# python-strategy, import, reports, compliance, size, scaling, python; e.g.
-# BENCH_QUICK=1 BENCH_SECTIONS=compliance for a look at one figure; see
+# python-strategy, import, reports, compliance, size, scaling, python, fleet;
+# e.g. BENCH_QUICK=1 BENCH_SECTIONS=compliance for a look at one figure; see
 # bench/peers/run.mjs); BENCH_PYTHON=0 (no Python section), BENCH_VENV=DIR,
 # BENCH_PY_RUNS, BENCH_PY_LOAD_SIZES, BENCH_PY_TICK_SIZES (see
 # bench/python_bench.py).
+#
+# The fleet section (§7: a generated fleet of 100 sites × a year of one-minute
+# ticks published to a store; `fleet compliance` against DuckDB's SQL of
+# docs/spark.md and the Spark job on a local 2-worker cluster; publish per
+# day) is not in the default set: it adds ~15-25 minutes (the Spark job ~8,
+# generating the store ~5 the first time; the store, ~0.5 GB, is kept under
+# the bench directory). Run it with BENCH_SECTIONS=fleet (or a list naming
+# it); BENCH_FLEET_SITES, BENCH_FLEET_DAYS, BENCH_FLEET_PUBLISH_SITES (see
+# bench/peers/run.mjs). It needs the venv (pyspark, numpy, pyarrow,
+# budget_audit; scripts/python-env.sh makes it when missing) and Java
+# (scripts/spark-cluster.sh installs Debian's when missing).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -73,6 +84,26 @@ elif [[ "${BENCH_QUICK:-}" == 1 ]]; then
   out="$build/RESULTS-quick.md"
 else
   out="$repo/bench/RESULTS.md"
+fi
+
+# The fleet section: the venv it runs tools/fleet_gen.py and the Spark job
+# with, and the Spark cluster it starts stopped whatever happens (run.mjs
+# stops it too; this covers a kill of node itself).
+fleet_section=0
+if [[ ",${BENCH_SECTIONS// /}," == *,fleet,* ]]; then
+  fleet_section=1
+  venv="${BENCH_VENV:-$repo/.venv}"
+  export BENCH_VENV="$venv"
+  if ! "$venv/bin/python" -c 'import budget_audit.spark, pyspark, numpy, pyarrow' 2>/dev/null; then
+    echo "bench: the fleet section needs the venv: scripts/python-env.sh $venv…" >&2
+    bash "$repo/scripts/python-env.sh" "$venv" >&2
+  fi
+  stop_cluster() {
+    if compgen -G "$work/spark-cluster/pids/*.pid" >/dev/null; then
+      VENV="$venv" bash "$repo/scripts/spark-cluster.sh" stop "$work/spark-cluster" >&2 || true
+    fi
+  }
+  trap stop_cluster EXIT
 fi
 
 start=$SECONDS

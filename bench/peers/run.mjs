@@ -28,7 +28,16 @@
 //                          compliance or size do (they read its log). For a
 //                          look at one figure; RESULTS.md then holds those
 //                          sections only (scripts/bench.sh also skips the
-//                          Python package's section unless "python" is listed)
+//                          Python package's section unless "python" is listed).
+//                          fleet (§7) runs only when listed: not in the
+//                          default set (it adds ~15-25 minutes, most of it
+//                          the Spark job)
+//   BENCH_FLEET_SITES=N    §7: sites of the generated fleet (100; quick: 5)
+//   BENCH_FLEET_DAYS=N     §7: days of one-minute ticks per site (365;
+//                          quick: 10), from 2026-01-01 (quick: 2026-06-26)
+//   BENCH_FLEET_PUBLISH_SITES=N  §7: sites given new days to publish (5; quick: 3)
+//   BENCH_VENV=DIR         §7: the venv with pyspark, numpy, pyarrow and
+//                          budget_audit (default REPO/.venv)
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -82,9 +91,25 @@ const cfg = {
   // a site zone that is not UTC, so local days differ from the UTC dates
   // the generated ticks carry, and its own annual potential (1,100 kWh/kWp).
   compliancePlant: { timezone: "Europe/Paris", annualPotentialKwh: 550_000 },
+  // §7: a generated fleet (tools/fleet_gen.py) published to a store; its
+  // compliance embedded, in DuckDB (docs/spark.md's SQL) and on Spark.
+  fleet: {
+    sites: Number(process.env.BENCH_FLEET_SITES || (quick ? 5 : 100)),
+    days: Number(process.env.BENCH_FLEET_DAYS || (quick ? 10 : 365)),
+    start: quick ? "2026-06-26" : "2026-01-01",
+    tickSeconds: 60,
+    seed: 1,
+    year: 2026,
+    publishSites: Number(process.env.BENCH_FLEET_PUBLISH_SITES || (quick ? 3 : 5)),
+    publishDays: 2,
+    sqlRuns: quick ? 2 : 3,
+    sparkRuns: 1,
+  },
   sections: null,
 };
-const kSections = ["appends", "month", "python-strategy", "import", "reports", "compliance", "size", "scaling"];
+const kSections = ["appends", "month", "python-strategy", "import", "reports", "compliance", "size", "scaling", "fleet"];
+// Not run unless BENCH_SECTIONS names them.
+const kOptIn = ["fleet"];
 if (process.env.BENCH_SECTIONS) {
   const want = process.env.BENCH_SECTIONS.split(",").map((x) => x.trim()).filter((x) => x && x !== "python");
   const unknown = want.filter((x) => !kSections.includes(x));
@@ -94,7 +119,7 @@ if (process.env.BENCH_SECTIONS) {
   }
   cfg.sections = kSections.filter((x) => want.includes(x));
 }
-const sectionOn = (name) => !cfg.sections || cfg.sections.includes(name);
+const sectionOn = (name) => (cfg.sections ? cfg.sections.includes(name) : !kOptIn.includes(name));
 const needImport = ["import", "reports", "compliance", "size"].some(sectionOn);
 
 const inputs = path.join(work, "inputs");
@@ -625,12 +650,303 @@ function linearVerdict(sc, lin) {
     : `**missed** (${off.map((p) => shortN(p.records)).join(", ")} off the line ${fit}${step})`;
 }
 
+// ---- 7. a fleet ----
+
+// The venv with pyspark, numpy, pyarrow and budget_audit (scripts/python-env.sh).
+const venv = path.resolve(process.env.BENCH_VENV || path.join(repo, ".venv"));
+const venvPy = path.join(venv, "bin", "python");
+const sparkCluster = path.join(repo, "scripts", "spark-cluster.sh");
+const isoDay = (d) => d.toISOString().slice(0, 10);
+const addDays = (day, k) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + k * 86_400_000));
+
+function parquetBytes(dir) {
+  let bytes = 0;
+  let files = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith(".parquet")) {
+      bytes += fs.statSync(path.join(e.parentPath ?? e.path, e.name)).size;
+      ++files;
+    }
+  }
+  return { bytes, files };
+}
+
+// The fleet of §7: tools/fleet_gen.py's sites, imported by our budget-audit
+// and published with `budget-audit publish` to a store; kept under
+// inputs/ for the next run while the budget-audit binary is the same one.
+function fleetStore(f) {
+  const dir = path.join(inputs, `fleet-${f.sites}x${f.days}d-${f.start}-${f.tickSeconds}s-seed${f.seed}`);
+  const marker = path.join(dir, "generated.json");
+  const st = fs.statSync(cli);
+  const key = { cli_mtime_ms: st.mtimeMs, cli_size: st.size };
+  const sites = path.join(dir, "sites");
+  const store = path.join(dir, "store");
+  if (fs.existsSync(marker)) {
+    const m = JSON.parse(fs.readFileSync(marker, "utf8"));
+    if (m.key?.cli_mtime_ms === key.cli_mtime_ms && m.key?.cli_size === key.cli_size) {
+      log(`fleet: reusing the generated store ${dir} (${shortN(m.records)} records)`);
+      return { dir, sites, store, ...m, reused: true };
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  log(`fleet: generating ${f.sites} sites × ${f.days} days of ${f.tickSeconds}-s ticks and publishing them (tools/fleet_gen.py)…`);
+  const t0 = performance.now();
+  const r = spawnSync(
+    venvPy,
+    [path.join(repo, "tools", "fleet_gen.py"), sites, "--sites", String(f.sites), "--start", f.start, "--days", String(f.days),
+      "--tick-seconds", String(f.tickSeconds), "--seed", String(f.seed), "--cli", cli, "--jobs", "2", "--publish", store],
+    { cwd: work, env: cliEnv, stdio: ["ignore", 2, 2] },
+  );
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`tools/fleet_gen.py exited ${r.status} (with ${venvPy}; scripts/python-env.sh makes the venv)`);
+  const fleet = JSON.parse(fs.readFileSync(path.join(sites, "fleet.json"), "utf8"));
+  const m = { key, gen_s: (performance.now() - t0) / 1000, records: fleet.sites.reduce((a, s) => a + s.rows, 0), store_parquet: parquetBytes(store) };
+  fs.writeFileSync(marker, toJson(m) + "\n");
+  syncDisk();
+  return { dir, sites, store, ...m, reused: false };
+}
+
+// The figures compared between ours and the Spark job, by the names of
+// `budget-audit fleet compliance --format json` (python/tests/test_spark.py's).
+const kFleetFigures = ["budget_year", "as_of", "timezone", "potential", "ceiling_pct", "ceiling_kwh", "spent_kwh", "slots", "interventions",
+  "expected_share_to_date", "budget_to_date_kwh", "pace", "projected_kwh", "naive_projected_kwh", "compliant_projection",
+  "days_of_budget_left", "log", "findings", "finding_checks"];
+
+function canon(v) {
+  if (Array.isArray(v)) return v.map(canon);
+  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])]));
+  return v;
+}
+const sameValue = (a, b) => JSON.stringify(canon(a ?? null)) === JSON.stringify(canon(b ?? null));
+
+function compareFleet(ours, theirs, who) {
+  const bad = [];
+  const t = new Map(theirs.sites.map((s) => [s.site_id, s]));
+  for (const o of ours.sites) {
+    const x = t.get(o.site_id);
+    if (!x) {
+      bad.push(`${o.site_id}: not in ${who}'s`);
+      continue;
+    }
+    t.delete(o.site_id);
+    for (const k of kFleetFigures) {
+      if (k === "finding_checks" && o[k] === undefined) continue; // an older budget-audit: `findings` (their number) is compared
+      if (!sameValue(o[k], x[k])) bad.push(`${o.site_id} ${k}: ours ${JSON.stringify(o[k])}, ${who} ${JSON.stringify(x[k])}`);
+    }
+  }
+  for (const k of t.keys()) bad.push(`${k}: ${who}'s only`);
+  if (bad.length === 0 && ours.sites.map((s) => s.site_id).join() !== theirs.sites.map((s) => s.site_id).join()) bad.push("the sites' order differs");
+  return bad;
+}
+
+// The Spark job's steps as its main() takes them (python -m budget_audit.spark
+// DEST --year Y --as-of D --master URL -o FILE), timed in between: the
+// application's start (SparkSession: the driver's JVM, the application
+// registered with the master, executors asked of both workers), the job,
+// the session's stop.
+const kSparkDriver = `
+import datetime as dt, json, sys, time
+t0 = time.time()
+from budget_audit import spark as fleet_spark
+dest, year, as_of, master, out = sys.argv[1], int(sys.argv[2]), dt.date.fromisoformat(sys.argv[3]), sys.argv[4], sys.argv[5]
+t1 = time.time()
+spark = fleet_spark._spark_session(master)
+t2 = time.time()
+try:
+    report = fleet_spark.fleet_compliance(spark, dest, year, as_of)
+    t3 = time.time()
+finally:
+    spark.stop()
+t4 = time.time()
+with open(out, "w") as f:
+    f.write(json.dumps(report, indent=2, allow_nan=False) + "\\n")
+print(json.dumps({"import_s": t1 - t0, "start_s": t2 - t1, "job_s": t3 - t2, "stop_s": t4 - t3}))
+`;
+
+function sparkBench(store, year, asOf, oursOut, f) {
+  const state = path.join(work, "spark-cluster");
+  const env = { ...cliEnv, VENV: venv };
+  const stop = () => {
+    log("fleet: stopping the Spark cluster (scripts/spark-cluster.sh stop)…");
+    spawnSync("bash", [sparkCluster, "stop", state], { cwd: repo, env, stdio: ["ignore", 2, 2], timeout: 300_000 });
+  };
+  // Ctrl-C or a kill of the suite: the cluster's daemons (not children of
+  // ours) are stopped before exiting; scripts/bench.sh stops them too.
+  const onSignal = (sig) => {
+    stop();
+    process.exit(sig === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    log(`fleet: starting a Spark standalone cluster, 1 master + 2 workers (scripts/spark-cluster.sh start ${state})…`);
+    const t0 = performance.now();
+    const st = spawnSync("bash", [sparkCluster, "start", state], { cwd: repo, env, encoding: "utf8", stdio: ["ignore", "pipe", 2], timeout: 600_000 });
+    const cluster_start_s = (performance.now() - t0) / 1000;
+    if (st.error) throw st.error;
+    if (st.status !== 0) throw new Error(`scripts/spark-cluster.sh start exited ${st.status}`);
+    const url = st.stdout.trim().split("\n").pop();
+    if (!url.startsWith("spark://")) throw new Error(`scripts/spark-cluster.sh start printed ${st.stdout}`);
+    const jobEnv = { ...cliEnv, SPARK_LOCAL_IP: "127.0.0.1", PYSPARK_PYTHON: venvPy };
+    delete jobEnv.SPARK_HOME;
+    const outFile = path.join(work, "fleet-spark.json");
+    const runs = [];
+    for (let i = 0; i < f.sparkRuns; ++i) {
+      log(`fleet: the Spark job on ${url} (budget year ${year} through ${asOf}; run ${i + 1}/${f.sparkRuns})…`);
+      fs.rmSync(outFile, { force: true });
+      const t = process.hrtime.bigint();
+      const r = spawnSync(venvPy, ["-c", kSparkDriver, store, String(year), asOf, url, outFile], {
+        cwd: work, env: jobEnv, encoding: "utf8", maxBuffer: 256 << 20, timeout: 3 * 3600_000,
+      });
+      const wall_s = Number(process.hrtime.bigint() - t) / 1e9;
+      if (r.error) throw r.error;
+      if (r.status !== 0) throw new Error(`the Spark job exited ${r.status}: ${r.stderr.slice(-3000)}`);
+      runs.push({ wall_s, ...JSON.parse(r.stdout.trim().split("\n").pop()) });
+    }
+    const out = JSON.parse(fs.readFileSync(outFile, "utf8"));
+    const mismatches = compareFleet(oursOut, out, "Spark");
+    if (mismatches.length) log(`WARNING: fleet: the Spark job's figures differ from ours: ${mismatches.slice(0, 5).join("; ")}`);
+    return {
+      url, cluster_start_s, runs,
+      median_wall_s: median(runs.map((x) => x.wall_s)),
+      median_start_s: median(runs.map((x) => x.start_s)),
+      median_job_s: median(runs.map((x) => x.job_s)),
+      sites: out.sites.length, agree: mismatches.length === 0, mismatches,
+    };
+  } finally {
+    stop();
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+}
+
+// Publish cost per day of new data: a few sites' logs and store folders
+// copied (the generated fleet stays as it is for the next run), then, day
+// by day, one more day of ticks (tools/fleet_gen.py's generator, no
+// anomalies) imported into each log (which seals it: BUDGET_AUDIT_TODAY
+// after it) and `budget-audit publish` of the site timed.
+function publishBench(gen, f) {
+  const fleet = JSON.parse(fs.readFileSync(path.join(gen.sites, "fleet.json"), "utf8"));
+  const chosen = fleet.sites.slice(0, Math.min(f.publishSites, fleet.sites.length));
+  const root = path.join(logs, "fleet-publish");
+  fs.rmSync(root, { recursive: true, force: true });
+  const store = path.join(root, "store");
+  const sites = chosen.map((s, i) => {
+    const dir = path.join(root, "sites", s.site_id);
+    fs.cpSync(path.dirname(s.config), dir, { recursive: true });
+    fs.cpSync(path.join(gen.store, `site=${s.site_id}`), path.join(store, `site=${s.site_id}`), { recursive: true });
+    return { index: i, site_id: s.site_id, config: path.join(dir, "budget_audit.toml"), log: path.join(dir, "slot_log") };
+  });
+  const firstNew = addDays(f.start, f.days);
+  const days = Array.from({ length: f.publishDays }, (_, k) => addDays(firstNew, k));
+  // The new days' ticks, as the fleet's were made.
+  const ticksDir = path.join(root, "ticks");
+  fs.mkdirSync(ticksDir, { recursive: true });
+  const py = `
+import datetime as dt, importlib.util, json, random, sys
+import pyarrow.parquet as pq
+spec = importlib.util.spec_from_file_location("fleet_gen", sys.argv[1]); g = importlib.util.module_from_spec(spec); spec.loader.exec_module(g)
+n, seed, tick, out = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+rng = random.Random(seed)
+plans = [g.site_plan(i, rng) for i in range(n)]
+for spec in json.loads(sys.argv[6]):
+    plan = dict(plans[spec["index"]], anomalies=[])
+    for k, day in enumerate(spec["days"]):
+        table, _ = g.ticks_table(plan, dt.date.fromisoformat(day), 1, tick, seed * 100003 + spec["index"] + 7919 * (k + 1))
+        pq.write_table(table, f"{out}/{plan['site_id']}-{day}.parquet", compression="zstd")
+`;
+  const specs = sites.map((s) => ({ index: s.index, days }));
+  const g = spawnSync(venvPy, ["-c", py, path.join(repo, "tools", "fleet_gen.py"), String(f.sites), String(f.seed), String(f.tickSeconds), ticksDir, JSON.stringify(specs)], {
+    cwd: work, env: cliEnv, encoding: "utf8",
+  });
+  if (g.status !== 0) throw new Error(`generating the new days' ticks failed: ${g.stderr.slice(-2000)}`);
+  const res = { sites: sites.map((s) => s.site_id), days: [] };
+  for (const day of days) {
+    const one = { day, sites: [] };
+    for (const s of sites) {
+      const imp = spawnSync(cli, ["--config", s.config, "--log", s.log, "import", "--json", path.join(ticksDir, `${s.site_id}-${day}.parquet`)], {
+        cwd: work, env: { ...cliEnv, BUDGET_AUDIT_TODAY: addDays(day, 2) }, encoding: "utf8",
+      });
+      if (imp.status !== 0) throw new Error(`import of ${day} into ${s.site_id} exited ${imp.status}: ${imp.stderr.slice(-1000)}`);
+      const sum = JSON.parse(imp.stdout);
+      const man = manifestOf(s.log);
+      if (man.sealed_seq !== sum.last_seq) throw new Error(`${s.site_id}: ${day} not sealed after the import (sealed ${man.sealed_seq}, last ${sum.last_seq})`);
+      one.sites.push({ site_id: s.site_id, new_records: sum.appended });
+    }
+    syncDisk();
+    log(`fleet: publish of ${day} (${sites.length} sites, one \`budget-audit publish\` each)…`);
+    for (const [i, s] of sites.entries()) {
+      const r = runTimed(cli, ["--config", s.config, "--log", s.log, "publish", store, "--json"]);
+      const p = JSON.parse(r.stdout);
+      Object.assign(one.sites[i], {
+        wall_s: r.wall_s, max_rss_kib: r.max_rss_kib, copied_files: p.copied.files, copied_bytes: p.copied.bytes,
+        skipped_files: p.skipped.files, copied: p.files.filter((x) => x.copied).map((x) => x.name),
+      });
+    }
+    res.days.push(one);
+  }
+  const all = res.days.flatMap((d) => d.sites);
+  res.site_days = all.length;
+  res.median_wall_s = median(all.map((x) => x.wall_s));
+  res.mean_wall_s = all.reduce((a, x) => a + x.wall_s, 0) / all.length;
+  res.mean_bytes = all.reduce((a, x) => a + x.copied_bytes, 0) / all.length;
+  res.mean_new_records = all.reduce((a, x) => a + x.new_records, 0) / all.length;
+  res.max_rss_kib = Math.max(...all.map((x) => x.max_rss_kib));
+  // A month's last day replaces that month's whole file: the largest month
+  // file of each site in the store, the median over the sites.
+  const largest = [];
+  for (const e of fs.readdirSync(gen.store)) {
+    if (!e.startsWith("site=")) continue;
+    const sizes = fs.readdirSync(path.join(gen.store, e)).filter((n) => n.endsWith(".parquet")).map((n) => fs.statSync(path.join(gen.store, e, n)).size);
+    if (sizes.length) largest.push(Math.max(...sizes));
+  }
+  res.largest_month_file_bytes = median(largest);
+  if (process.env.BENCH_KEEP !== "1") fs.rmSync(root, { recursive: true, force: true });
+  return res;
+}
+
+function fleetBench() {
+  const f = cfg.fleet;
+  const gen = fleetStore(f);
+  const year = f.year;
+  const asOf = addDays(f.start, f.days - 1);
+  const argv = ["--data-dir", noData, "fleet", "compliance", gen.store, "--year", String(year), "--as-of", asOf, "--format", "json"];
+  const oursFile = path.join(work, "fleet-ours.json");
+  const warm = runTimed(cli, argv); // warm-up: the page cache, as DuckDB's is
+  fs.writeFileSync(oursFile, warm.stdout);
+  const rs = [];
+  for (let i = 0; i < cfg.reportRuns; ++i) {
+    log(`fleet compliance over ${f.sites} sites (${shortN(gen.records)} records), ours (run ${i + 1}/${cfg.reportRuns})…`);
+    rs.push(runTimed(cli, argv));
+  }
+  const oursOut = JSON.parse(rs[rs.length - 1].stdout);
+  const ours = {
+    runs: rs.map((r) => ({ wall_s: r.wall_s, max_rss_kib: r.max_rss_kib })),
+    median_wall_s: median(rs.map((r) => r.wall_s)),
+    max_rss_kib: Math.max(...rs.map((r) => r.max_rss_kib)),
+    sites: oursOut.sites.length,
+    slots: oursOut.sites.reduce((a, s) => a + (s.slots ?? 0), 0),
+    findings: oursOut.sites.reduce((a, s) => a + (s.findings ?? 0), 0),
+  };
+  const peer = runPeer("fleet_sql.mjs", ["--dest", gen.store, "--year", String(year), "--as-of", asOf, "--doc", path.join(repo, "docs", "spark.md"),
+    "--runs", String(f.sqlRuns), "--ours", oursFile]);
+  const spark = sparkBench(gen.store, year, asOf, oursOut, f);
+  const publish = publishBench(gen, f);
+  return {
+    sites: f.sites, days: f.days, start: f.start, tick_seconds: f.tickSeconds, seed: f.seed, year, as_of: asOf,
+    records: gen.records, store_parquet: gen.store_parquet, gen_s: gen.gen_s, reused: gen.reused,
+    ours, peer, spark, publish,
+  };
+}
+
 // ---- the report ----
 
 const ms = (s) => (s >= 10 ? s.toFixed(0) : s >= 1 ? s.toFixed(1) : s.toFixed(2));
 const us = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const ratio = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
 const mib = (kib) => (kib / 1024).toFixed(1);
+const mb = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : `${(b / 1e3).toFixed(1)} kB`);
 const verdict = (ok) => (ok === undefined ? "—" : ok ? "met" : "**missed**");
 
 // Paths under the repository as relative ones (RESULTS.md is committed).
@@ -760,6 +1076,73 @@ function renderCompliance(L, row, r, cp, recs) {
     L.push("");
   }
   L.push(`DuckDB's process (Node + DuckDB) peaked at ${mib(cp.peer.max_rss_kib)} MiB.`);
+  L.push("");
+}
+
+// §7: a fleet's compliance on three engines, and publish's cost per day.
+function renderFleet(L, row, fl) {
+  const pb = fl.publish;
+  const sp = fl.spark;
+  L.push("## 7. A fleet: `fleet compliance` embedded, in DuckDB and on Spark; `publish` per day");
+  L.push("");
+  L.push(
+    `The store: tools/fleet_gen.py \`--sites ${fl.sites} --start ${fl.start} --days ${fl.days} --tick-seconds ${fl.tick_seconds} --seed ${fl.seed}\` ` +
+      `(zones on both hemispheres, budget years from 01-01, 04-01 and 07-01, every potential basis, about one site in eight with each ledger anomaly), ` +
+      `each site imported by this budget-audit and published with \`budget-audit publish\`: ${fmtN(fl.records)} records in ` +
+      `${fmtN(fl.store_parquet.files)} month files (${(fl.store_parquet.bytes / 1e6).toFixed(1)} MB)` +
+      (fl.reused ? `, generated by an earlier run (kept under the bench directory while the budget-audit binary is the same)` : `, generated in ${ms(fl.gen_s)} s`) +
+      `. Every site's compliance for the budget year ${fl.year} through ${fl.as_of}. ` +
+      `Ours: \`budget-audit fleet compliance DEST --year ${fl.year} --as-of ${fl.as_of} --format json\` (from the manifests' per-file summaries: O(files)), ` +
+      `the command's wall time and peak RSS, ${fl.ours.runs.length} runs after an untimed one, median. ` +
+      `DuckDB: the statement of docs/spark.md ("The same table in DuckDB", taken from the document as it stands; bench/peers/fleet_sql.mjs) over the raw rows, ` +
+      `the query's time inside a started process after an untimed run, ${fl.peer.ms.length} runs, median. ` +
+      `Spark: python -m budget_audit.spark's steps (\`_spark_session\`, \`fleet_compliance\`, stop; timed in between) with the venv's pyspark against a ` +
+      `standalone cluster on loopback started by scripts/spark-cluster.sh (1 master, 2 workers of 1 core and 1 GiB), the driver on the same machine; ` +
+      `the wall time of the driver's process, ${sp.runs.length} run${sp.runs.length === 1 ? "" : "s"}. The figures are compared site by site: ` +
+      "DuckDB's with ours exactly, those its statement gives (days_of_budget_left is the Spark driver's, not the SQL's), and the order; the Spark job's with ours exactly, every figure of the site's JSON.",
+  );
+  L.push("");
+  row("", "median", "runs", "peak RSS MiB", "sites", "same figures as ours");
+  row("---", "---:", "---", "---:", "---:", "---");
+  row("ours: `budget-audit fleet compliance`", `${ms(fl.ours.median_wall_s * 1000)} ms`, fl.ours.runs.map((x) => ms(x.wall_s * 1000)).join(", "), mib(fl.ours.max_rss_kib), fl.ours.sites, "—");
+  row(`DuckDB (${fl.peer.engine}, ${fl.peer.threads} threads): docs/spark.md's SQL, query`, `${ms(fl.peer.median_ms)} ms`, `${fl.peer.ms.map(ms).join(", ")} (untimed first: ${ms(fl.peer.first_ms)})`, `${mib(fl.peer.max_rss_kib)} (its process)`, fl.peer.sites, fl.peer.agree ? "yes" : "**no**");
+
+  row("Spark job, the driver's process (application start included)", `${ms(sp.median_wall_s)} s`, sp.runs.map((x) => ms(x.wall_s)).join(", "), "—", sp.sites, sp.agree ? "yes" : "**no**");
+  row("of which: the application's start (SparkSession)", `${ms(sp.median_start_s)} s`, sp.runs.map((x) => ms(x.start_s)).join(", "), "", "", "");
+  row("of which: the job (fleet_compliance)", `${ms(sp.median_job_s)} s`, sp.runs.map((x) => ms(x.job_s)).join(", "), "", "", "");
+  L.push("");
+  if (fl.peer.node_error) {
+    L.push(
+      `The benchmark's own DuckDB (@duckdb/node-api) refuses the statement as docs/spark.md gives it ("${fl.peer.node_error}": its \`list_reduce\` with a ` +
+        "`{s, c}` struct accumulator over a list of doubles), so the venv's Python DuckDB ran it, timed inside its process the same way.",
+    );
+    L.push("");
+  }
+  L.push(`Starting the cluster itself (scripts/spark-cluster.sh start: three JVMs, the workers registered) took ${ms(sp.cluster_start_s)} s, not counted above; it is stopped after the job, or on a failure or an interrupt.`);
+  L.push("");
+  for (const [who, x] of [["DuckDB", fl.peer], ["the Spark job", sp]]) {
+    if (x.agree) continue;
+    L.push(`**${who}'s figures differ from ours** (${x.mismatches.length}${x.mismatches.length > 20 ? ", the first 20" : ""}):`);
+    L.push("");
+    for (const m of x.mismatches.slice(0, 20)) L.push(`- ${m}`);
+    L.push("");
+  }
+  L.push(
+    `Publish per day of new data: ${pb.sites.length} sites' logs and store folders copied aside (the generated store stays as it is), then for each of ` +
+      `${pb.days.map((d) => d.day).join(" and ")} one more day of one-minute ticks (tools/fleet_gen.py's generator, no anomalies) imported into each log — which ` +
+      "seals it — and `budget-audit --config FILE --log DIR publish DEST --json` of each site timed (the process's wall time; bytes and files as publish reports them copied). " +
+      "A day in a month already published replaces that month's file (publish copies whole files: the current month grows a day at a time); the first day of a month adds a new file.",
+  );
+  L.push("");
+  row("day", "site", "new records", "ms", "files copied", "bytes copied", "copied");
+  row("---", "---", "---:", "---:", "---:", "---:", "---");
+  for (const d of pb.days) for (const x of d.sites) row(d.day, x.site_id, fmtN(x.new_records), ms(x.wall_s * 1000), x.copied_files, fmtN(x.copied_bytes), x.copied.join(", "));
+  L.push("");
+  L.push(
+    `Per site and day: ${ms(pb.median_wall_s * 1000)} ms (median; mean ${ms(pb.mean_wall_s * 1000)} ms), ${mb(pb.mean_bytes)} copied (mean), ` +
+      `peak RSS ${mib(pb.max_rss_kib)} MiB. The bytes copied grow with the day of the month: the last day of a month copies the whole month file ` +
+      `(${mb(pb.largest_month_file_bytes)} for the median site's largest month here).`,
+  );
   L.push("");
 }
 
@@ -909,6 +1292,24 @@ function render(r) {
     const peer = sz.peer.codecs[c].bytes / sz.rows;
     row(`5. Bytes per record on disk: our sealed files vs DuckDB COPY (${c})`, ours.toFixed(1), peer.toFixed(1), ratio(ours / peer),
         c === "zstd" ? "≤ 1.0" : "report", c === "zstd" ? (ours <= peer ? "met" : "**missed**") : "—");
+  }
+  const fl = r.fleet;
+  if (fl) {
+    const label = `\`fleet compliance\` over ${fl.sites} sites × ${fl.days} days of one-minute ticks (${shortN(fl.records)} records), budget year ${fl.year} through ${fl.as_of}`;
+    const same = (ok) => (ok ? "— (same figures)" : "— **figures differ** (§7)");
+    const o = fl.ours.median_wall_s;
+    row(`7. ${label}, time vs DuckDB running docs/spark.md's SQL (ours: whole process; DuckDB: query, warm)`, `${ms(o * 1000)} ms`, `${ms(fl.peer.median_ms)} ms`, ratio((o * 1000) / fl.peer.median_ms), "report", same(fl.peer.agree));
+    row(`7. ${label}, time vs the Spark job on a 2-worker standalone cluster (ours: whole process; Spark: the job's process, application start included)`, `${ms(o * 1000)} ms`, `${ms(fl.spark.median_wall_s)} s`, ratio(o / fl.spark.median_wall_s), "report", same(fl.spark.agree));
+    row(`7. The same, Spark without its application start (the job inside a started session)`, `${ms(o * 1000)} ms`, `${ms(fl.spark.median_job_s)} s`, ratio(o / fl.spark.median_job_s), "report", same(fl.spark.agree));
+    const pb = fl.publish;
+    row(
+      `7. \`publish\` of one new day of one-minute ticks, per site (median of ${pb.site_days} site-days; wall time of the process; bytes copied, mean)`,
+      `${ms(pb.median_wall_s * 1000)} ms, ${mb(pb.mean_bytes)}`,
+      "—",
+      "—",
+      "report",
+      `— (${fmtN(Math.round(pb.mean_new_records))} new records a day; a month's last day copies up to ~${mb(pb.largest_month_file_bytes)})`,
+    );
   }
   L.push("");
 
@@ -1123,6 +1524,7 @@ function render(r) {
     row("the pandas-style input (11 columns, snappy)", fmtN(sz.input.bytes), (sz.input.bytes / sz.input.rows).toFixed(2), ratio(sz.ours_bytes / sz.rows / (sz.input.bytes / sz.input.rows)));
     L.push("");
   }
+  if (fl) renderFleet(L, row, fl);
   L.push(`Raw figures: ${shownPath(r.machine.bench_dir)}/results.json (the logs there are removed unless BENCH_KEEP=1; the generated inputs are kept for the next run).`);
   L.push("");
   return L.join("\n");
@@ -1214,6 +1616,9 @@ if (needImport) {
 
 // 4. Scaling.
 if (sectionOn("scaling")) results.scaling = scalingBench(segments);
+
+// 7. A fleet (only when BENCH_SECTIONS lists it).
+if (sectionOn("fleet")) results.fleet = fleetBench();
 
 results.loadavg_end = os.loadavg().map((x) => +x.toFixed(2));
 results.suite_seconds = (performance.now() - t0Suite) / 1000;
