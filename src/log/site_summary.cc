@@ -299,7 +299,10 @@ Result<SiteSummary> SiteSummaryFromJson(element e, const std::string& what) {
       })) {
     return bad("days");
   }
-  for (auto [k, m] : {std::pair{"stages", &s.stages}, std::pair{"sources", &s.sources}}) {
+  for (const auto& entry : {std::pair{"stages", &s.stages}, std::pair{"sources", &s.sources}}) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const char* k = entry.first;
+    std::map<std::string, SiteCounts>* m = entry.second;
     if (!counts(k, [&](std::string_view key, const SiteCounts& c) {
           return m->emplace(std::string(key), c).second;
         })) {
