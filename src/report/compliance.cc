@@ -255,6 +255,15 @@ std::vector<ComplianceGroup> Sorted(const std::map<std::string, Group>& groups) 
   return out;
 }
 
+// A sealed file's site summary when it describes exactly a stretch of the
+// covered records: the period holds the file whole, and it was summarised
+// in the report's zone. Else null (the stretch is read from its rows).
+const log::SiteSummary* WholeFileSummary(const log::SealedFile* f, bool whole, const TimeZone& tz) {
+  if (!f || !whole || !f->site || f->site->timezone != tz.name() || f->site->records != f->rows)
+    return nullptr;
+  return &*f->site;
+}
+
 std::string IsoUtc(int64_t us) { return FormatTimestamp(us, 1000000, true); }
 
 // "1 record", "2 records".
@@ -492,10 +501,10 @@ Result<ComplianceReport> ComputeCompliance(const LogSnapshot& snap, const Compli
     BA_RETURN_IF_ERROR(log::SnapshotAccess::ForEachStretch(
         snap, since_us, until_us,
         [&](const log::SealedFile* f, bool whole, const log::StretchRows& rows) -> Status {
-          if (f && whole && f->site && f->site->timezone == tz.name() &&
-              f->site->offset_tolerance_deg.v == plant.offset_tolerance_deg && f->site->records == f->rows &&
-              (!previous_ts || f->site->min_ts >= *previous_ts)) {
-            combine(*f->site, nullptr, f->name);
+          const log::SiteSummary* site = WholeFileSummary(f, whole, tz);
+          if (site && site->offset_tolerance_deg.v == plant.offset_tolerance_deg &&
+              (!previous_ts || site->min_ts >= *previous_ts)) {
+            combine(*site, nullptr, f->name);
             return Status::OK();
           }
           log::SiteContext context;
@@ -733,8 +742,8 @@ Result<Allowance> ComputeAllowance(const LogSnapshot& snap, const CompliancePlan
     BA_RETURN_IF_ERROR(log::SnapshotAccess::ForEachStretch(
         snap, tz.StartOfDay(start), tz.StartOfDay(day),
         [&](const log::SealedFile* f, bool whole, const log::StretchRows& rows) -> Status {
-          if (f && whole && f->site && f->site->timezone == tz.name() && f->site->records == f->rows) {
-            before.Add(f->site->total.spent.value());
+          if (const log::SiteSummary* site = WholeFileSummary(f, whole, tz)) {
+            before.Add(site->total.spent.value());
             return Status::OK();
           }
           Sum part;

@@ -28,6 +28,14 @@ constexpr int kExitLocked = 3;   // the log is locked by another writer
 // the status: 2 for InvalidArgument (usage), 3 for Busy, 1 otherwise.
 int ReportError(const Status& status);
 
+// Writes `text` to standard output and flushes it. IOError "writing
+// standard output: <reason>" when that fails (the stream's error is then
+// cleared: reported by the caller, not again by main()).
+Status WriteStdout(std::string_view text);
+// The text to standard output (`output` "" or "-") or to FILE, written
+// beside it and renamed into place (NewOutputFile).
+Status WriteTextOutput(std::string_view text, const std::string& output);
+
 // Where a command's output goes (cat -o, export -o, checkpoint -o, or
 // standard output): the library's output file (io/output_file.h), whose
 // target semantics the commands document.

@@ -1,9 +1,12 @@
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
+#include "budget_audit/export.h"
 #include "cli.h"
 #include "util/civil_time.h"
 
@@ -27,6 +30,25 @@ Result<const Config*> Context::LoadConfig() {
     config = std::move(c);
   }
   return &*config;
+}
+
+Status WriteStdout(std::string_view text) {
+  errno = 0;
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    const int err = errno ? errno : EIO;
+    std::clearerr(stdout);
+    return Status::IOError(fmt::format("writing standard output: {}", std::strerror(err)));
+  }
+  return Status::OK();
+}
+
+Status WriteTextOutput(std::string_view text, const std::string& output) {
+  if (output.empty() || output == "-") return WriteStdout(text);
+  BA_ASSIGN_OR_RETURN(auto file, NewOutputFile(output));
+  BA_RETURN_IF_ERROR(
+      file->Append(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
+  return file->Close();
 }
 
 int ReportError(const Status& status) {

@@ -38,24 +38,6 @@ Result<ComplianceFormat> Format(const Context& ctx, const std::string& option, b
       fmt::format("--format {}: expected json, table{}", f, html_ok ? " or html" : ""));
 }
 
-// The text to stdout, or to FILE (written beside it and renamed into place).
-Status Emit(const std::string& text, const std::string& output) {
-  if (output.empty() || output == "-") {
-    errno = 0;
-    std::fputs(text.c_str(), stdout);
-    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-      const int err = errno ? errno : EIO;
-      std::clearerr(stdout);
-      return Status::IOError(fmt::format("writing standard output: {}", std::strerror(err)));
-    }
-    return Status::OK();
-  }
-  BA_ASSIGN_OR_RETURN(auto file, NewOutputFile(output));
-  BA_RETURN_IF_ERROR(
-      file->Append(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
-  return file->Close();
-}
-
 Result<std::unique_ptr<LogSnapshot>> OpenLog(Context& ctx) {
   const std::string dir = ctx.LogDir();
   auto snap = LogSnapshot::Open(dir, ctx.env);
@@ -79,7 +61,7 @@ int RunPack(Context& ctx, const ComplianceCliOptions& o, const Config& config) {
                   pack->checkpoint_seq, pack->signed_checkpoint ? " (signed)" : " (not signed)");
   for (const auto& [name, sha] : pack->files) text += fmt::format("  {}  {}\n", sha, name);
   text += "  SHA256SUMS lists them; budget-audit verify --pack DIR re-checks the pack against the log\n";
-  Status written = Emit(text, "");
+  Status written = WriteStdout(text);
   return written.ok() ? kExitOk : ReportError(written);
 }
 
@@ -105,7 +87,7 @@ int RunCompliance(Context& ctx, const ComplianceCliOptions& o) {
   co.env = ctx.env;
   auto report = ComputeCompliance(**snap, CompliancePlantFromConfig(**config), co);
   if (!report.ok()) return ReportError(report.status());
-  Status written = Emit(RenderCompliance(*report, *format), o.output);
+  Status written = WriteTextOutput(RenderCompliance(*report, *format), o.output);
   if (!written.ok()) return ReportError(written);
   if (o.check && !report->compliant_projection) return kExitNotCompliant;
   return kExitOk;
@@ -122,7 +104,7 @@ int RunAllowance(Context& ctx, const ComplianceCliOptions& o) {
   if (!o.date.empty()) date = o.date;
   auto a = ComputeAllowance(**snap, CompliancePlantFromConfig(**config), date, ctx.env);
   if (!a.ok()) return ReportError(a.status());
-  Status written = Emit(RenderAllowance(*a, *format), "");
+  Status written = WriteStdout(RenderAllowance(*a, *format));
   return written.ok() ? kExitOk : ReportError(written);
 }
 

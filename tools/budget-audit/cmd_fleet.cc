@@ -26,26 +26,6 @@ struct FleetCliOptions {
   std::string output;
 };
 
-Status Print(const std::string& text) {
-  errno = 0;
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    const int err = errno ? errno : EIO;
-    std::clearerr(stdout);
-    return Status::IOError(fmt::format("writing standard output: {}", std::strerror(err)));
-  }
-  return Status::OK();
-}
-
-// The text to stdout, or to FILE (written beside it and renamed into place).
-Status Emit(const std::string& text, const std::string& output) {
-  if (output.empty() || output == "-") return Print(text);
-  BA_ASSIGN_OR_RETURN(auto file, NewOutputFile(output));
-  BA_RETURN_IF_ERROR(
-      file->Append(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
-  return file->Close();
-}
-
 int RunFleetVerify(Context& ctx, const FleetCliOptions& o) {
   FleetVerifyOptions vo;
   vo.env = ctx.env;
@@ -101,7 +81,7 @@ int RunFleetVerify(Context& ctx, const FleetCliOptions& o) {
     text +=
         fmt::format("{} sites, {} intact, {} failed\n", results->size(), results->size() - failed, failed);
   }
-  Status printed = Print(text);
+  Status printed = WriteStdout(text);
   if (!printed.ok()) return ReportError(printed);
   return failed ? kExitProblem : kExitOk;
 }
@@ -116,7 +96,7 @@ int RunFleetCompliance(Context& ctx, const FleetCliOptions& o) {
   co.env = ctx.env;
   auto fleet = ComputeFleetCompliance(o.dest, co);
   if (!fleet.ok()) return ReportError(fleet.status());
-  Status written = Emit(RenderFleetCompliance(*fleet, format), o.output);
+  Status written = WriteTextOutput(RenderFleetCompliance(*fleet, format), o.output);
   if (!written.ok()) return ReportError(written);
   for (const auto& s : fleet->sites) {
     if (!s.status.ok()) std::fprintf(stderr, "budget-audit: %s\n", s.status.message().c_str());

@@ -39,8 +39,8 @@ int RunPublish(Context& ctx, const PublishCliOptions& o) {
   auto report = Publish(ctx.LogDir(), o.dest, po);
   if (!report.ok()) return ReportError(report.status());
   const std::string text = o.json ? PublishReportJson(*report) : PublishReportText(*report);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return kExitOk;
+  Status written = WriteStdout(text);
+  return written.ok() ? kExitOk : ReportError(written);
 }
 
 }  // namespace

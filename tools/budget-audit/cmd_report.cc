@@ -127,14 +127,8 @@ Result<ReportFormat> Format(const Context& ctx, const ReportOptions& o) {
 }
 
 int Print(const std::string& text) {
-  errno = 0;
-  std::fputs(text.c_str(), stdout);
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    const int err = errno ? errno : EIO;
-    std::clearerr(stdout);  // reported here, not again by main()
-    return ReportError(Status::IOError(fmt::format("writing standard output: {}", std::strerror(err))));
-  }
-  return kExitOk;
+  Status s = WriteStdout(text);
+  return s.ok() ? kExitOk : ReportError(s);
 }
 
 template <typename Report>
