@@ -31,6 +31,10 @@
 
 namespace budget_audit {
 
+namespace log {
+class Importer;
+}  // namespace log
+
 enum class SyncMode {
   kAlways,  // fdatasync before every acknowledgement
   kBatch,   // the caller calls Sync() and acknowledges a group after it
@@ -216,8 +220,11 @@ class AuditLog {
   bool recovered_torn_tail() const;
 
  private:
+  friend class log::Importer;  // appends rows it has validated already
   struct Impl;
   explicit AuditLog(std::unique_ptr<Impl> impl);
+  // Append without ValidateRecord: for a caller that applied it already.
+  Result<AppendResult> AppendValidated(SlotRecord&& record);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -337,10 +337,12 @@ struct AuditLog::Impl {
   // Appending.
 
   // The record already logged at this timestamp, if any.
-  Result<std::optional<log::SeqRecord>> FindByTimestamp(int64_t ts) {
+  // Also gives the manifest's sealed_seq of the same moment (one lock).
+  Result<std::optional<log::SeqRecord>> FindByTimestamp(int64_t ts, uint64_t& sealed_seq) {
     std::shared_ptr<const log::Manifest> m;
     {
       std::lock_guard<std::mutex> l(mu);
+      sealed_seq = manifest->sealed_seq;
       if (auto i = unsealed_index.Find(unsealed, ts)) return std::optional<log::SeqRecord>(unsealed[*i]);
       if (ts > sealed_max_ts) return std::optional<log::SeqRecord>();
       m = manifest;
@@ -373,7 +375,8 @@ struct AuditLog::Impl {
     if (needs_recovery) BA_RETURN_IF_ERROR(RecoverPaused());
     last_was_duplicate = false;
     const SlotRecord& r = record;
-    BA_ASSIGN_OR_RETURN(auto existing, FindByTimestamp(r.timestamp_us));
+    uint64_t sealed_seq;
+    BA_ASSIGN_OR_RETURN(auto existing, FindByTimestamp(r.timestamp_us, sealed_seq));
     if (existing) {
       if (log::SameContent(existing->record, r)) {
         last_was_duplicate = true;  // a retry: acknowledge the original
@@ -387,11 +390,6 @@ struct AuditLog::Impl {
     const uint64_t seq = last_seq + 1;
     // The current journal file holds sealed records: a new one starts, so
     // the journal stays about a day long.
-    uint64_t sealed_seq;
-    {
-      std::lock_guard<std::mutex> l(mu);
-      sealed_seq = manifest->sealed_seq;
-    }
     const uint64_t first = journal->newest_first_seq();
     const bool rotate = first != 0 && first <= sealed_seq;
     Result<ChainHash> next =
@@ -587,6 +585,9 @@ Result<AppendResult> AuditLog::Append(const SlotRecord& record) {
 }
 Result<AppendResult> AuditLog::Append(SlotRecord&& record) {
   BA_RETURN_IF_ERROR(log::ValidateRecord(record));
+  return impl_->Append(std::move(record));
+}
+Result<AppendResult> AuditLog::AppendValidated(SlotRecord&& record) {
   return impl_->Append(std::move(record));
 }
 

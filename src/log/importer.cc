@@ -357,7 +357,6 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
   // Rows are built in scratch_ (whose strings keep their capacity from batch
   // to batch) and the good ones swapped into batch.records.
   if (scratch_.size() < n) scratch_.resize(n);
-  for (size_t i = 0; i < n; ++i) ResetToDefaults(scratch_[i]);
   problem_of_.assign(n, -1);
   defaulted_.assign(n, 0);
   scratch_problems_.clear();
@@ -368,161 +367,169 @@ Status ImportReader::ConvertRows(size_t begin, size_t end, ImportBatch& batch) {
   };
   auto defined = [&](const ColumnVector& v, size_t row) { return v.defined.empty() || v.defined[row] != 0; };
 
-  // timestamp
-  {
-    Field& f = fields_[kTimestamp];
-    const ColumnDescriptor& c = *f.desc;
-    const ColumnVector& v = decoded_[f.slot];
-    for (size_t i = 0; i < n; ++i) {
-      if (!defined(v, begin + i)) {
-        refuse(i, "timestamp: null (the log needs every row's timestamp)");
-        continue;
-      }
-      size_t vi = f.cursor++;
-      int64_t us = 0, sub = 0;  // sub: nanoseconds below the microsecond
-      bool overflow = false;
-      std::string raw;  // the stored value, for messages
-      if (c.type == Type::INT96) {
-        // As Spark reads it: day and nanoseconds combined in int64 with
-        // wrap-around (Spark writes values beyond the int64-nanosecond range,
-        // e.g. year 290000, that way, and they come back exact; ValidateRecord
-        // then refuses years beyond 9999).
-        parquet::Int96Time t = parquet::Int96ToTime(v.FixedAt(vi));
-        us = t.micros;
-        sub = t.sub_micro_nanos;
-      } else {
-        int64_t x = v.i64[vi];
-        switch (c.unit) {
-          case TimeUnit::MILLIS:
-            overflow = __builtin_mul_overflow(x, int64_t{1000}, &us);
-            if (overflow) raw = fmt::format("{} ms", x);
-            break;
-          case TimeUnit::MICROS: us = x; break;
-          case TimeUnit::NANOS:
-            us = FloorDiv(x, 1000);
-            sub = FloorMod(x, 1000);
-            break;
-        }
-      }
-      if (overflow) {
-        refuse(i, fmt::format("timestamp: {} is outside the range of the log (int64 microseconds)", raw));
-        continue;
-      }
-      if (sub != 0) {
-        if (!options_.truncate_sub_micros) {
-          refuse(i, fmt::format("timestamp: {} has {} ns below the microsecond (sub-microsecond "
-                                "digits); the log keeps microseconds (--truncate-nanos floors them)",
-                                FormatTimestampParts(FloorDiv(us, 1000000),
-                                                     FloorMod(us, 1000000) * 1000 + sub, 1000000000, true),
-                                sub));
+  // Field by field over chunks of rows small enough to stay in the cache
+  // (a SlotRecord is ~160 bytes; a whole batch of them is not).
+  constexpr size_t kChunk = 512;
+  for (size_t c0 = 0; c0 < n; c0 += kChunk) {
+    const size_t c1 = std::min(n, c0 + kChunk);
+    for (size_t i = c0; i < c1; ++i) ResetToDefaults(scratch_[i]);
+
+    // timestamp
+    {
+      Field& f = fields_[kTimestamp];
+      const ColumnDescriptor& c = *f.desc;
+      const ColumnVector& v = decoded_[f.slot];
+      for (size_t i = c0; i < c1; ++i) {
+        if (!defined(v, begin + i)) {
+          refuse(i, "timestamp: null (the log needs every row's timestamp)");
           continue;
         }
-        ++counts_.truncated_timestamps;
-      }
-      scratch_[i].timestamp_us = us;
-    }
-  }
-
-  // date: the column's value, checked against the timestamp; else derived.
-  {
-    Field& f = fields_[kDate];
-    const ColumnVector* v = f.present ? &decoded_[f.slot] : nullptr;
-    for (size_t i = 0; i < n; ++i) {
-      SlotRecord& r = scratch_[i];
-      const int64_t utc_day = FloorDiv(r.timestamp_us, kMicrosPerDay);
-      bool have = false;
-      if (v == nullptr) {
-        // counted for the rows handed out, below
-      } else if (!defined(*v, begin + i)) {
-        defaulted_[i] |= 1u << kDate;
-      } else {
         size_t vi = f.cursor++;
-        have = true;
-        if (problem_of_[i] >= 0) continue;  // no timestamp to check against
-        std::optional<int64_t> day;
-        std::string_view text;
-        if (f.desc->kind == ValueKind::kDate) {
-          day = v->i32[vi];
+        int64_t us = 0, sub = 0;  // sub: nanoseconds below the microsecond
+        bool overflow = false;
+        std::string raw;  // the stored value, for messages
+        if (c.type == Type::INT96) {
+          // As Spark reads it: day and nanoseconds combined in int64 with
+          // wrap-around (Spark writes values beyond the int64-nanosecond range,
+          // e.g. year 290000, that way, and they come back exact; ValidateRecord
+          // then refuses years beyond 9999).
+          parquet::Int96Time t = parquet::Int96ToTime(v.FixedAt(vi));
+          us = t.micros;
+          sub = t.sub_micro_nanos;
         } else {
-          text = v->ByteArrayAt(vi);
-          day = ParseDate(text);
-          if (!day) {
-            std::string shown;
-            parquet::AppendJsonString(text.substr(0, 40), shown);
-            refuse(i, fmt::format("date: {} is not a date YYYY-MM-DD", shown));
+          int64_t x = v.i64[vi];
+          switch (c.unit) {
+            case TimeUnit::MILLIS:
+              overflow = __builtin_mul_overflow(x, int64_t{1000}, &us);
+              if (overflow) raw = fmt::format("{} ms", x);
+              break;
+            case TimeUnit::MICROS: us = x; break;
+            case TimeUnit::NANOS:
+              us = FloorDiv(x, 1000);
+              sub = FloorMod(x, 1000);
+              break;
+          }
+        }
+        if (overflow) {
+          refuse(i, fmt::format("timestamp: {} is outside the range of the log (int64 microseconds)", raw));
+          continue;
+        }
+        if (sub != 0) {
+          if (!options_.truncate_sub_micros) {
+            refuse(i, fmt::format("timestamp: {} has {} ns below the microsecond (sub-microsecond "
+                                  "digits); the log keeps microseconds (--truncate-nanos floors them)",
+                                  FormatTimestampParts(FloorDiv(us, 1000000),
+                                                       FloorMod(us, 1000000) * 1000 + sub, 1000000000, true),
+                                  sub));
             continue;
           }
+          ++counts_.truncated_timestamps;
         }
-        if (*day < utc_day - 1 || *day > utc_day + 1) {
-          refuse(i, fmt::format("date: {} is not the calendar date of timestamp {} in any UTC "
-                                "offset",
-                                FormatDate(*day), TimestampText(r.timestamp_us)));
+        scratch_[i].timestamp_us = us;
+      }
+    }
+
+    // date: the column's value, checked against the timestamp; else derived.
+    {
+      Field& f = fields_[kDate];
+      const ColumnVector* v = f.present ? &decoded_[f.slot] : nullptr;
+      for (size_t i = c0; i < c1; ++i) {
+        SlotRecord& r = scratch_[i];
+        const int64_t utc_day = FloorDiv(r.timestamp_us, kMicrosPerDay);
+        bool have = false;
+        if (v == nullptr) {
+          // counted for the rows handed out, below
+        } else if (!defined(*v, begin + i)) {
+          defaulted_[i] |= 1u << kDate;
+        } else {
+          size_t vi = f.cursor++;
+          have = true;
+          if (problem_of_[i] >= 0) continue;  // no timestamp to check against
+          std::optional<int64_t> day;
+          std::string_view text;
+          if (f.desc->kind == ValueKind::kDate) {
+            day = v->i32[vi];
+          } else {
+            text = v->ByteArrayAt(vi);
+            day = ParseDate(text);
+            if (!day) {
+              std::string shown;
+              parquet::AppendJsonString(text.substr(0, 40), shown);
+              refuse(i, fmt::format("date: {} is not a date YYYY-MM-DD", shown));
+              continue;
+            }
+          }
+          if (*day < utc_day - 1 || *day > utc_day + 1) {
+            refuse(i, fmt::format("date: {} is not the calendar date of timestamp {} in any UTC "
+                                  "offset",
+                                  FormatDate(*day), TimestampText(r.timestamp_us)));
+            continue;
+          }
+          if (f.desc->kind == ValueKind::kDate) {
+            r.date = FormatDate(*day);
+          } else {
+            r.date.assign(text);
+          }
+        }
+        if (!have && problem_of_[i] < 0) {
+          if (utc_day != cached_day_) {
+            cached_day_ = utc_day;
+            cached_date_ = FormatDate(utc_day);
+          }
+          r.date = cached_date_;
+        }
+      }
+    }
+
+    // The other fields.
+    for (size_t fi = kSlotIndex; fi < kImportFieldCount; ++fi) {
+      Field& f = fields_[fi];
+      if (!f.present) continue;  // counted below
+      const ColumnDescriptor& c = *f.desc;
+      const ColumnVector& v = decoded_[f.slot];
+      const char* name = kFields[fi].column;
+      for (size_t i = c0; i < c1; ++i) {
+        if (!defined(v, begin + i)) {
+          defaulted_[i] |= static_cast<uint16_t>(1u << fi);
           continue;
         }
-        if (f.desc->kind == ValueKind::kDate) {
-          r.date = FormatDate(*day);
-        } else {
-          r.date.assign(text);
-        }
-      }
-      if (!have && problem_of_[i] < 0) {
-        if (utc_day != cached_day_) {
-          cached_day_ = utc_day;
-          cached_date_ = FormatDate(utc_day);
-        }
-        r.date = cached_date_;
-      }
-    }
-  }
-
-  // The other fields.
-  for (size_t fi = kSlotIndex; fi < kImportFieldCount; ++fi) {
-    Field& f = fields_[fi];
-    if (!f.present) continue;  // counted below
-    const ColumnDescriptor& c = *f.desc;
-    const ColumnVector& v = decoded_[f.slot];
-    const char* name = kFields[fi].column;
-    for (size_t i = 0; i < n; ++i) {
-      if (!defined(v, begin + i)) {
-        defaulted_[i] |= static_cast<uint16_t>(1u << fi);
-        continue;
-      }
-      size_t vi = f.cursor++;
-      SlotRecord& r = scratch_[i];
-      switch (kFields[fi].type) {
-        case ValueType::kInt64: {
-          auto x = IntegerValue(name, c, v, vi);
-          if (!x.ok()) {
-            refuse(i, x.status().message());
-          } else {
-            r.slot_index = *x;
-          }
-          break;
-        }
-        case ValueType::kDouble: *DoubleField(r, fi) = DoubleValue(c, v, vi); break;
-        case ValueType::kBool: r.gate_passed = v.bools[vi] != 0; break;
-        case ValueType::kString: {
-          std::string_view s = v.ByteArrayAt(vi);
-          if (Status bad = CheckString(name, s); !bad.ok()) {
-            refuse(i, bad.message());
+        size_t vi = f.cursor++;
+        SlotRecord& r = scratch_[i];
+        switch (kFields[fi].type) {
+          case ValueType::kInt64: {
+            auto x = IntegerValue(name, c, v, vi);
+            if (!x.ok()) {
+              refuse(i, x.status().message());
+            } else {
+              r.slot_index = *x;
+            }
             break;
           }
-          (fi == kSource ? r.source : r.stage_id).assign(s);
-          break;
+          case ValueType::kDouble: *DoubleField(r, fi) = DoubleValue(c, v, vi); break;
+          case ValueType::kBool: r.gate_passed = v.bools[vi] != 0; break;
+          case ValueType::kString: {
+            std::string_view s = v.ByteArrayAt(vi);
+            if (Status bad = CheckString(name, s); !bad.ok()) {
+              refuse(i, bad.message());
+              break;
+            }
+            (fi == kSource ? r.source : r.stage_id).assign(s);
+            break;
+          }
+          default: break;
         }
-        default: break;
       }
     }
-  }
 
-  // The policy every way in shares (log/validate.h): ranges, finite
-  // numbers, strings, the date against the timestamp.
-  for (size_t i = 0; i < n; ++i) {
-    if (problem_of_[i] >= 0) continue;
-    if (Status bad = ValidateRecord(scratch_[i], Naming::kColumn); !bad.ok()) {
-      refuse(i, bad.message());
+    // The policy every way in shares (log/validate.h): ranges, finite
+    // numbers, strings, the date against the timestamp.
+    for (size_t i = c0; i < c1; ++i) {
+      if (problem_of_[i] >= 0) continue;
+      if (Status bad = ValidateRecord(scratch_[i], Naming::kColumn); !bad.ok()) {
+        refuse(i, bad.message());
+      }
     }
-  }
+  }  // chunks
   // Refused field by field above: put them in row order.
   std::stable_sort(scratch_problems_.begin(), scratch_problems_.end(),
                    [](const RowProblem& a, const RowProblem& b) { return a.row < b.row; });
@@ -728,7 +735,8 @@ FileReport Importer::ImportFile(const std::string& path) {
         e.rows_done = rows_done_ + static_cast<int64_t>(i);
         emit(e);
       }
-      auto seq = log_->Append(std::move(batch.records[i]));  // not read again
+      // Validated by the reader (ConvertRows); not read again.
+      auto seq = log_->AppendValidated(std::move(batch.records[i]));
       if (seq.ok()) {
         if (seq->duplicate) {
           ++report.already_present;

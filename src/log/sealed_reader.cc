@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
@@ -238,6 +239,25 @@ SealedMerge::SealedMerge(std::vector<SealedFile> files, SealedOpener open)
             [](const SealedFile& a, const SealedFile& b) { return a.min_seq < b.min_seq; });
 }
 
+SealedMerge::~SealedMerge() = default;  // opening_ waits for its threads
+
+SealedMerge::Opened SealedMerge::Open(size_t f) {
+  // Start the files after f first, so they decode while f is waited for.
+  for (size_t k = f + 1; k < files_.size() && k <= f + ahead_; ++k) {
+    if (opening_.count(k) != 0) continue;
+    try {
+      opening_.emplace(k, std::async(std::launch::async, [this, k] { return open_(files_[k]); }));
+    } catch (const std::system_error&) {
+      break;  // no thread to be had: those files are opened when they come up
+    }
+  }
+  auto it = opening_.find(f);
+  if (it == opening_.end()) return open_(files_[f]);
+  Opened opened = it->second.get();
+  opening_.erase(it);
+  return opened;
+}
+
 Status SealedMerge::Insert(Active a) {
   const uint64_t k = a.cursor->row().seq;
   if (auto it = active_.find(k); it != active_.end()) {
@@ -265,7 +285,7 @@ Status SealedMerge::Settle() {
   }
   while (next_ < files_.size() && (active_.empty() || files_[next_].min_seq <= active_.begin()->first)) {
     const size_t f = next_++;
-    BA_ASSIGN_OR_RETURN(auto cursor, open_(files_[f]));
+    BA_ASSIGN_OR_RETURN(auto cursor, Open(f));
     if (cursor && !cursor->done()) BA_RETURN_IF_ERROR(Insert(Active{std::move(cursor), f}));
   }
   return Status::OK();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -102,6 +103,17 @@ using SealedOpener = std::function<Result<std::unique_ptr<SealedFileCursor>>(con
 class SealedMerge {
  public:
   SealedMerge(std::vector<SealedFile> files, SealedOpener open);
+  ~SealedMerge();
+  SealedMerge(const SealedMerge&) = delete;
+  SealedMerge& operator=(const SealedMerge&) = delete;
+  // Opens (reads, checks and decodes) up to `files` files ahead of the one
+  // needed, each on a thread of its own, so that files are decoded in
+  // parallel while a reader takes the rows in seq order (the Arrow stream).
+  // `open` must then be safe to call from several threads at once. 0 (the
+  // default): each file is opened when its rows come up, on the caller's
+  // thread. Same rows, order and checks either way; a file opened ahead
+  // whose rows are never reached (the reader stopped) reports nothing.
+  void ReadAhead(size_t files) { ahead_ = files; }
   // Moves to the next row: false at the end.
   Result<bool> Next();
   // As Next(), but when the rows from the next one on are a run of one
@@ -123,11 +135,18 @@ class SealedMerge {
   Status Insert(Active a);
   Status Settle();  // moves past the row handed out, opens the files due
 
+  using Opened = Result<std::unique_ptr<SealedFileCursor>>;
+  Opened Open(size_t f);  // files_[f], from read-ahead when it was started
+
   std::vector<SealedFile> files_;  // by min_seq
   SealedOpener open_;
   size_t next_ = 0;                    // the next file to open
   std::map<uint64_t, Active> active_;  // open files by their current seq
   std::optional<Active> current_;      // the file of the row handed out
+  size_t ahead_ = 0;
+  // Files being opened ahead, by index in files_ (last: destroyed, i.e.
+  // waited for, before what their threads use).
+  std::map<size_t, std::future<Opened>> opening_;
 };
 
 // Streams the rows of `files` through fn(row, file, row_index), as
