@@ -131,6 +131,7 @@ import json, resource, sys, time, duckdb
 sql, count_sql, runs = sys.stdin.read().split("\\0")
 runs = int(runs)
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")  # no bar in the JSON on stdout
 con.execute("SET TimeZone = 'UTC'")
 threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
 t = time.perf_counter(); con.execute(sql).fetchall(); first_ms = (time.perf_counter() - t) * 1e3
