@@ -407,7 +407,9 @@ BA_C_API const char* ba_batch_string(const ba_batch* batch, uint32_t column, siz
  * taken as that). get_next's errors are errno values (EIO, EINVAL, ENOMEM)
  * with get_last_error() giving the library's code name and message. The
  * stream, and each array it gives, owns what it needs: they may outlive the
- * snapshot handle. */
+ * snapshot handle. The stream decodes the next sealed files ahead on other
+ * threads; in a child of fork() its get_next is EINVAL (those threads are
+ * the parent's): start a new stream there. */
 #define BA_MAX_BATCH_ROWS 131072
 BA_C_API int ba_snapshot_arrow_stream(ba_snapshot* snapshot, const ba_scan_options* options,
                                       size_t batch_rows, struct ArrowArrayStream* stream, char** errmsg);

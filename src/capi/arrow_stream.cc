@@ -23,6 +23,8 @@
 // pyarrow reads them: timestamp as timestamp[us, tz=UTC], the strings as
 // utf8, every field nullable (the files' columns are OPTIONAL, as pandas
 // wrote them) though never null, so no validity buffer is given.
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <limits>
@@ -30,6 +32,8 @@
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "budget_audit/c.h"
 #include "budget_audit/log_reader.h"
@@ -276,6 +280,9 @@ struct StreamPrivate {
   std::unique_ptr<log::ChunkCursor> cursor;
   uint32_t columns = 0;
   size_t batch_rows = 0;
+  // The process that made the stream: its cursor decodes files ahead on
+  // threads (SealedMerge::ReadAhead), which a fork()ed child does not have.
+  pid_t pid = 0;
   std::string last_error;
   int error = 0;  // sticky: once a batch failed, every later call fails
 };
@@ -301,6 +308,13 @@ int GetNext(ArrowArrayStream* stream, ArrowArray* out) {
   auto* p = static_cast<StreamPrivate*>(stream->private_data);
   if (out == nullptr) return EINVAL;
   if (p->error != 0) return p->error;
+  if (::getpid() != p->pid) {
+    return Fail(p, EINVAL,
+                Status::FailedPrecondition(fmt::format(
+                    "this stream was started in process {} (this process is a fork of it); start a new "
+                    "stream here",
+                    p->pid)));
+  }
   try {
     auto data = std::make_shared<BatchData>();
     Status s;
@@ -350,6 +364,7 @@ extern "C" int ba_snapshot_arrow_stream(ba_snapshot* snapshot, const ba_scan_opt
     p->state = snapshot->state;
     p->columns = columns;
     p->batch_rows = batch_rows == 0 ? 65536 : std::min<size_t>(batch_rows, BA_MAX_BATCH_ROWS);
+    p->pid = ::getpid();
     {
       std::lock_guard<std::mutex> lock(p->state->mu);
       auto c = ba::log::SnapshotAccess::NewChunkCursor(*p->state->snapshot, *scan);
