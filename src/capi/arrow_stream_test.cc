@@ -195,6 +195,16 @@ class ArrowExportTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
+  // A snapshot of dir_, its stream in batches of 100 and the first batch.
+  void StartStream(ba_snapshot** snap, ArrowArrayStream* stream, ArrowArray* batch) {
+    char* err = nullptr;
+    ASSERT_EQ(ba_snapshot_open(dir_.c_str(), snap, &err), 0) << (err ? err : "");
+    ASSERT_EQ(ba_snapshot_arrow_stream(*snap, nullptr, 100, stream, &err), 0) << (err ? err : "");
+    ASSERT_EQ(stream->get_next(stream, batch), 0);
+    ASSERT_NE(batch->release, nullptr);
+    ASSERT_EQ(batch->length, 100);
+  }
+
   static constexpr int kDays = 50;
   std::string dir_;
   uint64_t late_seq_ = 0;
@@ -245,14 +255,9 @@ TEST_F(ArrowExportTest, StreamGivesTheRowPathsRecords) {
 TEST_F(ArrowExportTest, AStreamReleasedEarlyWaitsForItsReadAhead) {
   for (int round = 0; round < 5; ++round) {
     ba_snapshot* snap = nullptr;
-    char* err = nullptr;
-    ASSERT_EQ(ba_snapshot_open(dir_.c_str(), &snap, &err), 0) << (err ? err : "");
     ArrowArrayStream stream{};
-    ASSERT_EQ(ba_snapshot_arrow_stream(snap, nullptr, 100, &stream, &err), 0) << (err ? err : "");
     ArrowArray batch{};
-    ASSERT_EQ(stream.get_next(&stream, &batch), 0);
-    ASSERT_NE(batch.release, nullptr);
-    EXPECT_EQ(batch.length, 100);
+    ASSERT_NO_FATAL_FAILURE(StartStream(&snap, &stream, &batch));
     stream.release(&stream);  // the read-ahead still running
     batch.release(&batch);    // outlives its stream, as the spec allows
     ba_snapshot_close(snap);
@@ -267,12 +272,9 @@ TEST_F(ArrowExportTest, AStreamReleasedEarlyWaitsForItsReadAhead) {
 // them forever; the parent reads on.
 TEST_F(ArrowExportTest, AStreamIsNotReadInAForkedChild) {
   ba_snapshot* snap = nullptr;
-  char* err = nullptr;
-  ASSERT_EQ(ba_snapshot_open(dir_.c_str(), &snap, &err), 0) << (err ? err : "");
   ArrowArrayStream stream{};
-  ASSERT_EQ(ba_snapshot_arrow_stream(snap, nullptr, 100, &stream, &err), 0) << (err ? err : "");
   ArrowArray batch{};
-  ASSERT_EQ(stream.get_next(&stream, &batch), 0);
+  ASSERT_NO_FATAL_FAILURE(StartStream(&snap, &stream, &batch));
   batch.release(&batch);
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
