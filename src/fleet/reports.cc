@@ -12,6 +12,7 @@
 #include "budget_audit/log_reader.h"
 #include "log/manifest.h"
 #include "log/names.h"
+#include "report/compliance_html.h"
 #include "util/sha256.h"
 
 namespace budget_audit {
@@ -226,21 +227,6 @@ nlohmann::ordered_json SiteJson(const FleetSiteCompliance& s) {
 std::string Pct(const std::optional<double>& v) { return v ? fmt::format("{:.1f} %", *v * 100) : "-"; }
 std::string Kwh(const std::optional<double>& v) { return v ? fmt::format("{:.1f}", *v) : "-"; }
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string Table(const FleetCompliance& fleet) {
   std::string out =
       fmt::format("{:<24} {:>8} {:>12} {:>14} {:>12} {:>12} {:<14} {:>8} {:<10}\n", "site", "pace",
@@ -303,11 +289,11 @@ std::string Html(const FleetCompliance& fleet) {
     const double pace = s.report.pace && std::isfinite(*s.report.pace) ? *s.report.pace : 0.0;
     const bool over = s.report.pace && *s.report.pace > 1.0;
     fmt::format_to(o, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", label_w - 6, y + 12,
-                   Escape(s.site_id));
+                   report::HtmlText(s.site_id));
     fmt::format_to(o, "<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"/>\n", label_w,
                    y + 3, x_of(pace) - label_w, row - 6, over ? "#c0392b" : "#2e7d32");
     fmt::format_to(o, "<text x=\"{:.1f}\" y=\"{}\">{}</text>\n", x_of(pace) + 4, y + 12,
-                   Escape(Pct(s.report.pace)));
+                   report::HtmlText(Pct(s.report.pace)));
     y += row;
   }
   fmt::format_to(
@@ -323,18 +309,19 @@ std::string Html(const FleetCompliance& fleet) {
       "<th>as of</th><th>zone</th></tr></thead><tbody>\n";
   for (const auto& s : fleet.sites) {
     if (!s.status.ok()) {
-      fmt::format_to(o, "<tr><td>{}</td><td colspan=\"9\" class=\"bad\">{}</td></tr>\n", Escape(s.site_id),
-                     Escape(s.status.message()));
+      fmt::format_to(o, "<tr><td>{}</td><td colspan=\"9\" class=\"bad\">{}</td></tr>\n",
+                     report::HtmlText(s.site_id), report::HtmlText(s.status.message()));
       continue;
     }
     const ComplianceReport& r = s.report;
     fmt::format_to(o,
                    "<tr><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.1f}</td><td>{:.1f}</td><td>{}</td>"
                    "<td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                   Escape(s.site_id), Escape(Pct(r.pace)), r.spent_kwh, r.budget_to_date_kwh, r.ceiling_kwh,
-                   Escape(Kwh(r.projected_kwh)), r.compliant_projection ? "ok" : "bad",
-                   r.compliant_projection ? "compliant" : "NOT compliant", r.findings.size(), Escape(r.as_of),
-                   Escape(r.timezone));
+                   report::HtmlText(s.site_id), report::HtmlText(Pct(r.pace)), r.spent_kwh,
+                   r.budget_to_date_kwh, r.ceiling_kwh, report::HtmlText(Kwh(r.projected_kwh)),
+                   r.compliant_projection ? "ok" : "bad",
+                   r.compliant_projection ? "compliant" : "NOT compliant", r.findings.size(),
+                   report::HtmlText(r.as_of), report::HtmlText(r.timezone));
   }
   out +=
       "</tbody></table></div>\n<p>Pace: the energy sacrificed so far over the season-expected budget to "

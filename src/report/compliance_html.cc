@@ -109,14 +109,6 @@ void AppendEscaped(std::string& out, uint32_t cp) {
   }
 }
 
-// `s` for HTML text and attribute values alike.
-std::string Esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (uint32_t cp : CodePoints(s)) AppendEscaped(out, cp);
-  return out;
-}
-
 // `s` escaped, cut to `max` code points (the last one an ellipsis) when
 // longer; `*cut` tells whether it was.
 std::string EscTruncated(std::string_view s, size_t max, bool* cut) {
@@ -661,10 +653,10 @@ void MonthlyChart(std::string& out, const MonthBars& months, const Variant& v) {
     const double spent = Finite(m.spent_kwh), budget = Finite(m.budget_kwh);
     const bool over = spent > budget * (1 + 1e-9) && spent > 0;
     if (m.ahead && spent == 0) {
-      Out(out, "<g class=\"ahead\"><title>{}: a budget of {} (after the as-of date)</title>\n", Esc(m.key),
-          Kwh(m.budget_kwh));
+      Out(out, "<g class=\"ahead\"><title>{}: a budget of {} (after the as-of date)</title>\n",
+          HtmlText(m.key), Kwh(m.budget_kwh));
     } else {
-      Out(out, "<g><title>{}: spent {} of a budget of {} ({} of it); {} in {}</title>\n", Esc(m.key),
+      Out(out, "<g><title>{}: spent {} of a budget of {} ({} of it); {} in {}</title>\n", HtmlText(m.key),
           Kwh(m.spent_kwh), Kwh(m.budget_kwh),
           std::isfinite(m.budget_kwh) && m.budget_kwh > 0 ? Pct(m.spent_kwh / m.budget_kwh)
                                                           : std::string(kDash),
@@ -764,7 +756,7 @@ void GroupChart(std::string& out, const std::vector<ComplianceGroup>& groups, bo
     const ComplianceGroup& g = groups[k];
     const Row& t = texts[k];
     const double y = top + static_cast<double>(k) * row;
-    Out(out, "<g><title>{}: {}, {} in {}</title>\n", Esc(g.key), Kwh(g.spent_kwh),
+    Out(out, "<g><title>{}: {}, {} in {}</title>\n", HtmlText(g.key), Kwh(g.spent_kwh),
         Plural(g.interventions, "intervention", "interventions"), Plural(g.slots, "slot", "slots"));
     const double spent = Finite(g.spent_kwh);
     const double w = max > 0 && spent > 0 ? std::max(1.0, spent / max * bar_max) : 0;
@@ -977,7 +969,7 @@ std::string LongDate(std::string_view date) {
     const CivilDate c = CivilFromDays(*d);
     return fmt::format("{}{}{} {}", c.day, kNbsp, kMonthName[c.month - 1], c.year);
   }
-  return date.empty() ? std::string(kDash) : Esc(date);
+  return date.empty() ? std::string(kDash) : HtmlText(date);
 }
 
 // "1 Jan 2026"
@@ -986,7 +978,7 @@ std::string ShortDate(std::string_view date) {
     const CivilDate c = CivilFromDays(*d);
     return fmt::format("{}{}{}{}{}", c.day, kNbsp, kMonthAbbr[c.month - 1], kNbsp, c.year);
   }
-  return date.empty() ? std::string(kDash) : Esc(date);
+  return date.empty() ? std::string(kDash) : HtmlText(date);
 }
 
 void Header(std::string& out, const ComplianceReport& r) {
@@ -996,7 +988,7 @@ void Header(std::string& out, const ComplianceReport& r) {
   Out(out,
       "<p class=\"meta\"><span>As of <strong>{}</strong></span> · <span>time zone {}</span> · "
       "<span>log up to record {}</span></p>\n",
-      LongDate(r.as_of), r.timezone.empty() ? std::string(kDash) : Esc(r.timezone),
+      LongDate(r.as_of), r.timezone.empty() ? std::string(kDash) : HtmlText(r.timezone),
       Count(static_cast<int64_t>(std::min<uint64_t>(r.last_seq, INT64_MAX))));
   const bool ok = r.compliant_projection;
   std::string why;
@@ -1091,7 +1083,7 @@ void MonthlySection(std::string& out, const ComplianceReport& r) {
     Out(out,
         "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
         "<td class=\"n opt\">{}</td><td class=\"n opt\">{}</td></tr>\n",
-        ym ? fmt::format("{} {}", kMonthAbbr[ym->second - 1], ym->first) : Esc(m.month),
+        ym ? fmt::format("{} {}", kMonthAbbr[ym->second - 1], ym->first) : HtmlText(m.month),
         Grouped(m.spent_kwh, spent_decimals), Grouped(m.budget_kwh, budget_decimals),
         PctOf(m.spent_kwh, m.budget_kwh), Count(m.interventions), Count(m.slots));
     spent += m.spent_kwh, budget += m.budget_kwh, interventions += m.interventions, slots += m.slots;
@@ -1164,9 +1156,9 @@ void FindingsSection(std::string& out, const ComplianceReport& r) {
     if (!f.timestamps.empty()) {
       // In pairs: an outage's start and end.
       for (size_t i = 0; i < f.timestamps.size(); i += 2) {
-        Out(where, "<span class=\"pair\"><span class=\"mono ts\">{}</span>", Esc(f.timestamps[i]));
+        Out(where, "<span class=\"pair\"><span class=\"mono ts\">{}</span>", HtmlText(f.timestamps[i]));
         if (i + 1 < f.timestamps.size()) {
-          Out(where, " –<br><span class=\"mono ts\">{}</span>", Esc(f.timestamps[i + 1]));
+          Out(where, " –<br><span class=\"mono ts\">{}</span>", HtmlText(f.timestamps[i + 1]));
         }
         where += "</span>";
       }
@@ -1179,8 +1171,8 @@ void FindingsSection(std::string& out, const ComplianceReport& r) {
         "<td data-label=\"Count\" class=\"n\"><span class=\"c\">{}</span></td>"
         "<td data-label=\"Where\" class=\"where\"><span class=\"c\">{}</span></td>"
         "<td data-label=\"Value\" class=\"n\"><span class=\"c\">{}</span></td></tr>\n",
-        Esc(f.check), sev_class, f.severity.empty() ? std::string(kDash) : Esc(f.severity), Esc(f.message),
-        Count(f.count), where, FindingValue(f));
+        HtmlText(f.check), sev_class, f.severity.empty() ? std::string(kDash) : HtmlText(f.severity),
+        HtmlText(f.message), Count(f.count), where, FindingValue(f));
   }
   out += "</tbody></table></div>\n</section>\n";
 }
@@ -1191,30 +1183,30 @@ void BasisSection(std::string& out, const ComplianceReport& r) {
   auto row = [&](std::string_view name, const std::string& value) {
     Out(out, "<dt>{}</dt><dd>{}</dd>\n", name, value);
   };
-  row("Basis", p.basis.empty() ? std::string(kDash) : "<code>" + Esc(p.basis) + "</code>");
+  row("Basis", p.basis.empty() ? std::string(kDash) : "<code>" + HtmlText(p.basis) + "</code>");
   // "PATH (sha256 HEX)": the path and the hash on lines of their own.
   const std::string_view source = p.source;
   const size_t at = source.rfind(" (sha256 ");
   if (at != std::string_view::npos && source.size() > at + 10 && source.back() == ')') {
-    row("Source file", "<code>" + Esc(source.substr(0, at)) + "</code>");
-    row("SHA-256", "<code>" + Esc(source.substr(at + 9, source.size() - at - 10)) + "</code>");
+    row("Source file", "<code>" + HtmlText(source.substr(0, at)) + "</code>");
+    row("SHA-256", "<code>" + HtmlText(source.substr(at + 9, source.size() - at - 10)) + "</code>");
   } else {
-    row("Source", source.empty() ? std::string(kDash) : "<code>" + Esc(source) + "</code>");
+    row("Source", source.empty() ? std::string(kDash) : "<code>" + HtmlText(source) + "</code>");
   }
   row("Annual potential", Kwh(p.annual_kwh));
   row("Ceiling", fmt::format("{} × {} = {}", CeilingPct(r), Kwh(p.annual_kwh), Kwh(r.ceiling_kwh)));
   if (p.basis == "pvgis" || !p.pvgis_mount.empty()) {
     row("PVGIS mounting",
-        p.pvgis_mount.empty() ? std::string(kDash) : "<code>" + Esc(p.pvgis_mount) + "</code>");
+        p.pvgis_mount.empty() ? std::string(kDash) : "<code>" + HtmlText(p.pvgis_mount) + "</code>");
     row("PVGIS peak power", std::isfinite(p.pvgis_peakpower_kwp)
                                 ? Grouped(p.pvgis_peakpower_kwp, 1) + std::string(kNbsp) + "kWp"
                                 : std::string(kDash));
   }
   row("Monthly shares from",
-      p.shares_basis.empty() ? std::string(kDash) : "<code>" + Esc(p.shares_basis) + "</code>");
+      p.shares_basis.empty() ? std::string(kDash) : "<code>" + HtmlText(p.shares_basis) + "</code>");
   row("Snapshot",
       fmt::format("record {}{}", Count(static_cast<int64_t>(std::min<uint64_t>(r.last_seq, INT64_MAX))),
-                  r.head_hex.empty() ? "" : ", head <code>" + Esc(r.head_hex) + "</code>"));
+                  r.head_hex.empty() ? "" : ", head <code>" + HtmlText(r.head_hex) + "</code>"));
   out += "</dl>\n<h3>Monthly shares of the annual potential</h3>\n<ul class=\"shares\">\n";
   double sum = 0;
   for (size_t m = 0; m < 12; ++m) {
@@ -1228,6 +1220,13 @@ void BasisSection(std::string& out, const ComplianceReport& r) {
 
 }  // namespace
 
+std::string HtmlText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (uint32_t cp : CodePoints(s)) AppendEscaped(out, cp);
+  return out;
+}
+
 std::string ComplianceHtml(const ComplianceReport& r) {
   std::string out;
   out.reserve(64 * 1024);
@@ -1238,8 +1237,8 @@ std::string ComplianceHtml(const ComplianceReport& r) {
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out +=
       "<meta name=\"color-scheme\" content=\"light\">\n<meta name=\"generator\" content=\"budget-audit\">\n";
-  Out(out, "<title>Budget compliance {} – {} (as of {})</title>\n", Esc(r.budget_year_start),
-      Esc(r.budget_year_end), Esc(r.as_of));
+  Out(out, "<title>Budget compliance {} – {} (as of {})</title>\n", HtmlText(r.budget_year_start),
+      HtmlText(r.budget_year_end), HtmlText(r.as_of));
   Out(out, "<style>{}</style>\n</head>\n<body>\n<main>\n", kStyle);
   Header(out, r);
   CumulativeSection(out, r);

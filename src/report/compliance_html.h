@@ -21,11 +21,16 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "budget_audit/compliance.h"
 
 namespace budget_audit::report {
 
 std::string ComplianceHtml(const ComplianceReport& report);
+
+// `s` for HTML text and attribute values alike: escaped, made valid UTF-8
+// (a bad byte becomes U+FFFD), control characters replaced.
+std::string HtmlText(std::string_view s);
 
 }  // namespace budget_audit::report
