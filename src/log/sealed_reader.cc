@@ -1,5 +1,7 @@
 #include "log/sealed_reader.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 #include <system_error>
@@ -239,7 +241,14 @@ SealedMerge::SealedMerge(std::vector<SealedFile> files, SealedOpener open)
             [](const SealedFile& a, const SealedFile& b) { return a.min_seq < b.min_seq; });
 }
 
-SealedMerge::~SealedMerge() = default;  // opening_ waits for its threads
+SealedMerge::~SealedMerge() {
+  // Each future waits for its thread when destroyed. In a child of fork()
+  // those threads do not exist: the futures are left undestroyed there
+  // (their memory goes with the process) rather than waited for forever.
+  if (!opening_.empty() && ::getpid() != pid_) {
+    for (auto& [f, opened] : opening_) new std::future<Opened>(std::move(opened));
+  }
+}
 
 SealedMerge::Opened SealedMerge::Open(size_t f) {
   // Start the files after f first, so they decode while f is waited for.

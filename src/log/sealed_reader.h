@@ -7,6 +7,9 @@
 // many decoded rows.
 #pragma once
 
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <functional>
 #include <future>
 #include <map>
@@ -144,6 +147,7 @@ class SealedMerge {
   std::map<uint64_t, Active> active_;  // open files by their current seq
   std::optional<Active> current_;      // the file of the row handed out
   size_t ahead_ = 0;
+  pid_t pid_ = ::getpid();  // the process whose threads open files ahead
   // Files being opened ahead, by index in files_ (last: destroyed, i.e.
   // waited for, before what their threads use).
   std::map<size_t, std::future<Opened>> opening_;
