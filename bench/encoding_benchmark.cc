@@ -156,7 +156,7 @@ void BM_RleDecodeLevels(benchmark::State& state) {
   ByteWriter w;
   EncodeRleBitPacked(Levels().data(), kValues, 1, true, w);
   for (auto _ : state) {
-    std::vector<uint8_t> defined;
+    util::PoolVector<uint8_t> defined;
     size_t consumed = 0;
     if (!DecodeDefinedFlags(w.bytes(), Encoding::RLE, 1, kValues, true, &defined, &consumed).ok()) {
       state.SkipWithError("decode");

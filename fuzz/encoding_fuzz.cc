@@ -113,7 +113,7 @@ void FuzzLevels(uint8_t param, size_t n, ByteSpan data) {
   std::vector<int16_t> levels(n);
   size_t consumed = 0;
   const bool ok = Check(pq::DecodeLevels(data, enc, max_level, n, prefixed, levels.data(), &consumed));
-  std::vector<uint8_t> flags = {9};
+  budget_audit::util::PoolVector<uint8_t> flags = {9};
   size_t consumed2 = 0;
   const bool ok2 = Check(pq::DecodeDefinedFlags(data, enc, max_level, n, prefixed, &flags, &consumed2));
   Expect(ok == ok2, "flags and levels disagree");
@@ -135,14 +135,14 @@ void FuzzLevels(uint8_t param, size_t n, ByteSpan data) {
 }
 
 void FuzzRleBooleans(size_t n, ByteSpan data) {
-  std::vector<uint8_t> out;
+  budget_audit::util::PoolVector<uint8_t> out;
   if (!Check(pq::DecodeRleBooleans(data, n, &out))) {
     Expect(out.empty(), "booleans appended on error");
     return;
   }
   ByteWriter w;
   pq::EncodeRleBooleans(out.data(), n, w);
-  std::vector<uint8_t> back;
+  budget_audit::util::PoolVector<uint8_t> back;
   Expect(pq::DecodeRleBooleans(w.bytes(), n, &back).ok() && back == out, "booleans round trip");
 }
 

@@ -210,7 +210,7 @@ Result<bool> SealedFileCursor::TakeSlice(uint64_t below, size_t max_rows, Column
   slice->rows = 0;
   if (done_ || filter_.since_us || filter_.until_us || filter_.timestamp || filter_.date) return false;
   // The current row matched (Advance()): seq >= min_seq, > 0, <= max_seq.
-  const std::vector<int64_t>& seqs = (*cols_)[static_cast<size_t>(decoded_[kSeqColumn])].i64;
+  const auto& seqs = (*cols_)[static_cast<size_t>(decoded_[kSeqColumn])].i64;
   const uint64_t first = static_cast<uint64_t>(seqs[pos_]);
   const uint64_t last_allowed = std::min<uint64_t>(filter_.max_seq, below - 1);
   if (below == 0 || first > last_allowed) return false;

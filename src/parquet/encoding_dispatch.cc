@@ -19,7 +19,7 @@ Status Illegal(const ColumnDescriptor& col, Encoding e) {
 }  // namespace
 
 Status DecodeDefinitionLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool v1,
-                              std::vector<uint8_t>& defined, size_t* consumed) {
+                              util::PoolVector<uint8_t>& defined, size_t* consumed) {
   if (encoding != Encoding::RLE && encoding != Encoding::BIT_PACKED) {
     return Status::Corruption(
         fmt::format("definition level encoding {} (expected RLE)", EncodingName(encoding)));
@@ -69,7 +69,7 @@ Status DecodeEncodedValues(const ColumnDescriptor& col, Encoding encoding, ByteS
   return Status::Corruption(fmt::format("unsupported value encoding {}", EncodingName(encoding)));
 }
 
-void EncodeDefinitionLevels(const std::vector<uint8_t>& defined, size_t begin, size_t end, bool v1,
+void EncodeDefinitionLevels(const util::PoolVector<uint8_t>& defined, size_t begin, size_t end, bool v1,
                             ByteWriter& out) {
   EncodeRleBitPacked(defined.data() + begin, end - begin, 1, v1, out);
 }

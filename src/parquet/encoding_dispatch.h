@@ -19,7 +19,7 @@ namespace budget_audit::parquet {
 // `data` is exactly the level bytes. BIT_PACKED (deprecated) is accepted.
 // `consumed` receives the bytes used.
 Status DecodeDefinitionLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool v1,
-                              std::vector<uint8_t>& defined, size_t* consumed);
+                              util::PoolVector<uint8_t>& defined, size_t* consumed);
 
 // n PLAIN values appended to `out`.
 Status DecodePlainValues(const ColumnDescriptor& col, ByteSpan data, size_t n, ColumnVector& out);
@@ -41,7 +41,7 @@ namespace budget_audit::parquet {
 
 // Definition levels (0/1) of rows [begin, end) as an RLE/bit-packed hybrid
 // stream of bit width 1; with a u32 length prefix when `v1`.
-void EncodeDefinitionLevels(const std::vector<uint8_t>& defined, size_t begin, size_t end, bool v1,
+void EncodeDefinitionLevels(const util::PoolVector<uint8_t>& defined, size_t begin, size_t end, bool v1,
                             ByteWriter& out);
 
 // Values [begin, end) (dense value indices) of `values` in `encoding`

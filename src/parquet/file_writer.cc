@@ -334,8 +334,8 @@ class ChunkWriter {
     const size_t present = value_end - value_begin;
     ByteWriter levels, values;
     if (col_.optional()) {
-      std::vector<uint8_t> all_defined;
-      const std::vector<uint8_t>* d = &v.defined;
+      util::PoolVector<uint8_t> all_defined;
+      const util::PoolVector<uint8_t>* d = &v.defined;
       size_t b = row_begin, e = row_end;
       if (v.defined.empty()) {  // OPTIONAL column given without nulls
         all_defined.assign(n, 1);

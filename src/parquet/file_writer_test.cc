@@ -88,8 +88,8 @@ Table MakeTable(size_t rows, uint32_t seed, size_t distinct_strings = 50) {
 }
 
 void ExpectSameValues(const ColumnVector& a, const ColumnVector& b, const std::string& what) {
-  EXPECT_EQ(a.defined.empty() ? std::vector<uint8_t>(a.row_count(), 1) : a.defined,
-            b.defined.empty() ? std::vector<uint8_t>(b.row_count(), 1) : b.defined)
+  EXPECT_EQ(a.defined.empty() ? util::PoolVector<uint8_t>(a.row_count(), 1) : a.defined,
+            b.defined.empty() ? util::PoolVector<uint8_t>(b.row_count(), 1) : b.defined)
       << what;
   EXPECT_EQ(a.bools, b.bools) << what;
   EXPECT_EQ(a.i32, b.i32) << what;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/buffer_pool.h"
+
 namespace budget_audit::parquet {
 
 enum class Type : int32_t {
@@ -107,16 +109,17 @@ struct ColumnVector {
   Type type = Type::INT32;
   int32_t type_length = 0;  // FIXED_LEN_BYTE_ARRAY width; 12 for INT96
 
-  std::vector<uint8_t> bools;
-  std::vector<int32_t> i32;
-  std::vector<int64_t> i64;
-  std::vector<float> f32;
-  std::vector<double> f64;
-  std::vector<uint32_t> offsets;  // BYTE_ARRAY: offsets[i]..offsets[i+1]
-  std::vector<uint8_t> data;      // BYTE_ARRAY payload bytes
-  std::vector<uint8_t> fixed;     // FIXED_LEN_BYTE_ARRAY and INT96
+  // Large buffers from util's pool (decoded columns are large and short-lived).
+  util::PoolVector<uint8_t> bools;
+  util::PoolVector<int32_t> i32;
+  util::PoolVector<int64_t> i64;
+  util::PoolVector<float> f32;
+  util::PoolVector<double> f64;
+  util::PoolVector<uint32_t> offsets;  // BYTE_ARRAY: offsets[i]..offsets[i+1]
+  util::PoolVector<uint8_t> data;      // BYTE_ARRAY payload bytes
+  util::PoolVector<uint8_t> fixed;     // FIXED_LEN_BYTE_ARRAY and INT96
 
-  std::vector<uint8_t> defined;  // per row; empty = all present
+  util::PoolVector<uint8_t> defined;  // per row; empty = all present
 
   // Number of (non-null) values stored.
   size_t value_count() const;

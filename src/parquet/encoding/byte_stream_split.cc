@@ -56,8 +56,8 @@ size_t SplitWidth(Type type, int32_t type_length) {
   }
 }
 
-template <typename T>
-uint8_t* Grow(std::vector<T>& v, size_t n) {
+template <typename Vec>
+uint8_t* Grow(Vec& v, size_t n) {
   const size_t old = v.size();
   v.resize(old + n);
   return reinterpret_cast<uint8_t*>(v.data() + old);

@@ -300,7 +300,7 @@ Status DecodeDeltaByteArray(ByteSpan data, Type type, int32_t type_length, size_
 
   // Pass 2: copy. Each value starts with the previous one's prefix, which
   // ends where this value starts, so the copies never overlap.
-  std::vector<uint8_t>& dst = fixed ? out->fixed : out->data;
+  auto& dst = fixed ? out->fixed : out->data;
   dst.resize(old_data + total);
   uint8_t* d = dst.data();
   uint32_t* off = nullptr;

@@ -247,5 +247,34 @@ TEST(Dictionary, GatherFixedWidth) {
   EXPECT_EQ(out.fixed.size(), 6u);
 }
 
+// Strings of a small dictionary are gathered through 16-byte slots; longer
+// entries, or dictionaries large against the rows, the general way. Both
+// give the values, appended after what the column holds, at the right offsets.
+TEST(Dictionary, GatherStringsShortAndLong) {
+  const std::vector<std::string> entries[] = {
+      {"", "a", "2021-12-31", "sixteen-bytes-xx"},  // every entry fits a slot
+      {"x", "seventeen-bytes-xx", "2021-12-31"},    // one entry does not
+  };
+  for (const auto& values : entries) {
+    ColumnVector dict = Make(Type::BYTE_ARRAY);
+    for (const auto& e : values) AddString(dict, e);
+    for (size_t n : {size_t{3}, size_t{50}, size_t{5000}}) {
+      std::vector<uint32_t> idx(n);
+      std::mt19937 rng(static_cast<uint32_t>(n));
+      for (auto& i : idx) i = static_cast<uint32_t>(rng() % values.size());
+      ColumnVector out = Make(Type::BYTE_ARRAY);
+      AddString(out, "already here");
+      for (size_t half : {size_t{0}, n / 2}) {
+        const size_t end = half == 0 ? n / 2 : n;
+        ASSERT_TRUE(GatherDictionary(dict, idx.data() + half, end - half, &out).ok());
+      }
+      ASSERT_EQ(out.offsets.size(), n + 2);
+      EXPECT_EQ(out.ByteArrayAt(0), "already here");
+      for (size_t r = 0; r < n; ++r) ASSERT_EQ(out.ByteArrayAt(r + 1), values[idx[r]]) << r;
+      EXPECT_EQ(out.data.size(), out.offsets.back());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace budget_audit::parquet

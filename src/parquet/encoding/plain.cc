@@ -14,7 +14,7 @@ namespace {
 constexpr size_t kMaxByteArrayPayload = std::numeric_limits<uint32_t>::max();
 
 template <typename T>
-Status DecodeFixed(ByteSpan data, size_t n, std::vector<T>& out, size_t* consumed) {
+Status DecodeFixed(ByteSpan data, size_t n, util::PoolVector<T>& out, size_t* consumed) {
   if (n > data.size() / sizeof(T)) {
     return Status::Corruption(
         fmt::format("PLAIN: {} values of {} bytes need more than the {} bytes "
@@ -28,7 +28,7 @@ Status DecodeFixed(ByteSpan data, size_t n, std::vector<T>& out, size_t* consume
   return Status::OK();
 }
 
-Status DecodeBooleans(ByteSpan data, size_t n, std::vector<uint8_t>& out, size_t* consumed) {
+Status DecodeBooleans(ByteSpan data, size_t n, util::PoolVector<uint8_t>& out, size_t* consumed) {
   const size_t bytes = n / 8 + (n % 8 != 0);
   if (bytes > data.size()) {
     return Status::Corruption(
@@ -106,7 +106,8 @@ Status DecodeByteArrays(ByteSpan data, size_t n, ColumnVector* out, size_t* cons
   return Status::OK();
 }
 
-Status DecodeFixedBytes(ByteSpan data, size_t width, size_t n, std::vector<uint8_t>& out, size_t* consumed) {
+Status DecodeFixedBytes(ByteSpan data, size_t width, size_t n, util::PoolVector<uint8_t>& out,
+                        size_t* consumed) {
   if (n > data.size() / width) {
     return Status::Corruption(
         fmt::format("PLAIN: {} values of {} bytes need more than the {} bytes "
@@ -119,7 +120,7 @@ Status DecodeFixedBytes(ByteSpan data, size_t width, size_t n, std::vector<uint8
 }
 
 template <typename T>
-void PutFixed(const std::vector<T>& v, size_t begin, size_t end, ByteWriter& out) {
+void PutFixed(const util::PoolVector<T>& v, size_t begin, size_t end, ByteWriter& out) {
   if (end > begin) out.PutRaw(v.data() + begin, (end - begin) * sizeof(T));
 }
 

@@ -51,13 +51,13 @@ void Replay(const Bytes& input, const std::string& file) {
       ExpectDecoderStatus(
           DecodeLevels(data, enc, static_cast<int16_t>(param & 0x1f), n, prefixed, levels.data(), &consumed),
           file);
-      std::vector<uint8_t> flags;
+      util::PoolVector<uint8_t> flags;
       ExpectDecoderStatus(
           DecodeDefinedFlags(data, enc, static_cast<int16_t>(param & 0x1f), n, prefixed, &flags, &consumed),
           file);
     }
   }
-  std::vector<uint8_t> bools;
+  util::PoolVector<uint8_t> bools;
   ExpectDecoderStatus(DecodeRleBooleans(data, n, &bools), file);
   ColumnVector out;
   ExpectDecoderStatus(DecodePlain(data, type, len, n, &out), file);

@@ -278,7 +278,7 @@ Status DecodeLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t 
 }
 
 Status DecodeDefinedFlags(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool length_prefixed,
-                          std::vector<uint8_t>* defined, size_t* consumed) {
+                          util::PoolVector<uint8_t>* defined, size_t* consumed) {
   const size_t old = defined->size();
   defined->resize(old + n);
   uint8_t* out = defined->data() + old;
@@ -298,7 +298,7 @@ Status DecodeDefinedFlags(ByteSpan data, Encoding encoding, int16_t max_level, s
   return st;
 }
 
-Status DecodeRleBooleans(ByteSpan data, size_t n, std::vector<uint8_t>* out, size_t* consumed) {
+Status DecodeRleBooleans(ByteSpan data, size_t n, util::PoolVector<uint8_t>* out, size_t* consumed) {
   size_t prefixed = 0;
   auto block = TakeLengthPrefixed(data, &prefixed);
   if (!block.ok()) return block.status().WithContext("RLE booleans");

@@ -119,14 +119,14 @@ Status DecodeLevels(ByteSpan data, Encoding encoding, int16_t max_level, size_t 
 // level equals max_level (a value is present in a flat column), else 0.
 // Fast path for max_level 1. Nothing is appended on error.
 Status DecodeDefinedFlags(ByteSpan data, Encoding encoding, int16_t max_level, size_t n, bool length_prefixed,
-                          std::vector<uint8_t>* defined, size_t* consumed);
+                          util::PoolVector<uint8_t>* defined, size_t* consumed);
 
 // ---- RLE-encoded BOOLEAN values ----
 
 // n booleans of an RLE value stream (u32 length prefix, then a hybrid stream
 // of bit width 1) appended to `out` as 0/1. *consumed (optional) receives
 // 4 + the prefix length.
-Status DecodeRleBooleans(ByteSpan data, size_t n, std::vector<uint8_t>* out, size_t* consumed = nullptr);
+Status DecodeRleBooleans(ByteSpan data, size_t n, util::PoolVector<uint8_t>* out, size_t* consumed = nullptr);
 
 // ---- Encoder ----
 

@@ -314,7 +314,7 @@ TEST(Levels, V1AndV2AndBitPacked) {
         DecodeLevels(w.bytes(), Encoding::RLE, 1, levels.size(), prefixed, out.data(), &consumed).ok());
     EXPECT_EQ(out, levels);
     EXPECT_EQ(consumed, w.size() - 13);
-    std::vector<uint8_t> flags = {7};
+    util::PoolVector<uint8_t> flags = {7};
     ASSERT_TRUE(
         DecodeDefinedFlags(w.bytes(), Encoding::RLE, 1, levels.size(), prefixed, &flags, &consumed).ok());
     ASSERT_EQ(flags.size(), levels.size() + 1);
@@ -328,7 +328,7 @@ TEST(Levels, V1AndV2AndBitPacked) {
   ASSERT_TRUE(DecodeLevels(b, Encoding::BIT_PACKED, 2, raw.size(), true, out.data(), &consumed).ok());
   EXPECT_EQ(out, (std::vector<int16_t>{2, 0, 1, 2, 2}));
   EXPECT_EQ(consumed, 2u);
-  std::vector<uint8_t> flags;
+  util::PoolVector<uint8_t> flags;
   ASSERT_TRUE(DecodeDefinedFlags(b, Encoding::BIT_PACKED, 2, raw.size(), true, &flags, &consumed).ok());
   EXPECT_EQ(flags, (std::vector<uint8_t>{1, 0, 0, 1, 1}));
 }
@@ -348,7 +348,7 @@ TEST(Levels, Errors) {
   EXPECT_EQ(out, std::vector<int16_t>(4, 0));
   EXPECT_EQ(consumed, 0u);
   // Prefix longer than the data; flags untouched on error.
-  std::vector<uint8_t> flags = {1};
+  util::PoolVector<uint8_t> flags = {1};
   EXPECT_TRUE(
       DecodeDefinedFlags(Bytes{9, 0, 0, 0, 2}, Encoding::RLE, 1, 4, true, &flags, &consumed).IsCorruption());
   EXPECT_EQ(flags.size(), 1u);
@@ -361,7 +361,7 @@ TEST(RleBooleans, RoundTripAndErrors) {
     for (auto& b : v) b = rng() % 3 == 0;
     ByteWriter w;
     EncodeRleBooleans(v.data(), n, w);
-    std::vector<uint8_t> out = {9};
+    util::PoolVector<uint8_t> out = {9};
     size_t consumed = 0;
     ASSERT_TRUE(DecodeRleBooleans(w.bytes(), n, &out, &consumed).ok());
     EXPECT_EQ(consumed, w.size());
