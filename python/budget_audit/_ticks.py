@@ -31,6 +31,8 @@ import json
 import math
 from typing import Any, Mapping
 
+from ._core import tick_json as _tick_json
+
 # The tick attributes the log keeps, in the Python version's order.
 ATTRIBUTES = (
     "timestamp",
@@ -159,6 +161,12 @@ def from_mapping(tick: Mapping[str, Any], *, now_if_missing: bool = True) -> str
 
 
 def to_json(tick: Any, *, now_if_missing: bool = True) -> str:
+    # The common tick (exact float, int, bool, str, datetime attributes, a timestamp) is written by
+    # the extension: the same text as from_attributes (python/tests/test_api.py compares them),
+    # without the interpreter's loop over the attributes on every log_slot.
+    text = _tick_json(tick)
+    if text is not None:
+        return text
     if isinstance(tick, Mapping):
         return from_mapping(tick, now_if_missing=now_if_missing)
     return from_attributes(tick, now_if_missing=now_if_missing)

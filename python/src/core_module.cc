@@ -21,6 +21,7 @@
 #include <nanobind/stl/vector.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
@@ -558,6 +559,116 @@ std::string ImportJson(const std::string& dir, const std::vector<std::string>& f
   return ImportSummaryToJson(Check(std::move(r)));
 }
 
+// ---- a tick's JSON, the common case in C++
+
+// What budget_audit._ticks.from_attributes writes, byte for byte, for a
+// tick (not a Mapping) whose ten attributes are each missing, None, or of
+// exactly float, int, bool, str or datetime.datetime, with a timestamp;
+// None otherwise (numpy scalars, Decimal, pandas.Timestamp, no timestamp,
+// an attribute that raises: the caller then takes the Python path, which
+// handles those). Only the text is made here: the library's one parser
+// still judges it. Saves the interpreter's loop over the attributes on
+// every log_slot (about 5 us of the ~10 us the package adds to a tick).
+class TickJsonWriter {
+ public:
+  TickJsonWriter() {
+    static constexpr const char* kNames[] = {"timestamp",         "slot_index",      "plan_offset_deg",
+                                             "target_angle",      "energy_cost_kwh", "budget_spent_kwh",
+                                             "budget_remaining_kwh", "live_gate_passed", "source",
+                                             "stage_id"};
+    for (const char* n : kNames) {
+      names_.push_back(nb::steal(PyUnicode_InternFromString(n)));
+      keys_.push_back(std::string("\"") + n + "\":");
+    }
+    datetime_ = nb::module_::import_("datetime").attr("datetime");
+    mapping_ = nb::module_::import_("collections.abc").attr("Mapping");
+    encode_string_ = nb::module_::import_("json.encoder").attr("encode_basestring_ascii");
+    isoformat_ = nb::steal(PyUnicode_InternFromString("isoformat"));
+  }
+
+  nb::object Write(nb::handle tick) {
+    int is_mapping = PyObject_IsInstance(tick.ptr(), mapping_.ptr());
+    if (is_mapping != 0) {
+      if (is_mapping < 0) PyErr_Clear();
+      return nb::none();
+    }
+    std::string out = "{";
+    for (size_t i = 0; i < names_.size(); ++i) {
+      PyObject* v = PyObject_GetAttr(tick.ptr(), names_[i].ptr());
+      if (v == nullptr) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+          PyErr_Clear();
+          return nb::none();  // the Python path meets the same error
+        }
+        PyErr_Clear();
+        if (i == 0) return nb::none();  // no timestamp: "now", in Python
+        continue;
+      }
+      nb::object value = nb::steal(v);
+      if (v == Py_None) {
+        if (i == 0) return nb::none();
+        continue;
+      }
+      if (out.size() > 1) out += ',';
+      out += keys_[i];
+      if (!Append(value, out)) {
+        PyErr_Clear();
+        return nb::none();
+      }
+    }
+    out += '}';
+    return nb::steal(PyUnicode_FromStringAndSize(out.data(), static_cast<Py_ssize_t>(out.size())));
+  }
+
+ private:
+  static bool AppendText(PyObject* text, std::string& out) {
+    if (text == nullptr) return false;
+    Py_ssize_t n = 0;
+    const char* p = PyUnicode_AsUTF8AndSize(text, &n);
+    if (p != nullptr) out.append(p, static_cast<size_t>(n));
+    Py_DECREF(text);
+    return p != nullptr;
+  }
+
+  // _ticks._fast_text, for the same exact types.
+  bool Append(nb::handle value, std::string& out) {
+    PyObject* v = value.ptr();
+    PyTypeObject* t = Py_TYPE(v);
+    if (t == &PyFloat_Type) {
+      const double d = PyFloat_AS_DOUBLE(v);
+      if (std::isnan(d)) {
+        out += "NaN";
+      } else if (std::isinf(d)) {
+        out += d > 0 ? "Infinity" : "-Infinity";
+      } else {
+        // float.__repr__'s own formatting.
+        char* r = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, nullptr);
+        if (r == nullptr) return false;
+        out += r;
+        PyMem_Free(r);
+      }
+      return true;
+    }
+    if (t == &PyBool_Type) {
+      out += v == Py_True ? "true" : "false";
+      return true;
+    }
+    if (t == &PyLong_Type) return AppendText(PyObject_Repr(v), out);
+    if (t == &PyUnicode_Type) return AppendText(PyObject_CallOneArg(encode_string_.ptr(), v), out);
+    if (reinterpret_cast<PyObject*>(t) == datetime_.ptr()) {
+      out += '"';
+      if (!AppendText(PyObject_CallMethodNoArgs(v, isoformat_.ptr()), out)) return false;
+      out += '"';
+      return true;
+    }
+    return false;
+  }
+
+  std::vector<nb::object> names_;
+  std::vector<std::string> keys_;
+  nb::object datetime_, mapping_, encode_string_, isoformat_;
+};
+
 }  // namespace
 
 NB_MODULE(_core, m) {
@@ -609,6 +720,11 @@ NB_MODULE(_core, m) {
     r.timezone = timezone;
     return Check(TodayInSiteZone(r));
   });
+
+  // A tick's JSON in C++ when its attributes allow (TickJsonWriter), else None.
+  // Never released: module state, as the error classes.
+  auto* tick_json = new TickJsonWriter();
+  m.def("tick_json", [tick_json](nb::handle tick) { return tick_json->Write(tick); });
 
   // Checks a tick as JSON without logging it: None, or the refusal.
   m.def("check_tick_json", [](const std::string& json) -> std::optional<std::string> {

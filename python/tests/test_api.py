@@ -105,6 +105,61 @@ def test_refusals_are_the_log_commands(log, cli, tmp_path, caplog, bad, message)
     assert f"line 1: {e.value}" in r.stderr
 
 
+def test_the_extensions_tick_json_is_the_python_texts():
+    """The extension writes the common tick's JSON (budget_audit._core.tick_json) for speed; it must
+    be from_attributes' text byte for byte, and leave every other tick to the Python path."""
+    from decimal import Decimal
+
+    from budget_audit import _core, _ticks
+
+    class Raises:
+        @property
+        def source(self):
+            raise RuntimeError("broken attribute")
+
+    class Big(int):
+        pass
+
+    floats = [0.0, -0.0, 1.0, 0.1, 1e16, 1e-7, 123456789.125, 2.5e-320, 1.7976931348623157e308, -3.0,
+              float("nan"), float("inf"), float("-inf")]
+    strings = ["", "plan", "with \"quotes\" and \\", "tab\tnew\nline\x01", "caf\u00e9", "\u2603 \U0001f600",
+               "x" * 5000]
+    ints = [0, -1, 7, 2**63 - 1, 2**63, -2**63 - 1, 10**30]
+    stamps = [T0, datetime(2026, 6, 1, 10, 0, 0, 123456, tzinfo=UTC), datetime(2026, 6, 1, 10),
+              datetime(2026, 6, 1, 10, tzinfo=timezone(timedelta(hours=5, minutes=30)))]
+    same = 0
+    for i in range(60):
+        t = Tick(timestamp=stamps[i % len(stamps)], slot_index=ints[i % len(ints)],
+                 plan_offset_deg=floats[i % len(floats)], target_angle=floats[(i * 7) % len(floats)],
+                 energy_cost_kwh=ints[(i * 3) % len(ints)], live_gate_passed=[True, False, None][i % 3],
+                 source=strings[i % len(strings)], stage_id=strings[(i * 5) % len(strings)])
+        if i % 4 == 0:
+            t.budget_spent_kwh = True  # a bool where a number belongs: written, the parser refuses
+        text = _core.tick_json(t)
+        assert text == _ticks.from_attributes(t), t
+        json.loads(text.replace("NaN", "0").replace("-Infinity", "0").replace("Infinity", "0"))
+        same += 1
+    assert same == 60
+    # Everything else goes the Python way (None), and to_json still gives its text.
+    others = [Tick(slot_index=1),  # no timestamp: "now"
+              Tick(timestamp=None, slot_index=1),
+              Tick(timestamp=pd.Timestamp("2026-06-01T10:00:00Z")),
+              Tick(timestamp=T0, slot_index=np.int64(3)),
+              Tick(timestamp=T0, energy_cost_kwh=np.float32(0.5)),
+              Tick(timestamp=T0, energy_cost_kwh=Decimal("0.25")),
+              Tick(timestamp=T0, slot_index=Big(3)),
+              {"timestamp": T0, "slot_index": 1},
+              "not a tick"]
+    for t in others:
+        assert _core.tick_json(t) is None, t
+    assert _ticks.to_json(others[3]) == _ticks.from_attributes(others[3])
+    r = Raises()
+    r.timestamp = T0
+    assert _core.tick_json(r) is None
+    with pytest.raises(RuntimeError, match="broken attribute"):
+        _ticks.to_json(r)
+
+
 def test_sub_microsecond_timestamps_are_refused_not_truncated(log):
     ts = pd.Timestamp("2026-06-01T10:00:00.123456789Z")
     with pytest.raises(budget_audit.InvalidError, match="sub-microsecond"):
