@@ -572,10 +572,9 @@ std::string ImportJson(const std::string& dir, const std::vector<std::string>& f
 class TickJsonWriter {
  public:
   TickJsonWriter() {
-    static constexpr const char* kNames[] = {"timestamp",         "slot_index",      "plan_offset_deg",
-                                             "target_angle",      "energy_cost_kwh", "budget_spent_kwh",
-                                             "budget_remaining_kwh", "live_gate_passed", "source",
-                                             "stage_id"};
+    static constexpr const char* kNames[] = {
+        "timestamp",        "slot_index",           "plan_offset_deg",  "target_angle", "energy_cost_kwh",
+        "budget_spent_kwh", "budget_remaining_kwh", "live_gate_passed", "source",       "stage_id"};
     for (const char* n : kNames) {
       names_.push_back(nb::steal(PyUnicode_InternFromString(n)));
       keys_.push_back(std::string("\"") + n + "\":");
