@@ -1173,7 +1173,14 @@ function render(r) {
         : ""),
   );
   L.push(`- Suite wall time: ${(r.suite_seconds / 60).toFixed(1)} min (build not included)`);
-  if (cfg.sections) L.push(`- Sections run (BENCH_SECTIONS): ${cfg.sections.join(", ")}; the others were not measured`);
+  if (cfg.sections) {
+    const left = kSections.filter((x) => !cfg.sections.includes(x));
+    const py = /(^|,)\s*python\s*(,|$)/.test(process.env.BENCH_SECTIONS || "");
+    L.push(
+      `- Sections run (BENCH_SECTIONS): ${cfg.sections.join(", ")}${py ? ", python (section 6, appended by bench/python_bench.py)" : ""}` +
+        (left.length ? `; not measured: ${left.join(", ")}${py ? "" : ", python"}` : py ? "; every section" : "; not measured: python"),
+    );
+  }
   L.push("");
 
   // Summary table.
