@@ -22,7 +22,12 @@
  * Memory. Every string the library returns (messages, JSON) is the
  * caller's, freed with ba_free(). Pointers into a handle (ba_batch columns,
  * BA_HEX_SIZE buffers are the caller's) are valid as stated at each function.
- * Strings passed in are borrowed for the duration of the call only.
+ * Strings passed in are borrowed for the duration of the call only. The
+ * large buffers of decoded sealed files (an Arrow stream's arrays, what
+ * reports and scans decode), once released, are kept by the library for
+ * reuse by the next read for up to 10 s (within 1/16 of physical memory,
+ * at most 1 GiB), then unmapped by a thread of the library that runs only
+ * while it keeps some.
  *
  * Thread safety. Every handle may be used from any thread: the calls on one
  * ba_log are serialized by the library (a control loop's log_slot from one

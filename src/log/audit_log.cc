@@ -221,7 +221,7 @@ struct AuditLog::Impl {
       }
       unsealed.erase(unsealed.begin(), unsealed.begin() + static_cast<ptrdiff_t>(take));
       unsealed_hashes.erase(unsealed_hashes.begin(), unsealed_hashes.begin() + static_cast<ptrdiff_t>(take));
-      unsealed_index.Reset(unsealed);
+      unsealed_index.ErasedFront(unsealed);
     }
     if (s.ok() && take > 0) {
       // last_seq is only needed (and only read) when the appending thread

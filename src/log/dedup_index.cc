@@ -17,6 +17,10 @@ void UnsealedIndex::Reset(const std::deque<SeqRecord>& records) {
   }
 }
 
+void UnsealedIndex::ErasedFront(const std::deque<SeqRecord>& records) {
+  if (!increasing_) Reset(records);
+}
+
 void UnsealedIndex::Added(const std::deque<SeqRecord>& records) {
   const size_t n = records.size();
   if (increasing_) {

@@ -30,6 +30,9 @@ class UnsealedIndex {
  public:
   // The records were replaced or their front erased (a seal).
   void Reset(const std::deque<SeqRecord>& records);
+  // Records were erased from the front (a seal): O(1) while the timestamps
+  // increase (what is left still does), else as Reset.
+  void ErasedFront(const std::deque<SeqRecord>& records);
   // records.back() was just appended.
   void Added(const std::deque<SeqRecord>& records);
   // The position in `records` of the one at `ts`, if any.
