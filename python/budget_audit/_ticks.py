@@ -31,6 +31,7 @@ import json
 import math
 from typing import Any, Mapping
 
+from ._core import set_tick_attributes as _set_tick_attributes
 from ._core import tick_json as _tick_json
 
 # The tick attributes the log keeps, in the Python version's order.
@@ -46,6 +47,9 @@ ATTRIBUTES = (
     "source",
     "stage_id",
 )
+
+# The extension's tick JSON (to_json) reads these names.
+_set_tick_attributes(list(ATTRIBUTES))
 
 _MISSING = object()
 

@@ -569,15 +569,14 @@ std::string ImportJson(const std::string& dir, const std::vector<std::string>& f
 // handles those). Only the text is made here: the library's one parser
 // still judges it. Saves the interpreter's loop over the attributes on
 // every log_slot (about 5 us of the ~10 us the package adds to a tick).
+// The attribute names are _ticks.ATTRIBUTES (the timestamp first), given
+// once by _ticks (set_tick_attributes).
 class TickJsonWriter {
  public:
-  TickJsonWriter() {
-    static constexpr const char* kNames[] = {
-        "timestamp",        "slot_index",           "plan_offset_deg",  "target_angle", "energy_cost_kwh",
-        "budget_spent_kwh", "budget_remaining_kwh", "live_gate_passed", "source",       "stage_id"};
-    for (const char* n : kNames) {
-      names_.push_back(nb::steal(PyUnicode_InternFromString(n)));
-      keys_.push_back(std::string("\"") + n + "\":");
+  explicit TickJsonWriter(const std::vector<std::string>& names) {
+    for (const std::string& n : names) {
+      names_.push_back(nb::steal(PyUnicode_InternFromString(n.c_str())));
+      keys_.push_back("\"" + n + "\":");
     }
     datetime_ = nb::module_::import_("datetime").attr("datetime");
     mapping_ = nb::module_::import_("collections.abc").attr("Mapping");
@@ -668,6 +667,9 @@ class TickJsonWriter {
   nb::object datetime_, mapping_, encode_string_, isoformat_;
 };
 
+// Module state, as g_error_classes (set by _ticks at import).
+TickJsonWriter* g_tick_json = nullptr;
+
 }  // namespace
 
 NB_MODULE(_core, m) {
@@ -720,10 +722,14 @@ NB_MODULE(_core, m) {
     return Check(TodayInSiteZone(r));
   });
 
-  // A tick's JSON in C++ when its attributes allow (TickJsonWriter), else None.
-  // Never released: module state, as the error classes.
-  auto* tick_json = new TickJsonWriter();
-  m.def("tick_json", [tick_json](nb::handle tick) { return tick_json->Write(tick); });
+  // A tick's JSON in C++ when its attributes allow (TickJsonWriter), else
+  // None (also before _ticks gave the attribute names).
+  m.def("set_tick_attributes", [](const std::vector<std::string>& names) {
+    if (names.empty() || names.front() != "timestamp") Raise(Status::InvalidArgument("timestamp first"));
+    delete g_tick_json;
+    g_tick_json = new TickJsonWriter(names);
+  });
+  m.def("tick_json", [](nb::handle tick) { return g_tick_json ? g_tick_json->Write(tick) : nb::none(); });
 
   // Checks a tick as JSON without logging it: None, or the refusal.
   m.def("check_tick_json", [](const std::string& json) -> std::optional<std::string> {

@@ -41,14 +41,13 @@ size_t ClassSize(size_t bytes) {
 }
 
 size_t Budget() {
+#ifdef BA_POOL_ASAN
+  // Sanitizer builds (tests, fuzzing under an RSS limit) check, not race.
+  return size_t{64} << 20;
+#else
   long pages = ::sysconf(_SC_PHYS_PAGES);
   long page = ::sysconf(_SC_PAGESIZE);
   size_t phys = pages > 0 && page > 0 ? static_cast<size_t>(pages) * static_cast<size_t>(page) : 0;
-#ifdef BA_POOL_ASAN
-  // Sanitizer builds (tests, fuzzing under an RSS limit) check, not race.
-  (void)phys;
-  return size_t{64} << 20;
-#else
   return std::clamp<size_t>(phys / 16, size_t{64} << 20, size_t{1} << 30);
 #endif
 }

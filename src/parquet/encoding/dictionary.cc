@@ -135,43 +135,27 @@ Status DecodeDictionaryIndexStream(ByteSpan data, size_t n, uint32_t* indices) {
 
 namespace {
 
+constexpr size_t kSlot = 16;
+
 // The usual dictionary of strings (dates, sources, stage ids: a few short
-// values repeated on every row) gathered without a memcpy call per value:
-// each entry is copied into a 16-byte slot once, and every row then copies
-// its whole slot (one 16-byte load and store) and advances by the entry's
-// length; the output has 16 bytes of slack for the last row's copy. False
-// (nothing done) when an entry is longer than 16 bytes or the dictionary is
-// not small against the rows. `indices` are checked; `total` is their bytes.
-bool GatherShortStrings(const ColumnVector& dict, const uint32_t* indices, size_t n, size_t total,
-                        ColumnVector* out) {
-  constexpr size_t kSlot = 16;
+// values repeated on every row) is gathered without a memcpy call per value:
+// each entry is copied into a 16-byte slot of `slots` once (its length in
+// `lens`), and every row then copies its whole slot (one 16-byte load and
+// store) and advances by the entry's length. False when an entry is longer
+// than 16 bytes or the dictionary is not small against the `n` rows.
+bool ShortStringSlots(const ColumnVector& dict, size_t n, std::vector<uint8_t>* slots,
+                      std::vector<uint8_t>* lens) {
   const size_t dsize = dict.offsets.size() - 1;
   if (dsize > 4096 || dsize > n / 4) return false;
   const uint32_t* off = dict.offsets.data();
-  std::vector<uint8_t> slots(dsize * kSlot, 0);
-  std::vector<uint8_t> lens(dsize);
+  slots->assign(dsize * kSlot, 0);
+  lens->resize(dsize);
   for (size_t k = 0; k < dsize; ++k) {
     const uint32_t len = off[k + 1] - off[k];
     if (len > kSlot) return false;
-    if (len > 0) std::memcpy(slots.data() + k * kSlot, dict.data.data() + off[k], len);
-    lens[k] = static_cast<uint8_t>(len);
+    if (len > 0) std::memcpy(slots->data() + k * kSlot, dict.data.data() + off[k], len);
+    (*lens)[k] = static_cast<uint8_t>(len);
   }
-  const size_t old_data = out->data.size();
-  const size_t old_off = out->offsets.size();
-  out->data.resize(old_data + total + kSlot);
-  out->offsets.resize(old_off + n);
-  uint8_t* d = out->data.data();
-  uint32_t* o = out->offsets.data() + old_off;
-  const uint8_t* sl = slots.data();
-  const uint8_t* ln = lens.data();
-  auto pos = static_cast<uint32_t>(old_data);
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t k = indices[i];
-    std::memcpy(d + pos, sl + size_t{k} * kSlot, kSlot);
-    pos += ln[k];
-    o[i] = pos;
-  }
-  out->data.resize(old_data + total);
   return true;
 }
 
@@ -202,14 +186,26 @@ Status GatherDictionary(const ColumnVector& dict, const uint32_t* indices, size_
       if (out->data.size() + total > kMaxByteArrayPayload) {
         return Status::ResourceExhausted("dictionary gather: column payload exceeds 4 GiB");
       }
+      std::vector<uint8_t> slots, lens;
+      const bool slotted = ShortStringSlots(dict, n, &slots, &lens);
       const size_t old_data = out->data.size();
       const size_t old_off = out->offsets.size();
-      if (GatherShortStrings(dict, indices, n, static_cast<size_t>(total), out)) return Status::OK();
-      out->data.resize(old_data + static_cast<size_t>(total));
+      // Slotted: 16 bytes of slack for the last row's whole-slot copy.
+      out->data.resize(old_data + static_cast<size_t>(total) + (slotted ? kSlot : 0));
       out->offsets.resize(old_off + n);
       uint8_t* d = out->data.data();
       uint32_t* o = out->offsets.data() + old_off;
       auto pos = static_cast<uint32_t>(old_data);
+      if (slotted) {
+        for (size_t i = 0; i < n; ++i) {
+          const uint32_t k = indices[i];
+          std::memcpy(d + pos, slots.data() + size_t{k} * kSlot, kSlot);
+          pos += lens[k];
+          o[i] = pos;
+        }
+        out->data.resize(old_data + static_cast<size_t>(total));
+        return Status::OK();
+      }
       for (size_t i = 0; i < n; ++i) {
         const uint32_t b = off[indices[i]];
         const uint32_t len = off[indices[i] + 1] - b;
